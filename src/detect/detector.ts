@@ -1,0 +1,37 @@
+import type { AnomalyKind } from '../model/index.js';
+
+/** Versioned plain data (JSON-safe) that restores a detector exactly where it was. */
+export interface DetectorState {
+  readonly detector: string;
+  readonly version: number;
+  readonly data: unknown;
+}
+
+/**
+ * One detector instance watches one series.
+ *
+ * Contract:
+ * - `update` takes points in time order and returns an anomaly score in [0, 1] (NAB-compatible: higher
+ *   is more anomalous). It never throws: NaN and infinite values, gaps, repeated and out-of-order
+ *   timestamps are absorbed (out-of-order and repeated points are ignored and score 0).
+ * - After `update`, `lastKind` and `lastExpected` describe that point (null / NaN when unknown). They are
+ *   fields rather than a returned object so the hot path allocates nothing per point.
+ * - `snapshot()` returns plain data; `restore()` on a fresh instance continues with identical scores.
+ * - A detector never sees labels or future points.
+ */
+export interface Detector {
+  update(timestampMs: number, value: number): number;
+  readonly lastKind: AnomalyKind | null;
+  readonly lastExpected: number;
+  snapshot(): DetectorState;
+  restore(state: DetectorState): void;
+}
+
+/** A built-in detector: an id, a parameter parser that names each bad field, and a factory. */
+export interface DetectorDefinition<P = unknown> {
+  readonly id: string;
+  readonly description: string;
+  /** Validates raw parameters (from the config file), applying defaults; throws naming the bad field. */
+  parseParams(raw: unknown): P;
+  create(params: P): Detector;
+}
