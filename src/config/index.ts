@@ -1,0 +1,14 @@
+export { configSchema } from './schema.js';
+export type {
+  VigilConfig,
+  HttpConfig,
+  GraphiteConfig,
+  StorageConfig,
+  DetectionConfig,
+  DetectorUse,
+  AlertsConfig,
+  WebhookConfig,
+} from './schema.js';
+export { loadConfig, ConfigError } from './load.js';
+export type { ConfigIssue, ConfigOverrides } from './load.js';
+export { ENV_VARIABLES, configFileFromEnv, overridesFromEnv, isCi } from './env.js';
