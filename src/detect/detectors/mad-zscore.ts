@@ -1,0 +1,130 @@
+import type { AnomalyKind } from '../../model/index.js';
+import type { Detector, DetectorDefinition, DetectorState } from '../detector.js';
+import { paramsError, parseNumberParams } from '../params.js';
+import type { NumberParamSpecs } from '../params.js';
+import { scoreFromZ } from '../score.js';
+import { SortedWindow } from '../sorted-window.js';
+import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+
+const ID = 'mad-zscore';
+const STATE_VERSION = 1;
+/** MAD × 1.4826 estimates the standard deviation of normal data. */
+const MAD_TO_SIGMA = 1.4826;
+/** Mean absolute deviation × 1.2533 estimates it too; used when over half the window is one value (MAD 0). */
+const MEAN_AD_TO_SIGMA = 1.2533;
+const ABSOLUTE_MIN_SCALE = 1e-9;
+
+const SPECS = {
+  windowSize: { type: 'integer', min: 16, max: 100_000, default: 128 },
+  minPoints: { type: 'integer', min: 3, default: 32 },
+  zLow: { type: 'number', min: 0, default: 3.5 },
+  zHigh: { type: 'number', min: 0, default: 6 },
+  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+} as const satisfies NumberParamSpecs<string>;
+
+export interface MadZScoreParams {
+  /** Values in the rolling window. */
+  readonly windowSize: number;
+  /** Points seen before scoring starts (warm-up, score 0). */
+  readonly minPoints: number;
+  /** Robust z up to which the score is 0. */
+  readonly zLow: number;
+  /** Robust z at which the score reaches 0.999. */
+  readonly zHigh: number;
+  /** Consecutive anomalous points on one side of the median that make a level shift. */
+  readonly levelShiftPoints: number;
+  /** Floor of the scale as a fraction of |median|, so flat series do not turn rounding into anomalies. */
+  readonly relativeMinScale: number;
+}
+
+function parseParams(raw: unknown): MadZScoreParams {
+  const p = parseNumberParams(ID, raw, SPECS);
+  if (p.minPoints > p.windowSize) throw paramsError(ID, `minPoints must be <= windowSize (${p.windowSize}), got ${p.minPoints}`);
+  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  return p;
+}
+
+/**
+ * Robust rolling z-score: distance from the median of the last `windowSize` values in units of the
+ * scaled MAD. Anomalous values enter the window too, so a level shift is absorbed after about half a
+ * window and its episode ends.
+ */
+class MadZScoreDetector implements Detector {
+  lastKind: AnomalyKind | null = null;
+  lastExpected = NaN;
+  private readonly window: SortedWindow;
+  private lastTimestampMs = -Infinity;
+  /** Side (+1 above, -1 below, 0 none) and length of the current run of anomalous points. */
+  private runSide = 0;
+  private runLength = 0;
+
+  constructor(private readonly params: MadZScoreParams) {
+    this.window = new SortedWindow(params.windowSize);
+  }
+
+  update(timestampMs: number, value: number): number {
+    this.lastKind = null;
+    this.lastExpected = NaN;
+    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
+    this.lastTimestampMs = timestampMs;
+    let score = 0;
+    if (this.window.length >= this.params.minPoints) {
+      const median = this.window.median();
+      const z = Math.abs(value - median) / this.scale(median);
+      score = scoreFromZ(z, this.params.zLow, this.params.zHigh);
+      this.lastExpected = median;
+      if (score > 0) {
+        const side = value > median ? 1 : -1;
+        this.runLength = side === this.runSide ? this.runLength + 1 : 1;
+        this.runSide = side;
+        this.lastKind = this.runLength >= this.params.levelShiftPoints ? 'level_shift' : 'spike';
+      } else {
+        this.runSide = 0;
+        this.runLength = 0;
+      }
+    }
+    this.window.push(value);
+    return score;
+  }
+
+  snapshot(): DetectorState {
+    return {
+      detector: ID,
+      version: STATE_VERSION,
+      data: {
+        values: this.window.toArray(),
+        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        runSide: this.runSide,
+        runLength: this.runLength,
+      },
+    };
+  }
+
+  restore(state: DetectorState): void {
+    const data = stateData(state, ID, STATE_VERSION);
+    const values = readNumberArray(data, 'values', ID);
+    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const runSide = readNumber(data, 'runSide', ID);
+    const runLength = readNumber(data, 'runLength', ID);
+    this.window.clear();
+    // A smaller configured window keeps the newest values.
+    for (let i = Math.max(0, values.length - this.params.windowSize); i < values.length; i++) this.window.push(values[i]!);
+    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.runSide = Math.sign(runSide);
+    this.runLength = Math.max(0, Math.floor(runLength));
+  }
+
+  private scale(median: number): number {
+    let sigma = MAD_TO_SIGMA * this.window.medianAbsoluteDeviation(median);
+    if (sigma === 0) sigma = MEAN_AD_TO_SIGMA * this.window.meanAbsoluteDeviation(median);
+    return Math.max(sigma, ABSOLUTE_MIN_SCALE + this.params.relativeMinScale * Math.abs(median));
+  }
+}
+
+export const madZScore: DetectorDefinition<MadZScoreParams> = {
+  id: ID,
+  description: 'Robust rolling z-score: distance from the rolling median in scaled MADs; spikes and level shifts',
+  parseParams,
+  create: (params) => new MadZScoreDetector(params),
+};
