@@ -167,7 +167,7 @@ describe('web UI against a real vigil server', () => {
     // Detection runs asynchronously; auto-refresh brings the anomaly into the table.
     const row = page.getByTestId('anomaly-row').first();
     await row.waitFor({ state: 'visible', timeout: WAIT_MS });
-    const spikeRow = page.getByTestId('anomaly-row').filter({ hasText: '500' });
+    const spikeRow = page.getByTestId('anomaly-row').filter({ has: page.locator('td:nth-child(2)', { hasText: /^500$/ }) });
     await spikeRow.first().waitFor({ state: 'visible', timeout: WAIT_MS });
     await item.getByTestId('anomaly-badge').waitFor({ state: 'visible', timeout: WAIT_MS });
     await expect(page.getByTestId('error-banner').count()).resolves.toBe(0);

@@ -41,13 +41,23 @@ export function useFetch<T>(key: string | null, tick: number, load: (signal: Abo
   return { data: held.data, error: held.error };
 }
 
-/** A counter that goes up every `periodMs` while enabled: the heartbeat of auto-refresh. */
+/**
+ * A counter that goes up every `periodMs` while enabled: the heartbeat of auto-refresh. A hidden tab
+ * does not poll the server; it catches up as soon as it is shown again.
+ */
 export function useTick(enabled: boolean, periodMs: number): number {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     if (!enabled) return undefined;
-    const timer = setInterval(() => setTick((t) => t + 1), periodMs);
-    return () => clearInterval(timer);
+    const bump = (): void => {
+      if (!document.hidden) setTick((t) => t + 1);
+    };
+    const timer = setInterval(bump, periodMs);
+    document.addEventListener('visibilitychange', bump);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', bump);
+    };
   }, [enabled, periodMs]);
   return tick;
 }
