@@ -60,6 +60,11 @@ export interface StorageStats {
  * - `stop` commits everything queued, then closes. `start`/`stop` are idempotent.
  */
 export interface Storage extends Lifecycle {
+  /**
+   * Ids of series keys, creating series that are new; tags in any order name the same series. A key
+   * that is not a valid series (see model/validateSeriesRef) gets 0xFFFFFFFF, which `append` rejects
+   * as bad_series.
+   */
   resolveSeries(keys: readonly string[]): Uint32Array;
   seriesById(id: number): SeriesInfo | undefined;
   seriesByKey(key: string): SeriesInfo | undefined;

@@ -1,0 +1,528 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBDoubleVector, DuckDBInstance, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
+import type { Anomaly, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
+import { ANOMALY_KINDS } from '../model/index.js';
+import type { Clock } from '../util/index.js';
+import { systemClock } from '../util/index.js';
+import type { StorageConfig } from '../config/schema.js';
+import { acceptPoints } from './accept-points.js';
+import { PointChunkWriter } from './point-chunk-writer.js';
+import { PointQueue } from './point-queue.js';
+import { POINTS_TABLE, SCHEMA_STATEMENTS, SERIES_TABLE } from './schema.js';
+import { SeriesIndex } from './series-index.js';
+import type { AnomalyQuery, AppendResult, RangeQuery, RetentionResult, SeriesPoints, Storage, StorageStats } from './storage.js';
+
+export interface StorageLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface DuckDbStorageOptions {
+  /** Database file, or ':memory:' for a store that lives and dies with the process. */
+  readonly path: string;
+  readonly flushIntervalMs: number;
+  readonly flushMaxPoints: number;
+  readonly maxFutureMs: number;
+  readonly clock?: Clock;
+  readonly logger?: StorageLogger;
+}
+
+/** Name of the database file inside the data directory. */
+export const DATABASE_FILE_NAME = 'vigil.duckdb';
+
+/** A DuckDB store in `<dataDir>/vigil.duckdb`, creating the directory if needed. Not started yet. */
+export function createDuckDbStorage(
+  dataDir: string,
+  config: StorageConfig,
+  extras: { readonly clock?: Clock; readonly logger?: StorageLogger } = {},
+): DuckDbStorage {
+  fs.mkdirSync(dataDir, { recursive: true });
+  return new DuckDbStorage({
+    path: path.join(dataDir, DATABASE_FILE_NAME),
+    flushIntervalMs: config.flushIntervalMs,
+    flushMaxPoints: config.flushMaxPoints,
+    maxFutureMs: config.maxFutureMs,
+    ...extras,
+  });
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+interface AppendWaiter {
+  readonly result: AppendResult;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Open {
+  readonly instance: DuckDBInstance;
+  /** Used only under the write lock: group commits (in explicit transactions), anomalies, retention. */
+  readonly writer: DuckDBConnection;
+  /** Autocommit reads, so that queries see committed data only and never wait for a commit. */
+  readonly reader: DuckDBConnection;
+}
+
+const AGGREGATE_SQL: Readonly<Record<RangeQuery['agg'], string>> = {
+  avg: 'avg(value)',
+  min: 'min(value)',
+  max: 'max(value)',
+  sum: 'sum(value)',
+  count: 'count(*)',
+  last: 'arg_max(value, ts_ms)',
+};
+
+const ANOMALY_COLUMNS_SQL = 'series_id, CAST(ts_ms AS DOUBLE), detector, score, kind, expected, value';
+const ANOMALY_INSERT_SQL = `INSERT OR REPLACE INTO anomalies (series_id, ts_ms, detector, score, kind, expected, value)
+  SELECT unnest($1), CAST(unnest($2) AS BIGINT), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7)`;
+const ANOMALY_INSERT_TYPES = [LIST(UINTEGER), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(DOUBLE)];
+
+/**
+ * Vigil's embedded store on DuckDB (see `Storage` for the contract).
+ *
+ * Group commit: accepted points wait in a columnar queue; every `flushIntervalMs` (or as soon as
+ * `flushMaxPoints` are queued) one transaction writes the new series rows and then the points through
+ * an Appender, and COMMITs. An Appender on a connection inside BEGIN ... COMMIT joins that transaction:
+ * its rows are transaction-local until COMMIT (a ROLLBACK drops them), so closing the appenders before
+ * COMMIT puts series and points in one atomic commit. DuckDB makes a commit durable before COMMIT
+ * returns: the WAL is fsynced, and row groups large enough to be written straight into the database
+ * file are fsynced there first. Only then are the waiting appends resolved.
+ *
+ * All writes (commits, anomalies, retention) run one at a time on the writer connection; queries use
+ * their own connection.
+ */
+export class DuckDbStorage implements Storage {
+  private readonly clock: Clock;
+  private readonly index = new SeriesIndex();
+  private readonly chunkWriter = new PointChunkWriter();
+  private state: State = 'new';
+  private startPromise: Promise<void> | undefined;
+  private stopPromise: Promise<void> | undefined;
+  private open: Open | undefined;
+
+  private queued = new PointQueue();
+  private spare = new PointQueue();
+  private waiters: AppendWaiter[] = [];
+  private committingPoints = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private commitInFlight: Promise<void> | undefined;
+  private commitDue = false;
+  private lastCommitFailed = false;
+  private writeChain: Promise<void> = Promise.resolve();
+  private readonly reads = new Set<Promise<unknown>>();
+
+  private committedPoints = 0;
+  private commits = 0;
+
+  constructor(private readonly options: DuckDbStorageOptions) {
+    for (const field of ['flushIntervalMs', 'flushMaxPoints', 'maxFutureMs'] as const) {
+      const value = options[field];
+      if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`cannot create storage: ${field} must be a positive integer, got ${value}`);
+    }
+    this.clock = options.clock ?? systemClock;
+  }
+
+  start(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped') return Promise.reject(new Error('cannot start storage: it has been stopped'));
+    this.startPromise ??= this.openAndLoad();
+    return this.startPromise;
+  }
+
+  stop(): Promise<void> {
+    this.stopPromise ??= this.drainAndClose();
+    return this.stopPromise;
+  }
+
+  resolveSeries(keys: readonly string[]): Uint32Array {
+    if (this.state !== 'running') throw new Error(`cannot resolve series: storage is ${this.state === 'new' || this.state === 'starting' ? 'not started' : 'stopped'}`);
+    const ids = this.index.resolve(keys);
+    if (this.index.pendingCount > 0) this.scheduleCommit();
+    return ids;
+  }
+
+  seriesById(id: number): SeriesInfo | undefined {
+    return this.index.byIdOrUndefined(id);
+  }
+
+  seriesByKey(key: string): SeriesInfo | undefined {
+    return this.index.byKeyOrUndefined(key);
+  }
+
+  findSeries(glob: string, limit: number): SeriesInfo[] {
+    return this.index.find(glob, limit);
+  }
+
+  append(batch: PointBatch): Promise<AppendResult> {
+    if (this.state !== 'running') return Promise.reject(new Error(`cannot append points: storage is ${this.stateWord()}`));
+    const result = acceptPoints(batch, { seriesCount: this.index.size, nowMs: this.clock.nowMs(), maxFutureMs: this.options.maxFutureMs }, this.queued);
+    if (result.accepted === 0) return Promise.resolve(result);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.waiters.push({ result, resolve, reject });
+      this.scheduleCommit();
+    });
+  }
+
+  query(query: RangeQuery): Promise<SeriesPoints> {
+    return this.read('query series', (reader) => this.runRangeQuery(reader, query));
+  }
+
+  appendAnomalies(anomalies: readonly Anomaly[]): Promise<void> {
+    if (this.state !== 'running') return Promise.reject(new Error(`cannot append anomalies: storage is ${this.stateWord()}`));
+    if (anomalies.length === 0) return Promise.resolve();
+    let columns: DuckDBValue[];
+    try {
+      columns = this.anomalyColumns(anomalies);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.exclusive(async () => {
+      await this.requireOpen().writer.run(ANOMALY_INSERT_SQL, columns, ANOMALY_INSERT_TYPES);
+    });
+  }
+
+  queryAnomalies(query: AnomalyQuery): Promise<Anomaly[]> {
+    return this.read('query anomalies', (reader) => this.runAnomalyQuery(reader, query));
+  }
+
+  deleteBefore(cutoffMs: number): Promise<RetentionResult> {
+    if (this.state !== 'running') return Promise.reject(new Error(`cannot delete old data: storage is ${this.stateWord()}`));
+    if (Number.isNaN(cutoffMs)) return Promise.reject(new Error(`cannot delete old data: cut-off ${cutoffMs} is not a number`));
+    const cutoff = clampMs(Math.ceil(cutoffMs));
+    return this.exclusive(async () => {
+      const { writer } = this.requireOpen();
+      const points = await writer.run(`DELETE FROM ${POINTS_TABLE} WHERE ts_ms < CAST($1 AS BIGINT)`, [cutoff]);
+      const anomalies = await writer.run('DELETE FROM anomalies WHERE ts_ms < CAST($1 AS BIGINT)', [cutoff]);
+      this.committedPoints -= points.rowsChanged;
+      // Deleted rows only give their blocks back to the file when a checkpoint rewrites the row groups.
+      if (points.rowsChanged > 0 || anomalies.rowsChanged > 0) await writer.run('CHECKPOINT');
+      return { deletedPoints: points.rowsChanged, deletedAnomalies: anomalies.rowsChanged };
+    });
+  }
+
+  stats(): StorageStats {
+    return {
+      seriesCount: this.index.size,
+      queuedPoints: this.queued.length + this.committingPoints,
+      committedPoints: this.committedPoints,
+      commits: this.commits,
+    };
+  }
+
+  private async openAndLoad(): Promise<void> {
+    this.state = 'starting';
+    let instance: DuckDBInstance | undefined;
+    try {
+      instance = await DuckDBInstance.create(this.options.path);
+      const writer = await instance.connect();
+      const reader = await instance.connect();
+      for (const statement of SCHEMA_STATEMENTS) await writer.run(statement);
+      const series = await writer.runAndReadAll(`SELECT id, key FROM ${SERIES_TABLE} ORDER BY id`);
+      for (const [id, key] of series.getRows()) this.index.load(Number(id), String(key));
+      const count = await writer.runAndReadAll(`SELECT count(*) FROM ${POINTS_TABLE}`);
+      this.committedPoints = Number(count.getRows()[0]![0]);
+      this.open = { instance, writer, reader };
+    } catch (cause) {
+      instance?.closeSync();
+      this.state = 'new';
+      this.startPromise = undefined;
+      throw new Error(`cannot start storage at ${this.options.path}: ${errorMessage(cause)}`, { cause });
+    }
+    if (this.stopPromise === undefined) this.state = 'running';
+  }
+
+  private async drainAndClose(): Promise<void> {
+    if (this.startPromise !== undefined) await this.startPromise.catch(() => undefined);
+    if (this.open === undefined) {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    this.clearTimer();
+    while (this.commitInFlight !== undefined || this.hasQueuedWork()) {
+      if (this.commitInFlight === undefined) {
+        if (this.lastCommitFailed) break;
+        this.requestCommit();
+      }
+      await this.commitInFlight;
+    }
+    if (this.index.pendingCount > 0) {
+      this.options.logger?.warn({ series: this.index.pendingCount }, 'cannot commit new series before stopping');
+    }
+    await this.writeChain;
+    await Promise.allSettled([...this.reads]);
+    const { instance, writer, reader } = this.open;
+    this.open = undefined;
+    reader.closeSync();
+    writer.closeSync();
+    instance.closeSync();
+    this.state = 'stopped';
+  }
+
+  private stateWord(): string {
+    return this.state === 'new' || this.state === 'starting' ? 'not started' : 'stopped';
+  }
+
+  private requireOpen(): Open {
+    if (this.open === undefined) throw new Error('storage is not open');
+    return this.open;
+  }
+
+  private hasQueuedWork(): boolean {
+    return this.queued.length > 0 || this.index.pendingCount > 0;
+  }
+
+  private scheduleCommit(): void {
+    if (this.queued.length >= this.options.flushMaxPoints) this.requestCommit();
+    else this.armTimer();
+  }
+
+  /** Pending work keeps the timer referenced: the process must not exit before it is durable. */
+  private armTimer(): void {
+    if (this.timer !== undefined || this.state !== 'running') return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.requestCommit();
+    }, this.options.flushIntervalMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Starts a commit now, or marks one as due right after the one in flight. */
+  private requestCommit(): void {
+    if (this.commitInFlight !== undefined) {
+      this.commitDue = true;
+      return;
+    }
+    this.commitDue = false;
+    this.clearTimer();
+    this.commitInFlight = this.exclusive(() => this.commitQueued()).then(() => {
+      this.commitInFlight = undefined;
+      if (this.state !== 'running' || !this.hasQueuedWork()) return;
+      if (this.commitDue || this.queued.length >= this.options.flushMaxPoints) this.requestCommit();
+      else this.armTimer();
+    });
+  }
+
+  /** One group commit. Never throws: a failure rejects the appends that waited on it. */
+  private async commitQueued(): Promise<void> {
+    const points = this.queued;
+    this.queued = this.spare;
+    const waiters = this.waiters;
+    this.waiters = [];
+    const series = this.index.takePending();
+    this.committingPoints = points.length;
+    try {
+      await this.writeTransaction(series, points);
+      this.commits++;
+      this.committedPoints += points.length;
+      this.lastCommitFailed = false;
+      for (const waiter of waiters) waiter.resolve(waiter.result);
+    } catch (cause) {
+      this.lastCommitFailed = true;
+      this.index.restorePending(series);
+      const error = new Error(`cannot commit points: ${errorMessage(cause)}`, { cause });
+      this.options.logger?.warn({ err: error, points: points.length, series: series.length }, 'cannot commit points');
+      for (const waiter of waiters) waiter.reject(error);
+    } finally {
+      this.committingPoints = 0;
+      points.clear();
+      this.spare = points;
+    }
+  }
+
+  private async writeTransaction(series: readonly SeriesInfo[], points: PointQueue): Promise<void> {
+    const { writer } = this.requireOpen();
+    await writer.run('BEGIN TRANSACTION');
+    try {
+      if (series.length > 0) {
+        const appender = await writer.createAppender(SERIES_TABLE);
+        try {
+          for (const info of series) {
+            appender.appendUInteger(info.id);
+            appender.appendVarchar(info.key);
+            appender.appendVarchar(info.name);
+            appender.appendVarchar(JSON.stringify(info.tags));
+            appender.endRow();
+          }
+          appender.closeSync();
+        } catch (error) {
+          discardAppender(appender);
+          throw error;
+        }
+      }
+      if (points.length > 0) {
+        const appender = await writer.createAppender(POINTS_TABLE);
+        try {
+          this.chunkWriter.write(appender, points);
+          appender.closeSync();
+        } catch (error) {
+          discardAppender(appender);
+          throw error;
+        }
+      }
+      await writer.run('COMMIT');
+    } catch (error) {
+      await writer.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Runs writes one at a time; the chain itself never rejects. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeChain.then(work);
+    this.writeChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private read<T>(what: string, work: (reader: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.state !== 'running' || this.open === undefined) return Promise.reject(new Error(`cannot ${what}: storage is ${this.stateWord()}`));
+    const running = work(this.open.reader);
+    this.reads.add(running);
+    const forget = (): void => {
+      this.reads.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  private async runRangeQuery(reader: DuckDBConnection, query: RangeQuery): Promise<SeriesPoints> {
+    const { seriesId, stepMs, agg } = query;
+    if (!Number.isSafeInteger(stepMs) || stepMs <= 0) throw new Error(`cannot query series: stepMs must be a positive integer, got ${stepMs}`);
+    const aggregate = AGGREGATE_SQL[agg];
+    if (aggregate === undefined) throw new Error(`cannot query series: unknown aggregation ${JSON.stringify(agg)}`);
+    const fromMs = clampMs(Math.ceil(query.fromMs));
+    const toMs = clampMs(Math.ceil(query.toMs));
+    if (Number.isNaN(fromMs) || Number.isNaN(toMs)) throw new Error(`cannot query series: range [${query.fromMs}, ${query.toMs}) is not numeric`);
+    if (fromMs >= toMs || !Number.isInteger(seriesId) || seriesId < 0 || seriesId >= this.index.size) {
+      return { timestampsMs: new Float64Array(0), values: new Float64Array(0) };
+    }
+    // Buckets start at multiples of the step, also for negative timestamps (SQL % keeps the dividend's sign).
+    const result = await reader.run(
+      `SELECT CAST(bucket AS DOUBLE), CAST(${aggregate} AS DOUBLE)
+       FROM (
+         SELECT ts_ms - ((ts_ms % $step) + $step) % $step AS bucket, ts_ms, value
+         FROM ${POINTS_TABLE}
+         WHERE series_id = $series AND ts_ms >= $from AND ts_ms < $to
+       )
+       GROUP BY bucket ORDER BY bucket`,
+      { step: stepMs, series: seriesId, from: fromMs, to: toMs },
+    );
+    return readTwoDoubleColumns(result);
+  }
+
+  private async runAnomalyQuery(reader: DuckDBConnection, query: AnomalyQuery): Promise<Anomaly[]> {
+    const limit = Math.floor(query.limit);
+    if (!(limit > 0)) return [];
+    const fromMs = clampMs(Math.ceil(query.fromMs));
+    const toMs = clampMs(Math.ceil(query.toMs));
+    if (Number.isNaN(fromMs) || Number.isNaN(toMs)) throw new Error(`cannot query anomalies: range [${query.fromMs}, ${query.toMs}) is not numeric`);
+    if (fromMs >= toMs) return [];
+    const values: DuckDBValue[] = [fromMs, toMs, Math.min(limit, Number.MAX_SAFE_INTEGER)];
+    let seriesFilter = '';
+    if (query.seriesIds !== undefined) {
+      const ids = query.seriesIds.filter((id) => Number.isInteger(id) && id >= 0 && id < this.index.size);
+      if (ids.length === 0) return [];
+      values.push(listValue(ids));
+      seriesFilter = 'AND list_contains(CAST($4 AS UINTEGER[]), series_id)';
+    }
+    const result = await reader.runAndReadAll(
+      `SELECT ${ANOMALY_COLUMNS_SQL} FROM anomalies
+       WHERE ts_ms >= CAST($1 AS BIGINT) AND ts_ms < CAST($2 AS BIGINT) ${seriesFilter}
+       ORDER BY ts_ms, series_id, detector
+       LIMIT CAST($3 AS BIGINT)`,
+      values,
+    );
+    return result.getRows().map((row) => {
+      const seriesId = Number(row[0]);
+      return {
+        seriesId,
+        series: this.index.byIdOrUndefined(seriesId)?.key ?? '',
+        timestampMs: Number(row[1]),
+        detector: String(row[2]),
+        score: Number(row[3]),
+        kind: row[4] === null ? null : (String(row[4]) as AnomalyKind),
+        expected: row[5] === null ? null : Number(row[5]),
+        value: Number(row[6]),
+      };
+    });
+  }
+
+  /** Validates anomalies and lays them out as list columns; the last of duplicates in one call wins. */
+  private anomalyColumns(anomalies: readonly Anomaly[]): DuckDBValue[] {
+    const unique = new Map<string, Anomaly>();
+    anomalies.forEach((a, i) => {
+      const problem =
+        !Number.isInteger(a.seriesId) || a.seriesId < 0 || a.seriesId >= this.index.size
+          ? `unknown series id ${a.seriesId}`
+          : !Number.isFinite(a.timestampMs) || Math.abs(a.timestampMs) > Number.MAX_SAFE_INTEGER
+            ? `timestamp ${a.timestampMs} is not a finite millisecond count`
+            : typeof a.detector !== 'string' || a.detector.length === 0
+              ? 'detector is empty'
+              : !Number.isFinite(a.score)
+                ? `score ${a.score} is not a finite number`
+                : a.kind !== null && !ANOMALY_KINDS.includes(a.kind)
+                  ? `kind ${JSON.stringify(a.kind)} is not one of ${ANOMALY_KINDS.join(', ')}`
+                  : null;
+      if (problem !== null) throw new Error(`cannot append anomaly ${i}: ${problem}`);
+      const timestampMs = Math.floor(a.timestampMs);
+      unique.set(`${a.seriesId}\u0000${a.detector}\u0000${timestampMs}`, timestampMs === a.timestampMs ? a : { ...a, timestampMs });
+    });
+    const rows = [...unique.values()];
+    return [
+      listValue(rows.map((a) => a.seriesId)),
+      listValue(rows.map((a) => a.timestampMs)),
+      listValue(rows.map((a) => a.detector)),
+      listValue(rows.map((a) => a.score)),
+      listValue(rows.map((a) => a.kind)),
+      listValue(rows.map((a) => a.expected)),
+      listValue(rows.map((a) => a.value)),
+    ];
+  }
+}
+
+function readTwoDoubleColumns(result: DuckDBMaterializedResult): SeriesPoints {
+  let rows = 0;
+  for (let c = 0; c < result.chunkCount; c++) rows += result.getChunk(c).rowCount;
+  const timestampsMs = new Float64Array(rows);
+  const values = new Float64Array(rows);
+  let offset = 0;
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    const ts = chunk.getColumnVector(0);
+    const vs = chunk.getColumnVector(1);
+    if (!(ts instanceof DuckDBDoubleVector) || !(vs instanceof DuckDBDoubleVector)) throw new Error('cannot read query result: expected DOUBLE columns');
+    const n = chunk.rowCount;
+    for (let r = 0; r < n; r++) {
+      timestampsMs[offset + r] = ts.getItem(r) ?? Number.NaN;
+      values[offset + r] = vs.getItem(r) ?? Number.NaN;
+    }
+    offset += n;
+  }
+  return { timestampsMs, values };
+}
+
+/** An appender that failed must not flush its rows later, when the finalizer closes it. */
+function discardAppender(appender: { clear(): void; closeSync(): void }): void {
+  try {
+    appender.clear();
+    appender.closeSync();
+  } catch {
+    // The transaction is rolled back anyway; the appender's own error is the one reported.
+  }
+}
+
+/** Keeps a millisecond bound inside the range a stored timestamp can have. */
+function clampMs(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, ms));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

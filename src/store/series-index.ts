@@ -1,0 +1,98 @@
+import { globToRegExp } from '../util/index.js';
+import { parseSeriesKey, seriesKey, validateSeriesRef } from '../model/index.js';
+import type { SeriesInfo } from '../model/index.js';
+
+/** Id that `resolveSeries` gives a key that is not a valid series; `append` rejects it as bad_series. */
+export const INVALID_SERIES_ID = 0xffff_ffff;
+
+/**
+ * The in-memory series index: canonical key to dense id and back. New series are handed out
+ * synchronously and kept in `pending` until a commit makes them durable.
+ */
+export class SeriesIndex {
+  private readonly byKey = new Map<string, SeriesInfo>();
+  private readonly byId: SeriesInfo[] = [];
+  private pending: SeriesInfo[] = [];
+
+  get size(): number {
+    return this.byId.length;
+  }
+
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Adds a series read back from the store; ids must arrive in order 0, 1, 2, ... */
+  load(id: number, key: string): void {
+    if (id !== this.byId.length) throw new Error(`cannot load series index: expected id ${this.byId.length}, got ${id} for ${JSON.stringify(key)}`);
+    this.add(key);
+  }
+
+  resolve(keys: readonly string[]): Uint32Array {
+    const ids = new Uint32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const known = this.byKey.get(key);
+      if (known !== undefined) {
+        ids[i] = known.id;
+        continue;
+      }
+      ids[i] = this.resolveNew(key);
+    }
+    return ids;
+  }
+
+  byIdOrUndefined(id: number): SeriesInfo | undefined {
+    return this.byId[id];
+  }
+
+  byKeyOrUndefined(key: string): SeriesInfo | undefined {
+    return this.byKey.get(key);
+  }
+
+  find(glob: string, limit: number): SeriesInfo[] {
+    const pattern = globToRegExp(glob);
+    const matches: SeriesInfo[] = [];
+    for (const info of this.byId) if (pattern.test(info.key)) matches.push(info);
+    matches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return matches.length > limit ? matches.slice(0, Math.max(0, limit)) : matches;
+  }
+
+  /** Hands the series created since the last call to a commit. */
+  takePending(): SeriesInfo[] {
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** Puts back series whose commit failed, so that the next commit writes them. */
+  restorePending(series: readonly SeriesInfo[]): void {
+    this.pending = series.concat(this.pending);
+  }
+
+  /** Canonicalises a key not found as given; an invalid one maps to INVALID_SERIES_ID. */
+  private resolveNew(key: string): number {
+    let canonical: string;
+    try {
+      const ref = parseSeriesKey(key);
+      if (validateSeriesRef(ref) !== null) return INVALID_SERIES_ID;
+      canonical = seriesKey(ref.name, ref.tags);
+    } catch {
+      return INVALID_SERIES_ID;
+    }
+    const known = this.byKey.get(canonical);
+    if (known !== undefined) return known.id;
+    if (this.byId.length >= INVALID_SERIES_ID) return INVALID_SERIES_ID;
+    const info = this.add(canonical);
+    this.pending.push(info);
+    return info.id;
+  }
+
+  private add(key: string): SeriesInfo {
+    const ref = parseSeriesKey(key);
+    const info: SeriesInfo = Object.freeze({ id: this.byId.length, key, name: ref.name, tags: Object.freeze({ ...ref.tags }) });
+    this.byId.push(info);
+    this.byKey.set(key, info);
+    return info;
+  }
+}
