@@ -1,0 +1,141 @@
+import type { Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+import { isIPv6 } from 'node:net';
+import type { Rejection } from '../../model/index.js';
+import { KeyedPointsBuilder } from '../../model/index.js';
+import type { Lifecycle } from '../../util/index.js';
+import type { PointSink } from '../sink.js';
+import { GraphiteLineParser } from './parse.js';
+
+export const GRAPHITE_UDP_SOURCE = 'graphite_udp';
+
+/** Bound on unsettled points when options give none; the same as graphite.maxPendingPoints' default. */
+const DEFAULT_MAX_PENDING_POINTS = 100_000;
+const BYTES_PER_LINE_ESTIMATE = 32;
+const SMALLEST_BUILDER = 16;
+
+export interface GraphiteUdpListenerOptions {
+  readonly host: string;
+  /** 0 picks a free port; address() tells which. */
+  readonly port: number;
+  /** Lines longer than this are rejected as `line_too_long`. */
+  readonly maxLineBytes: number;
+  /**
+   * Points the sink has not settled yet beyond which whole datagrams are dropped (UDP senders cannot
+   * be slowed), each counted as one `overload` rejection at line 0.
+   */
+  readonly maxPendingPoints?: number;
+  /** Time given to points without a timestamp; Date.now by default. */
+  readonly nowMs?: () => number;
+}
+
+/** Graphite plaintext over UDP: each datagram holds whole lines and is parsed on its own. */
+export class GraphiteUdpListener implements Lifecycle {
+  private socket: Socket | null = null;
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly parser: GraphiteLineParser;
+  private readonly maxPendingPoints: number;
+  private pending = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: GraphiteUdpListenerOptions,
+    private readonly sink: PointSink,
+  ) {
+    this.parser = new GraphiteLineParser({ maxLineBytes: options.maxLineBytes, nowMs: options.nowMs ?? Date.now });
+    this.maxPendingPoints = options.maxPendingPoints ?? DEFAULT_MAX_PENDING_POINTS;
+  }
+
+  /** Points handed to the sink whose write has not settled. */
+  get pendingPoints(): number {
+    return this.pending;
+  }
+
+  /** The bound address; its port is the real one when options.port was 0. */
+  address(): AddressInfo {
+    if (this.socket === null) throw new Error('cannot get graphite udp listener address: the listener is not bound');
+    return this.socket.address();
+  }
+
+  start(): Promise<void> {
+    if (this.stopping !== null) return Promise.reject(new Error('cannot start graphite udp listener: it was stopped'));
+    this.starting ??= this.bind();
+    return this.starting;
+  }
+
+  /** Stops receiving and resolves once every write handed to the sink has settled. */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async bind(): Promise<void> {
+    const socket = createSocket(isIPv6(this.options.host) ? 'udp6' : 'udp4');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(this.options.port, this.options.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      socket.close();
+      throw new Error(`cannot listen for graphite udp on ${this.options.host}:${this.options.port}: ${(err as Error).message}`);
+    });
+    // Receive errors concern one datagram, which is lost either way.
+    socket.on('error', () => {});
+    socket.on('message', (datagram: Buffer) => this.receive(datagram));
+    this.socket = socket;
+  }
+
+  private receive(datagram: Buffer): void {
+    if (this.pending > this.maxPendingPoints) {
+      this.sink.reject(
+        [{ line: 0, reason: 'overload', message: `datagram of ${datagram.length} bytes dropped: ${this.pending} points are waiting to be written (limit ${this.maxPendingPoints})` }],
+        GRAPHITE_UDP_SOURCE,
+      );
+      return;
+    }
+    const out = new KeyedPointsBuilder(Math.max(SMALLEST_BUILDER, Math.ceil(datagram.length / BYTES_PER_LINE_ESTIMATE)));
+    const rejections: Rejection[] = [];
+    this.parser.push(datagram, out, rejections);
+    this.parser.end(out, rejections);
+    try {
+      if (rejections.length > 0) this.sink.reject(rejections, GRAPHITE_UDP_SOURCE);
+      if (out.length > 0) this.write(out);
+    } catch {
+      // The sink could not take the points and has counted that; a UDP sender cannot be told.
+    }
+  }
+
+  private write(out: KeyedPointsBuilder): void {
+    const count = out.length;
+    const written = this.sink.write(out.finish(), GRAPHITE_UDP_SOURCE);
+    if (written === undefined) return;
+    this.pending += count;
+    const settle = (): void => {
+      this.pending -= count;
+      if (this.pending === 0) this.wakeIdleWaiters();
+    };
+    written.then(settle, settle);
+  }
+
+  private wakeIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async close(): Promise<void> {
+    if (this.starting === null) return;
+    try {
+      await this.starting;
+    } catch {
+      return;
+    }
+    const socket = this.socket!;
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (this.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,13 @@
+export type { PointSink } from './sink.js';
+export type { ParsedPoints } from './parsed.js';
+export type { GraphiteParserOptions } from './graphite/parse.js';
+export { GraphiteLineParser, parseGraphiteText } from './graphite/parse.js';
+export type { GraphiteTcpListenerOptions } from './graphite/tcp-listener.js';
+export { GraphiteTcpListener } from './graphite/tcp-listener.js';
+export { GRAPHITE_TCP_SOURCE } from './graphite/tcp-connection.js';
+export type { GraphiteUdpListenerOptions } from './graphite/udp-listener.js';
+export { GraphiteUdpListener, GRAPHITE_UDP_SOURCE } from './graphite/udp-listener.js';
+export { parseJsonPoints } from './json-points.js';
+export type { CsvPointsParserOptions } from './csv/parse.js';
+export { CsvPointsParser } from './csv/parse.js';
+export { parseCsvTimestampMs } from './csv/timestamp.js';
