@@ -1,0 +1,12 @@
+export type { MetricName, FleetHost } from './layout.js';
+export { METRICS, DEFAULT_SERVICES, DEFAULT_HOSTS_PER_SERVICE, fleetHosts } from './layout.js';
+export type { FleetOptions, FleetSeries } from './fleet.js';
+export { FleetSimulator } from './fleet.js';
+export { seasonalLoad } from './seasonality.js';
+export type { Incident, IncidentKind, IncidentEffect, DemoPhase, DemoIncidentOptions } from './incidents.js';
+export { demoIncidents, describeIncident } from './incidents.js';
+export { formatGraphiteLines } from './graphite-lines.js';
+export type { GraphiteFeederOptions, GraphiteFeederStats } from './graphite-feeder.js';
+export { GraphiteFeeder } from './graphite-feeder.js';
+export type { DemoOptions, DemoPlanOptions, DemoPlan, DemoProgress, DemoResult } from './demo.js';
+export { runDemo, planDemo, DEMO_DEFAULTS } from './demo.js';
