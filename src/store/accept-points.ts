@@ -17,27 +17,58 @@ export interface AcceptLimits {
  */
 export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: PointQueue): AppendResult {
   const { seriesIds, timestampsMs, values } = batch;
-  const latestMs = limits.nowMs + limits.maxFutureMs;
+  // Messages are built in separate functions: a template literal over a double in this loop, even in
+  // a branch never taken, makes V8's code for the whole loop about 20 times slower.
+  const { seriesCount, nowMs, maxFutureMs } = limits;
+  const latestMs = nowMs + maxFutureMs;
+  queue.reserve(batch.length);
+  const queuedIds = queue.seriesIds;
+  const queuedTimestampsMs = queue.timestampsMs;
+  const queuedValues = queue.values;
+  let queued = queue.length;
   let rejected: PointRejection[] | undefined;
-  const reject = (index: number, reason: RejectReason, message: string): void => {
-    (rejected ??= []).push({ index, reason, message: `cannot append point ${index}: ${message}` });
-  };
   for (let i = 0; i < batch.length; i++) {
     const seriesId = seriesIds[i]!;
     const timestampMs = timestampsMs[i]!;
     const value = values[i]!;
-    if (seriesId >= limits.seriesCount) {
-      reject(i, 'bad_series', `unknown series id ${seriesId}`);
+    if (seriesId >= seriesCount) {
+      rejected = reject(rejected, i, 'bad_series', unknownSeries(seriesId));
     } else if (!Number.isFinite(timestampMs) || Math.abs(timestampMs) > Number.MAX_SAFE_INTEGER) {
-      reject(i, 'bad_timestamp', `timestamp ${timestampMs} is not a finite millisecond count`);
+      rejected = reject(rejected, i, 'bad_timestamp', nonFiniteTimestamp(timestampMs));
     } else if (timestampMs > latestMs) {
-      reject(i, 'bad_timestamp', `timestamp ${timestampMs} is more than ${limits.maxFutureMs} ms ahead of now (${limits.nowMs})`);
+      rejected = reject(rejected, i, 'bad_timestamp', futureTimestamp(timestampMs, nowMs, maxFutureMs));
     } else if (!Number.isFinite(value)) {
-      reject(i, 'nan_value', `value ${value} is not a finite number`);
+      rejected = reject(rejected, i, 'nan_value', nonFiniteValue(value));
     } else {
-      queue.push(seriesId, Math.floor(timestampMs), value);
+      queuedIds[queued] = seriesId;
+      queuedTimestampsMs[queued] = Math.floor(timestampMs);
+      queuedValues[queued] = value;
+      queued++;
     }
   }
-  const rejectedCount = rejected?.length ?? 0;
-  return { accepted: batch.length - rejectedCount, rejected: rejected ?? [] };
+  queue.length = queued;
+  if (rejected === undefined) return { accepted: batch.length, rejected: [] };
+  return { accepted: batch.length - rejected.length, rejected };
+}
+
+function reject(rejected: PointRejection[] | undefined, index: number, reason: RejectReason, message: string): PointRejection[] {
+  const list = rejected ?? [];
+  list.push({ index, reason, message: `cannot append point ${index}: ${message}` });
+  return list;
+}
+
+function unknownSeries(seriesId: number): string {
+  return `unknown series id ${seriesId}`;
+}
+
+function nonFiniteTimestamp(timestampMs: number): string {
+  return `timestamp ${timestampMs} is not a finite millisecond count`;
+}
+
+function futureTimestamp(timestampMs: number, nowMs: number, maxFutureMs: number): string {
+  return `timestamp ${timestampMs} is more than ${maxFutureMs} ms ahead of now (${nowMs})`;
+}
+
+function nonFiniteValue(value: number): string {
+  return `value ${value} is not a finite number`;
 }

@@ -14,8 +14,13 @@ export class PointQueue {
     this.values = new Float64Array(initialCapacity);
   }
 
+  /** Makes room for `count` more points, so that a caller may write them straight into the arrays. */
+  reserve(count: number): void {
+    if (this.length + count > this.values.length) this.grow(this.length + count);
+  }
+
   push(seriesId: number, timestampMs: number, value: number): void {
-    if (this.length === this.values.length) this.grow();
+    if (this.length === this.values.length) this.grow(this.length + 1);
     const i = this.length++;
     this.seriesIds[i] = seriesId;
     this.timestampsMs[i] = timestampMs;
@@ -26,8 +31,9 @@ export class PointQueue {
     this.length = 0;
   }
 
-  private grow(): void {
-    const capacity = Math.max(16, this.values.length * 2);
+  private grow(needed: number): void {
+    let capacity = Math.max(16, this.values.length * 2);
+    while (capacity < needed) capacity *= 2;
     const ids = new Uint32Array(capacity);
     ids.set(this.seriesIds);
     const ts = new Float64Array(capacity);
