@@ -1,0 +1,118 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Storage } from '../store/index.js';
+import type { Clock, Lifecycle } from '../util/index.js';
+import { ApiError } from './errors.js';
+import type { PointWriter } from './point-writer.js';
+import { registerRoutes } from './routes.js';
+import type { SelfMetrics } from './self-metrics.js';
+import { UiAssets } from './ui-assets.js';
+
+export interface HttpApiOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxBodyBytes: number;
+  readonly authToken?: string;
+  /** Directory of the built web UI; null serves no UI. */
+  readonly uiDir: string | null;
+}
+
+/** Body of GET /api/v1/status. */
+export interface StatusBody {
+  readonly version: string;
+  readonly startedAtMs: number;
+  readonly seriesCount: number;
+  readonly pointsReceived: number;
+  readonly anomaliesFound: number;
+  readonly graphite: { readonly enabled: boolean; readonly host: string; readonly tcpPort: number; readonly udpPort: number };
+  readonly http: { readonly port: number };
+  readonly detectors: readonly string[];
+}
+
+export interface HttpApiDeps {
+  readonly storage: Storage;
+  readonly writer: PointWriter;
+  readonly metrics: SelfMetrics;
+  readonly status: () => StatusBody;
+  /** True once every service has started and until shutdown begins. */
+  readonly ready: () => boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
+export class HttpApi implements Lifecycle {
+  private readonly app: FastifyInstance;
+  private started = false;
+  private boundPort = 0;
+
+  constructor(
+    private readonly options: HttpApiOptions,
+    deps: HttpApiDeps,
+  ) {
+    this.app = Fastify({
+      loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+      bodyLimit: options.maxBodyBytes,
+      // Per-request log lines would flood the log at ingest rates; errors are logged by the error handler.
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    this.app.setErrorHandler((err, request, reply) => sendError(err, request, reply, deps.logger));
+    this.app.setNotFoundHandler((request, reply) => {
+      void reply.code(404).send({ error: `cannot find ${request.method} ${request.url.split('?')[0]}` });
+    });
+    const authToken = options.authToken;
+    const requireToken = async (request: FastifyRequest): Promise<void> => {
+      if (authToken === undefined) return;
+      if (request.headers.authorization !== `Bearer ${authToken}`) throw new ApiError(401, 'cannot authorize request: missing or wrong bearer token');
+    };
+    registerRoutes(this.app, deps, requireToken);
+    if (options.uiDir !== null) {
+      const assets = new UiAssets(options.uiDir);
+      this.app.get('/*', async (request, reply) => {
+        const asset = await assets.get(request.url);
+        if (asset === null) return reply.code(404).send({ error: `cannot find ${request.url.split('?')[0]}` });
+        return reply
+          .header('content-type', asset.contentType)
+          .header('cache-control', asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .send(asset.body);
+      });
+    }
+  }
+
+  /** The port actually bound (useful with port 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    const address = this.app.server.address();
+    this.boundPort = typeof address === 'object' && address !== null ? address.port : this.options.port;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.app.close();
+  }
+}
+
+function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  if (err instanceof ApiError) {
+    void reply.code(err.statusCode).send(err.field === undefined ? { error: err.message } : { error: err.message, field: err.field });
+    return;
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    void reply.code(413).send({ error: `cannot read body: larger than the ${request.routeOptions.bodyLimit ?? 0} byte limit` });
+    return;
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    void reply.code(e.statusCode).send({ error: `cannot read request: ${e.message ?? 'bad request'}` });
+    return;
+  }
+  logger.error({ err, url: request.url.split('?')[0], method: request.method }, 'request failed');
+  void reply.code(500).send({ error: `cannot handle ${request.method} ${request.url.split('?')[0]}: ${e.message ?? 'internal error'}` });
+}

@@ -1,0 +1,17 @@
+import type { KeyedPoints, RejectReason, Rejection } from '../model/index.js';
+import type { IngestProtocol } from './self-metrics.js';
+
+/** What a write kept and, per rejected point, its index in the written points and why. */
+export interface WriteResult {
+  readonly accepted: number;
+  readonly rejected: readonly { readonly index: number; readonly reason: RejectReason; readonly message: string }[];
+}
+
+/**
+ * The ingest path as the API sees it: store keyed points durably and hand them to detection.
+ * `write` resolves once every accepted point is durable. `reject` counts what parsers refused.
+ */
+export interface PointWriter {
+  write(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult>;
+  reject(rejections: readonly Rejection[], protocol: IngestProtocol): void;
+}

@@ -1,0 +1,99 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RejectReason } from '../model/index.js';
+
+/** Readings taken at scrape time from the services that own them. */
+export interface StatsProviders {
+  storage(): { seriesCount: number; queuedPoints: number; committedPoints: number; commits: number };
+  detection(): { queuedPoints: readonly number[]; pointsProcessed: number; seriesTracked: number } | null;
+  senders(): Readonly<Record<string, { sent: number; failed: number; retries: number; dropped: number; queued: number }>>;
+  openEpisodes(): number;
+  graphiteConnections(): number;
+}
+
+/** Protocols points arrive by; a label on the ingest counters. */
+export type IngestProtocol = 'graphite_tcp' | 'graphite_udp' | 'http_json' | 'import';
+
+/**
+ * Vigil's own metrics in Prometheus form. Counters are incremented by the ingest path; gauges and
+ * totals owned by other services are read through StatsProviders when /metrics is scraped.
+ */
+export class SelfMetrics {
+  readonly registry = new Registry();
+  readonly pointsReceived: Counter<'protocol'>;
+  readonly pointsRejected: Counter<'protocol' | 'reason'>;
+  readonly anomalies: Counter<'detector'>;
+  readonly detectionBatchSeconds: Histogram<'partition'>;
+  readonly detectionPointSeconds: Histogram;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+    const registers = [this.registry];
+    this.pointsReceived = new Counter({ name: 'vigil_points_received_total', help: 'Points parsed and accepted for storage, by protocol.', labelNames: ['protocol'], registers });
+    this.pointsRejected = new Counter({ name: 'vigil_points_rejected_total', help: 'Lines or records rejected, by protocol and reason.', labelNames: ['protocol', 'reason'], registers });
+    this.anomalies = new Counter({ name: 'vigil_anomalies_total', help: 'Anomalous points found, by detector.', labelNames: ['detector'], registers });
+    this.detectionBatchSeconds = new Histogram({
+      name: 'vigil_detection_batch_duration_seconds',
+      help: 'Time a partition worker spent on one batch.',
+      labelNames: ['partition'],
+      buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1],
+      registers,
+    });
+    this.detectionPointSeconds = new Histogram({
+      name: 'vigil_detection_point_duration_seconds',
+      help: 'Detector latency per point (batch duration divided by its points), all configured detectors together.',
+      buckets: [1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 5e-5, 1e-4],
+      registers,
+    });
+  }
+
+  rejected(protocol: IngestProtocol, reason: RejectReason, count = 1): void {
+    this.pointsRejected.inc({ protocol, reason }, count);
+  }
+
+  observeDetectionBatch(partition: number, points: number, durationNs: number): void {
+    const seconds = durationNs / 1e9;
+    this.detectionBatchSeconds.observe({ partition: String(partition) }, seconds);
+    if (points > 0) this.detectionPointSeconds.observe(seconds / points);
+  }
+
+  /** Registers the scrape-time gauges; call once when every service exists. */
+  watch(providers: StatsProviders): void {
+    const registers = [this.registry];
+    new Gauge({ name: 'vigil_series', help: 'Series known to the index.', registers, collect() { this.set(providers.storage().seriesCount); } });
+    new Gauge({ name: 'vigil_storage_queued_points', help: 'Points accepted but not yet committed.', registers, collect() { this.set(providers.storage().queuedPoints); } });
+    new Gauge({ name: 'vigil_storage_committed_points', help: 'Points committed since start.', registers, collect() { this.set(providers.storage().committedPoints); } });
+    new Gauge({ name: 'vigil_storage_commits', help: 'Group commits since start.', registers, collect() { this.set(providers.storage().commits); } });
+    new Gauge({
+      name: 'vigil_detection_queued_points',
+      help: 'Points waiting for a partition worker.',
+      labelNames: ['partition'],
+      registers,
+      collect() {
+        this.reset();
+        const stats = providers.detection();
+        stats?.queuedPoints.forEach((n, partition) => this.set({ partition: String(partition) }, n));
+      },
+    });
+    new Gauge({ name: 'vigil_detection_points_processed', help: 'Points scored by detectors since start.', registers, collect() { this.set(providers.detection()?.pointsProcessed ?? 0); } });
+    new Gauge({ name: 'vigil_detection_series', help: 'Series with live detector state.', registers, collect() { this.set(providers.detection()?.seriesTracked ?? 0); } });
+    new Gauge({ name: 'vigil_alert_episodes_open', help: 'Anomaly episodes currently firing.', registers, collect() { this.set(providers.openEpisodes()); } });
+    new Gauge({ name: 'vigil_graphite_connections', help: 'Open Graphite TCP connections.', registers, collect() { this.set(providers.graphiteConnections()); } });
+    const senderGauge = (name: string, help: string, pick: (s: { sent: number; failed: number; retries: number; dropped: number; queued: number }) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['sender'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [sender, stats] of Object.entries(providers.senders())) this.set({ sender }, pick(stats));
+        },
+      });
+    };
+    senderGauge('vigil_alerts_sent', 'Notifications delivered, per sender.', (s) => s.sent);
+    senderGauge('vigil_alerts_failed', 'Notifications given up on after retries or a permanent error, per sender.', (s) => s.failed);
+    senderGauge('vigil_alerts_retries', 'Delivery retries, per sender.', (s) => s.retries);
+    senderGauge('vigil_alerts_dropped', 'Notifications dropped because the queue was full, per sender.', (s) => s.dropped);
+    senderGauge('vigil_alerts_queued', 'Notifications waiting, per sender.', (s) => s.queued);
+  }
+}
