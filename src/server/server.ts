@@ -1,0 +1,211 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { HttpApi, SelfMetrics, type StatusBody } from '../api/index.js';
+import { createAlertManager, type AlertManager } from '../alert/index.js';
+import type { VigilConfig } from '../config/index.js';
+import { DetectionRunner } from '../detect/index.js';
+import { GraphiteTcpListener, GraphiteUdpListener, type PointSink } from '../ingest/index.js';
+import type { Anomaly, KeyedPoints, Rejection } from '../model/index.js';
+import { createDuckDbStorage, RetentionSweeper, type Storage } from '../store/index.js';
+import { systemClock, type Clock, type Lifecycle } from '../util/index.js';
+import { IngestPipeline } from './ingest-pipeline.js';
+import { RejectionLog } from './rejection-log.js';
+import { PACKAGE_ROOT, readVersion } from './version.js';
+
+export interface ServerOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Directory of the built UI; defaults to the package's ui/dist when it exists. */
+  readonly uiDir?: string | null;
+}
+
+/** Where each listener ended up (ports are resolved after start, so port 0 works in tests). */
+export interface ServerAddresses {
+  readonly httpPort: number;
+  readonly graphiteTcpPort: number | null;
+  readonly graphiteUdpPort: number | null;
+}
+
+/**
+ * The composition root: builds every service from the configuration, starts them in dependency
+ * order and stops them in reverse, so that nothing accepted is lost on a graceful shutdown.
+ */
+export class VigilServer implements Lifecycle {
+  readonly logger: Logger;
+  readonly storage: Storage;
+  readonly metrics = new SelfMetrics();
+  private readonly clock: Clock;
+  private readonly runner: DetectionRunner | null;
+  private readonly alerts: AlertManager;
+  private readonly pipeline: IngestPipeline;
+  private readonly retention: RetentionSweeper;
+  private readonly http: HttpApi;
+  private readonly graphiteTcp: GraphiteTcpListener | null;
+  private readonly graphiteUdp: GraphiteUdpListener | null;
+  private readonly anomalyWrites = new Set<Promise<void>>();
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private readonly startedAtMs: number;
+  private anomaliesFound = 0;
+  private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+
+  constructor(
+    readonly config: VigilConfig,
+    options: ServerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'vigil' } });
+    this.startedAtMs = this.clock.nowMs();
+    const dataDir = resolve(config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+    this.storage = createDuckDbStorage(dataDir, config.storage, { clock: this.clock, logger: this.logger.child({ component: 'store' }) });
+    this.retention = new RetentionSweeper({
+      storage: this.storage,
+      retentionDays: config.storage.retentionDays,
+      retentionSweepIntervalMs: config.storage.retentionSweepIntervalMs,
+      clock: this.clock,
+      logger: this.logger.child({ component: 'retention' }),
+    });
+    this.alerts = createAlertManager(config.alerts, { clock: this.clock, logger: this.logger.child({ component: 'alerts' }) });
+    this.runner = config.detection.enabled
+      ? new DetectionRunner(
+          {
+            partitions: config.detection.partitions,
+            detectors: config.detection.detectors,
+            scoreThreshold: config.detection.scoreThreshold,
+            maxQueuedPointsPerPartition: config.detection.maxQueuedPointsPerPartition,
+            stateFile: join(dataDir, 'detector-state.json'),
+          },
+          {
+            seriesKey: (id) => this.storage.seriesById(id)?.key ?? `#${id}`,
+            onAnomalies: (anomalies) => this.onAnomalies(anomalies),
+            onBatchDone: (partition, points, durationNs) => this.metrics.observeDetectionBatch(partition, points, durationNs),
+            onError: (err) => this.logger.error({ err }, 'detection worker failed'),
+          },
+        )
+      : null;
+    const rejectionLog = new RejectionLog(this.logger.child({ component: 'ingest' }), this.clock);
+    this.pipeline = new IngestPipeline(this.storage, this.runner, this.metrics, config.storage.maxQueuedPoints, (r, p) => rejectionLog.record(r, p));
+
+    const graphite = config.graphite;
+    const sink = (protocol: 'graphite_tcp' | 'graphite_udp'): PointSink => ({
+      write: async (points: KeyedPoints) => {
+        await this.pipeline.write(points, protocol);
+      },
+      reject: (rejections: readonly Rejection[]) => this.pipeline.reject(rejections, protocol),
+    });
+    const nowMs = (): number => this.clock.nowMs();
+    this.graphiteTcp = graphite.enabled
+      ? new GraphiteTcpListener(
+          { host: graphite.host, port: graphite.tcpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, nowMs },
+          sink('graphite_tcp'),
+        )
+      : null;
+    this.graphiteUdp = graphite.enabled
+      ? new GraphiteUdpListener({ host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, nowMs }, sink('graphite_udp'))
+      : null;
+
+    const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;
+    this.http = new HttpApi(
+      { host: config.http.host, port: config.http.port, maxBodyBytes: config.http.maxBodyBytes, authToken: config.http.authToken, uiDir },
+      {
+        storage: this.storage,
+        writer: this.pipeline,
+        metrics: this.metrics,
+        status: () => this.status(),
+        ready: () => this.state === 'running',
+        clock: this.clock,
+        logger: this.logger,
+      },
+    );
+    this.metrics.watch({
+      storage: () => this.storage.stats(),
+      detection: () => this.runner?.stats() ?? null,
+      senders: () => this.alerts.stats().senders,
+      openEpisodes: () => this.alerts.stats().episodes.open,
+      graphiteConnections: () => this.graphiteTcp?.connectionCount ?? 0,
+    });
+  }
+
+  get addresses(): ServerAddresses {
+    return {
+      httpPort: this.http.port,
+      graphiteTcpPort: this.graphiteTcp?.address().port ?? null,
+      graphiteUdpPort: this.graphiteUdp?.address().port ?? null,
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') return;
+    this.state = 'starting';
+    await this.storage.start();
+    await this.retention.start();
+    await this.alerts.start();
+    await this.runner?.start();
+    await this.http.start();
+    await this.graphiteTcp?.start();
+    await this.graphiteUdp?.start();
+    if (this.runner !== null) {
+      this.checkpointTimer = setInterval(() => {
+        this.runner?.checkpoint().catch((err: unknown) => this.logger.error({ err }, 'cannot checkpoint detector state'));
+      }, this.config.detection.checkpointIntervalMs);
+      this.checkpointTimer.unref();
+    }
+    this.state = 'running';
+    const a = this.addresses;
+    this.logger.info(
+      { httpPort: a.httpPort, graphiteTcpPort: a.graphiteTcpPort, graphiteUdpPort: a.graphiteUdpPort, dataDir: resolve(this.config.dataDir), series: this.storage.stats().seriesCount },
+      `Vigil is ready: UI and API on http://localhost:${a.httpPort}/, Graphite on port ${a.graphiteTcpPort ?? 'off'}`,
+    );
+  }
+
+  /** Stops intake first, then lets every accepted point reach the store and detection, then closes. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopping' || this.state === 'stopped' || this.state === 'new') return;
+    this.state = 'stopping';
+    if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
+    await this.graphiteTcp?.stop();
+    await this.graphiteUdp?.stop();
+    await this.http.stop();
+    await this.pipeline.drain();
+    await this.runner?.stop();
+    while (this.anomalyWrites.size > 0) await Promise.allSettled([...this.anomalyWrites]);
+    await this.alerts.stop();
+    await this.retention.stop();
+    await this.storage.stop();
+    this.state = 'stopped';
+    this.logger.info('Vigil stopped');
+  }
+
+  status(): StatusBody {
+    const a = this.addresses;
+    const graphite = this.config.graphite;
+    return {
+      version: readVersion(),
+      startedAtMs: this.startedAtMs,
+      seriesCount: this.storage.stats().seriesCount,
+      pointsReceived: this.pipeline.pointsReceived,
+      anomaliesFound: this.anomaliesFound,
+      graphite: { enabled: graphite.enabled, host: graphite.host, tcpPort: a.graphiteTcpPort ?? graphite.tcpPort, udpPort: a.graphiteUdpPort ?? graphite.udpPort },
+      http: { port: a.httpPort },
+      detectors: this.runner === null ? [] : this.config.detection.detectors.map((d) => d.id),
+    };
+  }
+
+  /** Stores anomalies idempotently, then lets the alert manager group them into episodes. */
+  private onAnomalies(anomalies: Anomaly[]): void {
+    this.anomaliesFound += anomalies.length;
+    for (const a of anomalies) this.metrics.anomalies.inc({ detector: a.detector });
+    const write = this.storage
+      .appendAnomalies(anomalies)
+      .then(() => this.alerts.observe(anomalies))
+      .catch((err: unknown) => this.logger.error({ err, count: anomalies.length }, 'cannot store anomalies'));
+    this.anomalyWrites.add(write);
+    void write.finally(() => this.anomalyWrites.delete(write));
+  }
+}
+
+function defaultUiDir(): string | null {
+  const dir = join(PACKAGE_ROOT, 'ui', 'dist');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
