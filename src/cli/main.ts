@@ -1,0 +1,69 @@
+import { Command, Option } from 'commander';
+import { ENV_VARIABLES } from '../config/index.js';
+import { readVersion } from '../server/index.js';
+import { benchIngestCommand } from './bench.js';
+import { checkConfigCommand } from './check-config.js';
+import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
+import { demoCommand, type DemoFlags } from './demo.js';
+import { importCommand } from './import.js';
+import { serveCommand } from './serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Vigil: ingest metrics, detect anomalies as data streams in, alert with the evidence')
+    .version(readVersion())
+    .showHelpAfterError()
+    .addHelpText('after', `\nEnvironment:\n${Object.entries(ENV_VARIABLES).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n')}`);
+
+  addServerFlags(program.command('serve').description('run Vigil with embedded storage: HTTP API and UI, Graphite listeners, detection, alerts')).action(
+    async (flags: ServerFlags) => serveCommand(flags),
+  );
+
+  program
+    .command('import')
+    .description('send a CSV file (timestamp,value with --series, or series,timestamp,value) to a running server')
+    .argument('<file>', 'CSV file; NAB data files load as they are')
+    .option('-s, --series <name>', 'series for a two-column timestamp,value file (a tagged path is fine)')
+    .option('--url <url>', 'server to send to', 'http://localhost:8080')
+    .option('--token <token>', 'bearer token when the server requires one')
+    .option('--batch-size <n>', 'points per request', parsePositiveInt, 10_000)
+    .option('--show-rejections <n>', 'how many rejected lines to print', parsePositiveInt, 20)
+    .action(async (file: string, flags: { series?: string; url: string; token?: string; batchSize: number; showRejections: number }) => {
+      process.exitCode = await importCommand(file, flags);
+    });
+
+  program
+    .command('check-config')
+    .description('validate a config file without starting anything; names every bad field')
+    .argument('<file>', 'YAML config file')
+    .action((file: string) => {
+      process.exitCode = checkConfigCommand(file);
+    });
+
+  addServerFlags(
+    program
+      .command('demo')
+      .description('simulate a small fleet with incidents and feed it to a running server over Graphite, or start one')
+      .option('--url <url>', 'HTTP address of a running server to feed; one is started when none answers', 'http://localhost:8080')
+      .option('--history <hours>', 'hours of history sent first, so baselines are warm', parsePositiveInt, 72)
+      .option('--seed <n>', 'random seed of the simulation', parsePositiveInt, 42)
+      .option('--duration <seconds>', 'stop the live phase after this long (default: until Ctrl-C)', parsePositiveInt),
+  ).action(async (flags: DemoFlags) => demoCommand(flags));
+
+  const bench = program.command('bench').description('benchmarks that print a figure');
+  bench
+    .command('ingest')
+    .description('Graphite plaintext over loopback TCP into the store, detection on: points per second and peak memory')
+    .option('--series <n>', 'active series', parsePositiveInt, 10_000)
+    .option('--points-per-series <n>', 'points sent per series', parsePositiveInt, 100)
+    .option('--connections <n>', 'parallel TCP connections', parsePositiveInt, 2)
+    .addOption(new Option('--no-detection', 'measure with detection off'))
+    .option('--json', 'print one JSON object', false)
+    .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean }) => benchIngestCommand(flags));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  await buildProgram().parseAsync([...argv]);
+}
