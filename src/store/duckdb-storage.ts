@@ -134,7 +134,7 @@ export class DuckDbStorage implements Storage {
   }
 
   resolveSeries(keys: readonly string[]): Uint32Array {
-    if (this.state !== 'running') throw new Error(`cannot resolve series: storage is ${this.state === 'new' || this.state === 'starting' ? 'not started' : 'stopped'}`);
+    if (this.state !== 'running') throw new Error(`cannot resolve series: storage is ${this.stateWord()}`);
     const ids = this.index.resolve(keys);
     if (this.index.pendingCount > 0) this.scheduleCommit();
     return ids;
@@ -238,12 +238,16 @@ export class DuckDbStorage implements Storage {
     }
     this.state = 'stopping';
     this.clearTimer();
-    while (this.commitInFlight !== undefined || this.hasQueuedWork()) {
-      if (this.commitInFlight === undefined) {
-        if (this.lastCommitFailed) break;
-        this.requestCommit();
+    // Commit what is queued; after a failed attempt, stop anyway rather than retry forever.
+    let attempts = 0;
+    for (;;) {
+      if (this.commitInFlight !== undefined) {
+        await this.commitInFlight;
+        continue;
       }
-      await this.commitInFlight;
+      if (!this.hasQueuedWork() || (attempts > 0 && this.lastCommitFailed)) break;
+      attempts++;
+      this.requestCommit();
     }
     if (this.index.pendingCount > 0) {
       this.options.logger?.warn({ series: this.index.pendingCount }, 'cannot commit new series before stopping');

@@ -55,7 +55,8 @@ export class SeriesIndex {
     const matches: SeriesInfo[] = [];
     for (const info of this.byId) if (pattern.test(info.key)) matches.push(info);
     matches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return matches.length > limit ? matches.slice(0, Math.max(0, limit)) : matches;
+    const max = limit > 0 ? Math.floor(limit) : 0;
+    return matches.length > max ? matches.slice(0, max) : matches;
   }
 
   /** Hands the series created since the last call to a commit. */
