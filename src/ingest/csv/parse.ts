@@ -1,6 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { RejectReason, Rejection } from '../../model/index.js';
-import type { KeyedPointsBuilder } from '../../model/index.js';
+import type { KeyedPointsBuilder, RejectReason, Rejection } from '../../model/index.js';
 import { quoteValue } from '../quote.js';
 import type { SeriesKeyResult } from '../series-path.js';
 import { canonicalSeriesKey } from '../series-path.js';
