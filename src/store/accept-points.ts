@@ -9,6 +9,8 @@ export interface AcceptLimits {
   readonly seriesCount: number;
   readonly nowMs: number;
   readonly maxFutureMs: number;
+  /** Points older than nowMs minus this are refused (the retention sweep would delete them); Infinity keeps all. */
+  readonly retentionMs: number;
 }
 
 /**
@@ -19,8 +21,9 @@ export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: Poi
   const { seriesIds, timestampsMs, values } = batch;
   // Messages are built in separate functions: a template literal over a double in this loop, even in
   // a branch never taken, makes V8's code for the whole loop about 20 times slower.
-  const { seriesCount, nowMs, maxFutureMs } = limits;
+  const { seriesCount, nowMs, maxFutureMs, retentionMs } = limits;
   const latestMs = nowMs + maxFutureMs;
+  const earliestMs = nowMs - retentionMs;
   queue.reserve(batch.length);
   const queuedIds = queue.seriesIds;
   const queuedTimestampsMs = queue.timestampsMs;
@@ -37,6 +40,8 @@ export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: Poi
       rejected = reject(rejected, i, 'bad_timestamp', nonFiniteTimestamp(timestampMs));
     } else if (timestampMs > latestMs) {
       rejected = reject(rejected, i, 'bad_timestamp', futureTimestamp(timestampMs, nowMs, maxFutureMs));
+    } else if (timestampMs < earliestMs) {
+      rejected = reject(rejected, i, 'out_of_retention', beforeRetention(timestampMs, retentionMs));
     } else if (!Number.isFinite(value)) {
       rejected = reject(rejected, i, 'nan_value', nonFiniteValue(value));
     } else {
@@ -53,7 +58,7 @@ export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: Poi
 
 function reject(rejected: PointRejection[] | undefined, index: number, reason: RejectReason, message: string): PointRejection[] {
   const list = rejected ?? [];
-  list.push({ index, reason, message: `cannot append point ${index}: ${message}` });
+  list.push({ index, reason, message });
   return list;
 }
 
@@ -67,6 +72,11 @@ function nonFiniteTimestamp(timestampMs: number): string {
 
 function futureTimestamp(timestampMs: number, nowMs: number, maxFutureMs: number): string {
   return `timestamp ${timestampMs} is more than ${maxFutureMs} ms ahead of now (${nowMs})`;
+}
+
+function beforeRetention(timestampMs: number, retentionMs: number): string {
+  const days = retentionMs / 86_400_000;
+  return `timestamp ${new Date(timestampMs).toISOString()} is older than the retention period (${days} days); raise storage.retentionDays to keep older data`;
 }
 
 function nonFiniteValue(value: number): string {

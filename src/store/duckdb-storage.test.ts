@@ -117,9 +117,22 @@ describe('DuckDbStorage', () => {
       values: Float64Array.of(1, 2, 3),
     });
     expect(result.accepted).toBe(2);
-    expect(result.rejected).toEqual([{ index: 1, reason: 'bad_timestamp', message: expect.stringMatching(/point 1: timestamp .* ahead of now/) }]);
+    expect(result.rejected).toEqual([{ index: 1, reason: 'bad_timestamp', message: expect.stringMatching(/^timestamp .* ahead of now/) }]);
     const points = await storage.query({ seriesId: s!, fromMs: T0, toMs: T0 + 120_000, stepMs: 1, agg: 'last' });
     expect(Array.from(points.timestampsMs)).toEqual([T0, T0 + 60_000]);
+  });
+
+  it('refuses points older than the retention period, naming the setting', async () => {
+    const storage = await open({ clock: { nowMs: () => T0 }, retentionMs: 86_400_000 });
+    const [s] = storage.resolveSeries(['retained.s']);
+    const result = await storage.append({
+      length: 2,
+      seriesIds: Uint32Array.of(s!, s!),
+      timestampsMs: Float64Array.of(T0 - 86_400_001, T0 - 86_400_000),
+      values: Float64Array.of(1, 2),
+    });
+    expect(result.accepted).toBe(1);
+    expect(result.rejected).toEqual([{ index: 0, reason: 'out_of_retention', message: expect.stringMatching(/older than the retention period \(1 days\); raise storage.retentionDays/) }]);
   });
 
   it('rejects the appends of a failed commit, never acknowledging them, and recovers', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DuckDBDoubleVector, DuckDBInstance, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 import type { Anomaly, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
-import { ANOMALY_KINDS } from '../model/index.js';
+import { ANOMALY_KINDS, DAY_MS } from '../model/index.js';
 import type { Clock } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import type { StorageConfig } from '../config/schema.js';
@@ -24,6 +24,8 @@ export interface DuckDbStorageOptions {
   readonly flushIntervalMs: number;
   readonly flushMaxPoints: number;
   readonly maxFutureMs: number;
+  /** Points older than now minus this are rejected as out_of_retention; absent keeps every age. */
+  readonly retentionMs?: number;
   readonly clock?: Clock;
   readonly logger?: StorageLogger;
 }
@@ -43,6 +45,7 @@ export function createDuckDbStorage(
     flushIntervalMs: config.flushIntervalMs,
     flushMaxPoints: config.flushMaxPoints,
     maxFutureMs: config.maxFutureMs,
+    retentionMs: config.retentionDays * DAY_MS,
     ...extras,
   });
 }
@@ -154,7 +157,11 @@ export class DuckDbStorage implements Storage {
 
   append(batch: PointBatch): Promise<AppendResult> {
     if (this.state !== 'running') return Promise.reject(new Error(`cannot append points: storage is ${this.stateWord()}`));
-    const result = acceptPoints(batch, { seriesCount: this.index.size, nowMs: this.clock.nowMs(), maxFutureMs: this.options.maxFutureMs }, this.queued);
+    const result = acceptPoints(
+      batch,
+      { seriesCount: this.index.size, nowMs: this.clock.nowMs(), maxFutureMs: this.options.maxFutureMs, retentionMs: this.options.retentionMs ?? Infinity },
+      this.queued,
+    );
     if (result.accepted === 0) return Promise.resolve(result);
     return new Promise<AppendResult>((resolve, reject) => {
       this.waiters.push({ result, resolve, reject });
