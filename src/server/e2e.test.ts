@@ -37,7 +37,7 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
   });
 
   it('finds a level shift sent over TCP, serves it from the API and posts one alert', async () => {
-    const series = 'e2e.latency;service=api;host=web-1';
+    const series = 'e2e.latency;host=web-1;service=api';
     const stepSeconds = 10;
     const startSeconds = Math.floor(Date.now() / 1000) - 400 * stepSeconds;
     const shiftIndex = 300;
@@ -59,7 +59,7 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
       30_000,
       'the level shift anomaly',
     );
-    expect(anomalies.every((a) => a.series === series)).toBe(true);
+    expect(anomalies.filter((a) => a.series !== series)).toEqual([]);
     const first = anomalies[0]!;
     expect(first.timestampMs).toBeGreaterThanOrEqual(shiftMs);
     expect(first.timestampMs).toBeLessThan(shiftMs + 10 * stepSeconds * 1000);
@@ -75,5 +75,67 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
 
     const stored = await getJson<{ values: number[] }>(`${server.url}/api/v1/query?series=${encodeURIComponent(series)}&from=0&step=1d&agg=count`);
     expect(stored.values.reduce((a, b) => a + b, 0)).toBe(400);
+  });
+
+  it('rejects malformed input by line and reason, counts it, and keeps the rest of the batch', async () => {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    await sendGraphiteTcp(
+      server.graphitePort,
+      [
+        `bad.input.ok 1 ${nowSeconds}`,
+        'bad.input.ok NaN',
+        'just-one-field',
+        `bad.input.ok twelve ${nowSeconds}`,
+        `bad.input.ok 2 yesterday`,
+        `bad.input.ok 3 ${nowSeconds + 1}`,
+        '',
+      ].join('\n'),
+    );
+    const response = await fetch(`${server.url}/api/v1/points`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { series: 'bad.json', timestampMs: Date.now(), value: 1 },
+        { series: 'bad.json', timestampMs: Date.now(), value: 'high' },
+        { series: 'has space', timestampMs: Date.now(), value: 2 },
+        { series: 'bad.json', timestampMs: Date.now() + 10 * 86_400_000, value: 3 },
+        { series: 'bad.json', timestampMs: Date.now() + 1, value: 4 },
+      ]),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { accepted: number; rejected: { line: number; reason: string; message: string }[] };
+    expect(body.accepted).toBe(2);
+    expect(body.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'bad_value'],
+      [3, 'bad_series'],
+      [4, 'bad_timestamp'],
+    ]);
+    expect(body.rejected[0]!.message).toContain('"high"');
+
+    const notArray = await fetch(`${server.url}/api/v1/points`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"series":"x"}' });
+    expect(notArray.status).toBe(400);
+    expect(((await notArray.json()) as { error: string }).error).toMatch(/JSON array/);
+
+    const metrics = await eventually(
+      async () => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        return text.includes('vigil_points_rejected_total{protocol="graphite_tcp",reason="bad_timestamp"} 1') ? text : undefined;
+      },
+      30_000,
+      'rejections to be counted',
+    );
+    for (const reason of ['nan_value', 'malformed_line', 'bad_value', 'bad_timestamp']) {
+      expect(metrics).toContain(`vigil_points_rejected_total{protocol="graphite_tcp",reason="${reason}"} 1`);
+    }
+    expect(metrics).toContain('vigil_points_rejected_total{protocol="http_json",reason="bad_series"} 1');
+    const kept = await eventually(
+      async () => {
+        const r = await getJson<{ values: number[] }>(`${server.url}/api/v1/query?series=bad.input.ok&from=-1h&to=${Date.now() + 60_000}&step=1s&agg=last`);
+        return r.values.length === 2 ? r.values : undefined;
+      },
+      30_000,
+      'the good Graphite lines to be stored',
+    );
+    expect(kept).toEqual([1, 3]);
   });
 });
