@@ -102,7 +102,10 @@ export class VigilServer implements Lifecycle {
         )
       : null;
     this.graphiteUdp = graphite.enabled
-      ? new GraphiteUdpListener({ host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, nowMs }, sink('graphite_udp'))
+      ? new GraphiteUdpListener(
+          { host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, nowMs },
+          sink('graphite_udp'),
+        )
       : null;
 
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;

@@ -10,8 +10,6 @@ import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_UDP_SOURCE = 'graphite_udp';
 
-/** Bound on unsettled points when options give none; the same as graphite.maxPendingPoints' default. */
-const DEFAULT_MAX_PENDING_POINTS = 100_000;
 const BYTES_PER_LINE_ESTIMATE = 32;
 const SMALLEST_BUILDER = 16;
 
@@ -25,7 +23,7 @@ export interface GraphiteUdpListenerOptions {
    * Points the sink has not settled yet beyond which whole datagrams are dropped (UDP senders cannot
    * be slowed), each counted as one `overload` rejection at line 0.
    */
-  readonly maxPendingPoints?: number;
+  readonly maxPendingPoints: number;
   /** Time given to points without a timestamp; Date.now by default. */
   readonly nowMs?: () => number;
 }
@@ -45,7 +43,7 @@ export class GraphiteUdpListener implements Lifecycle {
     private readonly sink: PointSink,
   ) {
     this.parser = new GraphiteLineParser({ maxLineBytes: options.maxLineBytes, nowMs: options.nowMs ?? Date.now });
-    this.maxPendingPoints = options.maxPendingPoints ?? DEFAULT_MAX_PENDING_POINTS;
+    this.maxPendingPoints = options.maxPendingPoints;
   }
 
   /** Points handed to the sink whose write has not settled. */
