@@ -19,7 +19,7 @@ export function formatValue(value: number | null | undefined): string {
 }
 
 export function formatScore(score: number): string {
-  return score.toFixed(3);
+  return score.toFixed(4);
 }
 
 export function formatCount(n: number): string {

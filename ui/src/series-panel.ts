@@ -15,6 +15,14 @@ export interface SeriesPanelProps {
   readonly onSelect: (key: string) => void;
 }
 
+/** Tags as `k=v` pairs in key order, the part of a long key that would otherwise be cut off. */
+function tagText(tags: Readonly<Record<string, string>>): string {
+  return Object.keys(tags)
+    .sort()
+    .map((k) => `${k}=${tags[k]}`)
+    .join(' ');
+}
+
 function countLine(list: SeriesList | undefined): string {
   if (list === undefined) return 'Searching…';
   const total = `${formatCount(list.total)} ${list.total === 1 ? 'series matches' : 'series match'}`;
@@ -50,7 +58,10 @@ export function SeriesPanel(props: SeriesPanelProps): VNode {
                 title=${s.key}
                 onClick=${() => onSelect(s.key)}
               >
-                <span class="series-key">${s.key}</span>
+                <span class="series-text">
+                  <span class="series-name">${s.name}</span>
+                  ${tagText(s.tags) !== '' && html`<span class="series-tags">${tagText(s.tags)}</span>`}
+                </span>
                 ${count > 0 &&
                 html`<span class="badge" data-testid="anomaly-badge" title=${`${count} anomalies in range`}>${count}</span>`}
               </button>
