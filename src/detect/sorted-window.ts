@@ -1,7 +1,7 @@
 /**
  * The last `capacity` values in arrival order (a ring buffer) plus the same values kept sorted, so the
- * median is O(1) and the MAD O(capacity / 2) without sorting per point. Insert and remove use binary
- * search and a memmove (`copyWithin`); nothing is allocated after construction.
+ * median is O(1) and the MAD O(log capacity) without sorting per point. The evicted value is found by
+ * binary search and the new one slides into place; nothing is allocated after construction.
  */
 export class SortedWindow {
   private readonly ring: Float64Array;
@@ -22,10 +22,9 @@ export class SortedWindow {
   /** Appends a finite value, evicting the oldest when full. */
   push(value: number): void {
     if (this.count === this.capacity) {
-      this.removeSorted(this.ring[this.head]!, this.count);
+      this.replaceSorted(this.ring[this.head]!, value);
       this.ring[this.head] = value;
       this.head = (this.head + 1) % this.capacity;
-      this.insertSorted(value, this.count - 1);
     } else {
       this.ring[(this.head + this.count) % this.capacity] = value;
       this.insertSorted(value, this.count);
@@ -47,33 +46,17 @@ export class SortedWindow {
   }
 
   /**
-   * Median absolute deviation around `center` (the window's median). Deviations below and above the
-   * median each grow monotonically away from it in the sorted copy, so merging the two runs outward
-   * yields them in ascending order; we stop at the middle one.
+   * Median absolute deviation around `center` (the window's median). Deviations below the median grow
+   * walking down the sorted copy and those above grow walking up, so the MAD is a middle element of
+   * the union of two sorted runs: found by binary search in O(log n), not by sorting deviations.
    */
   medianAbsoluteDeviation(center: number): number {
     const n = this.count;
     if (n === 0) return NaN;
-    const s = this.sorted;
     const rankLow = (n - 1) >> 1;
     const rankHigh = n >> 1;
-    let left = rankLow;
-    let right = rankLow + 1;
-    let atRankLow = 0;
-    for (let rank = 0; ; rank++) {
-      const dl = left >= 0 ? center - s[left]! : Infinity;
-      const dr = right < n ? s[right]! - center : Infinity;
-      let d: number;
-      if (dl <= dr) {
-        d = dl;
-        left--;
-      } else {
-        d = dr;
-        right++;
-      }
-      if (rank === rankLow) atRankLow = d;
-      if (rank === rankHigh) return (atRankLow + d) / 2;
-    }
+    const low = this.deviationAtRank(center, rankLow);
+    return rankHigh === rankLow ? low : (low + this.deviationAtRank(center, rankHigh)) / 2;
   }
 
   /** Mean absolute deviation around `center`; O(n), for the rare case where the MAD is 0. */
@@ -92,6 +75,34 @@ export class SortedWindow {
     return out;
   }
 
+  /**
+   * The `rank`-th smallest (0-based) |x - center| in the window. Run A is center - s[lo - i] (values at
+   * or below the median, ascending), run B is s[lo + 1 + j] - center; take i items of A and rank + 1 - i
+   * of B such that the two prefixes interleave, by binary search on i.
+   */
+  private deviationAtRank(center: number, rank: number): number {
+    const s = this.sorted;
+    const lo = (this.count - 1) >> 1;
+    const a = lo + 1;
+    const b = this.count - a;
+    const take = rank + 1;
+    let iMin = Math.max(0, take - b);
+    let iMax = Math.min(take, a);
+    for (;;) {
+      const i = (iMin + iMax) >> 1;
+      const j = take - i;
+      // A[i] < B[j - 1]: too few from A.
+      if (i < a && j > 0 && center - s[lo - i]! < s[lo + j]! - center) iMin = i + 1;
+      // A[i - 1] > B[j]: too many from A.
+      else if (i > 0 && j < b && center - s[lo - i + 1]! > s[lo + 1 + j]! - center) iMax = i - 1;
+      else {
+        const fromA = i > 0 ? center - s[lo - i + 1]! : -Infinity;
+        const fromB = j > 0 ? s[lo + j]! - center : -Infinity;
+        return fromA > fromB ? fromA : fromB;
+      }
+    }
+  }
+
   private insertSorted(value: number, n: number): void {
     const s = this.sorted;
     let lo = 0;
@@ -101,19 +112,33 @@ export class SortedWindow {
       if (s[mid]! <= value) lo = mid + 1;
       else hi = mid;
     }
-    s.copyWithin(lo + 1, lo, n);
+    for (let k = n; k > lo; k--) s[k] = s[k - 1]!;
     s[lo] = value;
   }
 
-  private removeSorted(value: number, n: number): void {
+  /** Replaces one occurrence of `old` by `value`, shifting only the items between the two positions. */
+  private replaceSorted(old: number, value: number): void {
     const s = this.sorted;
+    const n = this.count;
     let lo = 0;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (s[mid]! < value) lo = mid + 1;
+      if (s[mid]! < old) lo = mid + 1;
       else hi = mid;
     }
-    s.copyWithin(lo, lo + 1, n);
+    let at = lo;
+    if (value >= old) {
+      while (at + 1 < n && s[at + 1]! < value) {
+        s[at] = s[at + 1]!;
+        at++;
+      }
+    } else {
+      while (at > 0 && s[at - 1]! > value) {
+        s[at] = s[at - 1]!;
+        at--;
+      }
+    }
+    s[at] = value;
   }
 }

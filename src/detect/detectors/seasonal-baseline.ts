@@ -18,6 +18,8 @@ const GLOBAL_SCALE_SHARE = 0.5;
 /** Smoothing of the series-wide residual scale (it sees every point, so it can be slow). */
 const GLOBAL_ALPHA = 0.01;
 const ABSOLUTE_MIN_SCALE = 1e-9;
+/** Counters saturate instead of wrapping (they only steer warm-up and early weights). */
+const MAX_COUNT = 0xffffffff;
 
 const SPECS = {
   periodMs: { type: 'integer', min: 2, default: DAY_MS },
@@ -69,9 +71,9 @@ class SeasonalBaselineDetector implements Detector {
   private readonly means: Float64Array;
   /** Exponentially weighted mean absolute one-step residual per slot. */
   private readonly deviations: Float64Array;
-  private readonly counts: Float64Array;
+  private readonly counts: Uint32Array;
   /** Distinct seasons in which each slot received a value, and the last such season. */
-  private readonly seasons: Float64Array;
+  private readonly seasons: Uint32Array;
   private readonly lastSeasons: Float64Array;
   private readonly slotWidthMs: number;
   private globalDeviation = 0;
@@ -84,8 +86,8 @@ class SeasonalBaselineDetector implements Detector {
     const n = params.slots;
     this.means = new Float64Array(n);
     this.deviations = new Float64Array(n);
-    this.counts = new Float64Array(n);
-    this.seasons = new Float64Array(n);
+    this.counts = new Uint32Array(n);
+    this.seasons = new Uint32Array(n);
     this.lastSeasons = new Float64Array(n);
     this.slotWidthMs = params.periodMs / n;
   }
@@ -206,11 +208,12 @@ class SeasonalBaselineDetector implements Detector {
   /** Updates the slot with the value; `clipScale` > 0 bounds the residual's influence. */
   private learn(slot: number, season: number, value: number, count: number, mean: number, clipScale: number): void {
     const p = this.params;
-    if (this.seasons[slot] === 0 || this.lastSeasons[slot] !== season) {
-      this.seasons[slot]!++;
+    const seasons = this.seasons[slot]!;
+    if (seasons === 0 || this.lastSeasons[slot] !== season) {
+      this.seasons[slot] = Math.min(seasons + 1, MAX_COUNT);
       this.lastSeasons[slot] = season;
     }
-    this.counts[slot] = count + 1;
+    this.counts[slot] = Math.min(count + 1, MAX_COUNT);
     if (count === 0) {
       this.means[slot] = value;
       return;

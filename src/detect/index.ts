@@ -1,0 +1,11 @@
+export type { Detector, DetectorDefinition, DetectorState } from './detector.js';
+export { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
+export type { ResolvedDetectorUse } from './registry.js';
+export { madZScore } from './detectors/mad-zscore.js';
+export type { MadZScoreParams } from './detectors/mad-zscore.js';
+export { seasonalBaseline } from './detectors/seasonal-baseline.js';
+export type { SeasonalBaselineParams } from './detectors/seasonal-baseline.js';
+export { DetectionRunner } from './runner.js';
+export type { DetectionRunnerOptions, DetectionRunnerHooks, DetectionRunnerStats } from './runner.js';
+export { Partition } from './partition.js';
+export type { DetectedAnomaly, SeriesStates } from './worker-protocol.js';

@@ -1,0 +1,91 @@
+import { hashSeriesKey } from '../model/index.js';
+import type { PointBatch } from '../model/index.js';
+
+/** Series ids below this have their partition cached (4 bytes each); larger ids are hashed each time. */
+const MAX_CACHED_SERIES_ID = 1 << 24;
+
+/** A run of points bound for one partition, in columns that can be transferred to its worker. */
+export interface PointChunk {
+  readonly seriesIds: Uint32Array<ArrayBuffer>;
+  readonly timestampsMs: Float64Array<ArrayBuffer>;
+  readonly values: Float64Array<ArrayBuffer>;
+}
+
+/**
+ * Which partition owns a series: `hashSeriesKey(key) % partitions`, the same rule in every process, so
+ * states route the same way after a restart with another partition count.
+ */
+export class PartitionRouter {
+  /** Partition per series id, -1 when not yet computed; grows by doubling. */
+  private cache = new Int32Array(1024).fill(-1);
+  /** Partition of each point of the batch being split; reused across batches. */
+  private scratch = new Int32Array(0);
+
+  constructor(
+    readonly partitions: number,
+    private readonly seriesKey: (seriesId: number) => string,
+  ) {}
+
+  partitionOf(seriesId: number): number {
+    if (seriesId < this.cache.length) {
+      const cached = this.cache[seriesId]!;
+      if (cached >= 0) return cached;
+    }
+    const partition = hashSeriesKey(this.keyOf(seriesId)) % this.partitions;
+    if (seriesId < MAX_CACHED_SERIES_ID) {
+      if (seriesId >= this.cache.length) this.growCache(seriesId);
+      this.cache[seriesId] = partition;
+    }
+    return partition;
+  }
+
+  /**
+   * Copies the batch into new columns per partition, in batch order, cut into chunks of at most
+   * `maxChunkPoints` so that no single message exceeds a partition's queue bound.
+   */
+  split(batch: PointBatch, maxChunkPoints: number): PointChunk[][] {
+    const n = batch.length;
+    if (this.scratch.length < n) this.scratch = new Int32Array(Math.max(n, this.scratch.length * 2));
+    const counts = new Array<number>(this.partitions).fill(0);
+    for (let i = 0; i < n; i++) {
+      const p = this.partitionOf(batch.seriesIds[i]!);
+      this.scratch[i] = p;
+      counts[p]!++;
+    }
+    const chunks: PointChunk[][] = [];
+    const filled = new Array<number>(this.partitions).fill(0);
+    for (let p = 0; p < this.partitions; p++) {
+      const list: PointChunk[] = [];
+      for (let left = counts[p]!; left > 0; left -= maxChunkPoints) {
+        const size = Math.min(left, maxChunkPoints);
+        list.push({ seriesIds: new Uint32Array(size), timestampsMs: new Float64Array(size), values: new Float64Array(size) });
+      }
+      chunks.push(list);
+    }
+    for (let i = 0; i < n; i++) {
+      const p = this.scratch[i]!;
+      const at = filled[p]!++;
+      const chunk = chunks[p]![Math.floor(at / maxChunkPoints)]!;
+      const j = at % maxChunkPoints;
+      chunk.seriesIds[j] = batch.seriesIds[i]!;
+      chunk.timestampsMs[j] = batch.timestampsMs[i]!;
+      chunk.values[j] = batch.values[i]!;
+    }
+    return chunks;
+  }
+
+  private keyOf(seriesId: number): string {
+    try {
+      return this.seriesKey(seriesId);
+    } catch (error) {
+      throw new Error(`cannot route series ${seriesId}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private growCache(seriesId: number): void {
+    const size = Math.min(MAX_CACHED_SERIES_ID, Math.max(seriesId + 1, this.cache.length * 2));
+    const grown = new Int32Array(size).fill(-1);
+    grown.set(this.cache);
+    this.cache = grown;
+  }
+}

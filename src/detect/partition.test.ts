@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { MINUTE_MS } from '../model/index.js';
+import { Partition } from './partition.js';
+
+const USES = [
+  { id: 'mad-zscore', params: { windowSize: 16, minPoints: 16 } },
+  { id: 'seasonal-baseline', params: {} },
+];
+
+function columns(points: [number, number, number][]): [Uint32Array, Float64Array, Float64Array] {
+  return [Uint32Array.from(points.map((p) => p[0])), Float64Array.from(points.map((p) => p[1])), Float64Array.from(points.map((p) => p[2]))];
+}
+
+/** 20 quiet points for series 7, then a spike. */
+function spikeSeries(): [number, number, number][] {
+  const points: [number, number, number][] = [];
+  for (let i = 0; i < 20; i++) points.push([7, i * MINUTE_MS, 10 + (i % 3)]);
+  points.push([7, 20 * MINUTE_MS, 500]);
+  return points;
+}
+
+describe('Partition', () => {
+  it('keeps detectors per series and reports anomalies at or above the threshold', () => {
+    const partition = new Partition(USES, 0.99);
+    const anomalies = partition.process(...columns([...spikeSeries(), [8, 0, 1]]));
+    expect(partition.seriesTracked).toBe(2);
+    expect(anomalies).toEqual([{ seriesId: 7, timestampMs: 20 * MINUTE_MS, value: 500, score: 1, kind: 'spike', expected: 11, detector: 'mad-zscore' }]);
+  });
+
+  it('never reports a point scored 0, even with threshold 0', () => {
+    const partition = new Partition(USES, 0);
+    const anomalies = partition.process(...columns(spikeSeries()));
+    expect(anomalies.map((a) => a.timestampMs)).toEqual([20 * MINUTE_MS]);
+  });
+
+  it('restores what it snapshots and reports states it cannot restore', () => {
+    const first = new Partition(USES, 0.99);
+    first.process(...columns(spikeSeries().slice(0, 20)));
+    const entries = first.snapshot();
+    expect(entries.map((e) => [e.seriesId, e.states.map((s) => s.detector)])).toEqual([[7, ['mad-zscore', 'seasonal-baseline']]]);
+    const second = new Partition(USES, 0.99);
+    const broken = { seriesId: 9, states: [{ detector: 'mad-zscore', version: 99, data: {} }] };
+    expect(second.restore([...entries, broken])).toEqual(['series 9: cannot restore detector mad-zscore: unsupported state version 99, expected 1']);
+    expect(second.seriesTracked).toBe(2);
+    expect(second.process(...columns(spikeSeries().slice(20)))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,131 @@
+import type { DetectorUse } from '../config/index.js';
+import type { Detector } from './detector.js';
+import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
+import type { ResolvedDetectorUse } from './registry.js';
+import type { DetectedAnomaly, SeriesStates } from './worker-protocol.js';
+
+/** Restore problems reported in full; beyond this they are counted. */
+const MAX_REPORTED_PROBLEMS = 10;
+
+/**
+ * The detection state of one partition: per series, one instance of each configured detector, created
+ * on the series' first point. Runs inside a partition worker; free of thread concerns so it can be
+ * tested and measured in-process.
+ */
+export class Partition {
+  private readonly uses: readonly ResolvedDetectorUse[];
+  private readonly detectorIds: readonly string[];
+  private readonly series = new Map<number, Detector[]>();
+  /** Reused index order for batches that are not in time order. */
+  private order = new Uint32Array(0);
+
+  constructor(
+    detectors: readonly DetectorUse[],
+    private readonly scoreThreshold: number,
+    registry: DetectorRegistry = new DetectorRegistry(BUILTIN_DETECTORS),
+  ) {
+    this.uses = detectors.map((use) => registry.resolve(use));
+    this.detectorIds = this.uses.map((use) => use.definition.id);
+  }
+
+  get seriesTracked(): number {
+    return this.series.size;
+  }
+
+  /**
+   * Runs every detector over the points in time order and returns the points whose score is > 0 and
+   * reaches the threshold. Allocates only for a new series and for each anomaly.
+   */
+  process(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array): DetectedAnomaly[] {
+    const length = Math.min(seriesIds.length, timestampsMs.length, values.length);
+    const anomalies: DetectedAnomaly[] = [];
+    const order = this.timeOrder(timestampsMs, length);
+    for (let k = 0; k < length; k++) {
+      const i = order === null ? k : order[k]!;
+      const seriesId = seriesIds[i]!;
+      const timestampMs = timestampsMs[i]!;
+      const value = values[i]!;
+      let detectors = this.series.get(seriesId);
+      if (detectors === undefined) {
+        detectors = this.createDetectors();
+        this.series.set(seriesId, detectors);
+      }
+      for (let d = 0; d < detectors.length; d++) {
+        const detector = detectors[d]!;
+        const score = detector.update(timestampMs, value);
+        if (score > 0 && score >= this.scoreThreshold) {
+          const expected = detector.lastExpected;
+          anomalies.push({
+            seriesId,
+            timestampMs,
+            value,
+            score,
+            kind: detector.lastKind,
+            expected: Number.isFinite(expected) ? expected : null,
+            detector: this.detectorIds[d]!,
+          });
+        }
+      }
+    }
+    return anomalies;
+  }
+
+  snapshot(): SeriesStates[] {
+    const entries: SeriesStates[] = [];
+    for (const [seriesId, detectors] of this.series) entries.push({ seriesId, states: detectors.map((d) => d.snapshot()) });
+    return entries;
+  }
+
+  /**
+   * Replaces the state of the given series. Each configured detector takes the state with its id; a
+   * detector without one, or whose state it refuses, starts fresh and the problem is returned.
+   */
+  restore(entries: readonly SeriesStates[]): string[] {
+    const problems: string[] = [];
+    let unreported = 0;
+    const report = (problem: string): void => {
+      if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(problem);
+      else unreported++;
+    };
+    for (const entry of entries) {
+      const detectors = this.createDetectors();
+      for (let d = 0; d < detectors.length; d++) {
+        const id = this.detectorIds[d]!;
+        const state = entry.states.find((s) => s.detector === id);
+        if (state === undefined) continue;
+        try {
+          detectors[d]!.restore(state);
+        } catch (error) {
+          detectors[d] = this.uses[d]!.definition.create(this.uses[d]!.params);
+          report(`series ${entry.seriesId}: ${(error as Error).message}`);
+        }
+      }
+      this.series.set(entry.seriesId, detectors);
+    }
+    if (unreported > 0) problems.push(`and ${unreported} more state(s) that could not be restored`);
+    return problems;
+  }
+
+  private createDetectors(): Detector[] {
+    return this.uses.map((use) => use.definition.create(use.params));
+  }
+
+  /** null when the batch is already in time order (the common case), else a stable time order. */
+  private timeOrder(timestampsMs: Float64Array, length: number): Uint32Array | null {
+    let sorted = true;
+    for (let i = 1; i < length; i++) {
+      if (timestampsMs[i]! < timestampsMs[i - 1]!) {
+        sorted = false;
+        break;
+      }
+    }
+    if (sorted) return null;
+    if (this.order.length < length) this.order = new Uint32Array(Math.max(length, this.order.length * 2));
+    const order = this.order.subarray(0, length);
+    for (let i = 0; i < length; i++) order[i] = i;
+    // NaN timestamps sort last; the detectors ignore them anyway.
+    const key = (i: number): number => (Number.isNaN(timestampsMs[i]!) ? Infinity : timestampsMs[i]!);
+    order.sort((a, b) => key(a) - key(b) || a - b);
+    return order;
+  }
+}

@@ -1,0 +1,254 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DetectorUse } from '../config/index.js';
+import { hashSeriesKey, MINUTE_MS } from '../model/index.js';
+import type { Anomaly, PointBatch } from '../model/index.js';
+import { DetectionRunner } from './runner.js';
+import type { DetectionRunnerHooks, DetectionRunnerOptions } from './runner.js';
+import { seededGaussian } from './synthetic-series.testsuite.js';
+
+const START_MS = Date.UTC(2024, 0, 1);
+const SERIES = 6;
+const POINTS_PER_SERIES = 1200;
+const SHIFT_SERIES = 2;
+const SHIFT_AT = 700;
+const DETECTORS: DetectorUse[] = [
+  { id: 'mad-zscore', params: {} },
+  { id: 'seasonal-baseline', params: { periodMs: 60 * MINUTE_MS, slots: 12 } },
+];
+
+const keyOf = (id: number): string => `host.cpu;host=h${id}`;
+
+/** Series interleaved by time, one point a minute each; series 2 shifts up by 15 sd at SHIFT_AT. */
+function makeData(): PointBatch {
+  const length = SERIES * POINTS_PER_SERIES;
+  const seriesIds = new Uint32Array(length);
+  const timestampsMs = new Float64Array(length);
+  const values = new Float64Array(length);
+  const noise = seededGaussian(99);
+  for (let i = 0; i < POINTS_PER_SERIES; i++) {
+    for (let s = 0; s < SERIES; s++) {
+      const k = i * SERIES + s;
+      seriesIds[k] = s;
+      timestampsMs[k] = START_MS + i * MINUTE_MS;
+      values[k] = 10 * (s + 1) + noise() + (s === SHIFT_SERIES && i >= SHIFT_AT ? 15 : 0);
+    }
+  }
+  return { length, seriesIds, timestampsMs, values };
+}
+
+function slice(batch: PointBatch, from: number, to: number): PointBatch {
+  return { length: to - from, seriesIds: batch.seriesIds.slice(from, to), timestampsMs: batch.timestampsMs.slice(from, to), values: batch.values.slice(from, to) };
+}
+
+interface Harness {
+  runner: DetectionRunner;
+  anomalies: Anomaly[];
+  errors: Error[];
+}
+
+describe('DetectionRunner', () => {
+  let dir: string;
+  const running: DetectionRunner[] = [];
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-detect-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => r.stop()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function harness(options: Partial<DetectionRunnerOptions> = {}, hooks: Partial<DetectionRunnerHooks> = {}): Harness {
+    const anomalies: Anomaly[] = [];
+    const errors: Error[] = [];
+    const runner = new DetectionRunner(
+      { partitions: 2, detectors: DETECTORS, scoreThreshold: 0.99, maxQueuedPointsPerPartition: 10_000, ...options },
+      { seriesKey: keyOf, onAnomalies: (a) => anomalies.push(...a), onError: (e) => errors.push(e), ...hooks },
+    );
+    running.push(runner);
+    return { runner, anomalies, errors };
+  }
+
+  async function feed(runner: DetectionRunner, data: PointBatch, batchSize: number): Promise<void> {
+    for (let from = 0; from < data.length; from += batchSize) await runner.submit(slice(data, from, Math.min(data.length, from + batchSize)));
+    await runner.flush();
+  }
+
+  it('finds a level shift and reports it with series key, kind, expected value and detector', async () => {
+    const { runner, anomalies, errors } = harness();
+    await runner.start();
+    await feed(runner, makeData(), 1000);
+    const shifted = anomalies.filter((a) => a.seriesId === SHIFT_SERIES && a.detector === 'mad-zscore');
+    expect(shifted.length).toBeGreaterThanOrEqual(10);
+    const first = shifted[0]!;
+    expect(first).toMatchObject({ series: keyOf(SHIFT_SERIES), timestampMs: START_MS + SHIFT_AT * MINUTE_MS, kind: 'spike', detector: 'mad-zscore' });
+    expect(first.expected).toBeCloseTo(30, 0);
+    expect(first.score).toBeGreaterThanOrEqual(0.99);
+    expect(shifted[4]!.kind).toBe('level_shift');
+    for (const a of anomalies) expect(a.series).toBe(keyOf(a.seriesId));
+    const stats = runner.stats();
+    expect(stats).toMatchObject({ partitions: 2, queuedPoints: [0, 0], pointsProcessed: SERIES * POINTS_PER_SERIES, anomaliesFound: anomalies.length, seriesTracked: SERIES, pointsDropped: 0 });
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps every series on one partition, the one its key hashes to', async () => {
+    const byPartition: number[] = [0, 0, 0];
+    const { runner } = harness({ partitions: 3 }, { onBatchDone: (p, n) => (byPartition[p]! += n) });
+    await runner.start();
+    await feed(runner, makeData(), 777);
+    // Points processed per partition equal the points of the series whose key hashes there.
+    const expected = [0, 0, 0];
+    for (let s = 0; s < SERIES; s++) expected[hashSeriesKey(keyOf(s)) % 3]! += POINTS_PER_SERIES;
+    expect(byPartition).toEqual(expected);
+    expect(runner.stats().seriesTracked).toBe(SERIES);
+  });
+
+  it('bounds the points queued per partition and still processes everything', async () => {
+    const max = 50;
+    let maxSeen = 0;
+    const { runner, anomalies } = harness({ maxQueuedPointsPerPartition: max });
+    const { runner: reference, anomalies: referenceAnomalies } = harness();
+    const observe = (): void => {
+      for (const q of runner.stats().queuedPoints) maxSeen = Math.max(maxSeen, q);
+    };
+    await Promise.all([runner.start(), reference.start()]);
+    const data = makeData();
+    // Batches larger than the bound are cut into chunks; several submits are in flight at once.
+    const submits: Promise<void>[] = [];
+    for (let from = 0; from < data.length; from += 700) {
+      const p = runner.submit(slice(data, from, Math.min(data.length, from + 700)));
+      observe();
+      submits.push(p.then(observe));
+    }
+    const poll = setInterval(observe, 1);
+    await Promise.all(submits);
+    await runner.flush();
+    clearInterval(poll);
+    await feed(reference, data, 5000);
+    expect(maxSeen).toBeGreaterThan(0);
+    expect(maxSeen).toBeLessThanOrEqual(max);
+    expect(runner.stats().pointsProcessed).toBe(data.length);
+    const key = (a: Anomaly): string => `${a.seriesId}/${a.detector}/${a.timestampMs}/${a.score}`;
+    expect(anomalies.map(key).sort()).toEqual(referenceAnomalies.map(key).sort());
+  });
+
+  it('scores points of a batch in time order even when the batch is not sorted', async () => {
+    const { runner, anomalies } = harness();
+    const { runner: reference, anomalies: referenceAnomalies } = harness();
+    await Promise.all([runner.start(), reference.start()]);
+    const data = makeData();
+    await feed(reference, data, 1000);
+    // Reverse each batch: every point would be out of order if processed as given.
+    for (let from = 0; from < data.length; from += 1000) {
+      const part = slice(data, from, Math.min(data.length, from + 1000));
+      part.seriesIds.reverse();
+      part.timestampsMs.reverse();
+      part.values.reverse();
+      await runner.submit(part);
+    }
+    await runner.flush();
+    const key = (a: Anomaly): string => `${a.seriesId}/${a.detector}/${a.timestampMs}/${a.score}`;
+    expect(anomalies.map(key).sort()).toEqual(referenceAnomalies.map(key).sort());
+  });
+
+  it('continues identically after checkpoint, stop and restart, even with another partition count', async () => {
+    const data = makeData();
+    const half = SERIES * 650;
+    const straight = harness();
+    await straight.runner.start();
+    await feed(straight.runner, slice(data, 0, half), 1000);
+    const firstHalfCount = straight.anomalies.length;
+    await feed(straight.runner, slice(data, half, data.length), 1000);
+    const secondHalf = straight.anomalies.slice(firstHalfCount);
+    expect(secondHalf.some((a) => a.seriesId === SHIFT_SERIES)).toBe(true);
+
+    const stateFile = path.join(dir, 'state', 'detectors.jsonl');
+    const before = harness({ stateFile });
+    await before.runner.start();
+    await feed(before.runner, slice(data, 0, half), 1000);
+    await before.runner.checkpoint();
+    expect(fs.existsSync(stateFile)).toBe(true);
+    await before.runner.stop();
+    await before.runner.stop();
+
+    const after = harness({ stateFile, partitions: 3 });
+    await after.runner.start();
+    await feed(after.runner, slice(data, half, data.length), 1000);
+    const key = (a: Anomaly): string => JSON.stringify(a);
+    expect(after.anomalies.map(key).sort()).toEqual(secondHalf.map(key).sort());
+    expect(after.errors).toEqual([]);
+    expect(fs.readdirSync(path.dirname(stateFile))).toEqual(['detectors.jsonl']);
+  });
+
+  it('reports an unreadable state file and starts fresh', async () => {
+    const stateFile = path.join(dir, 'detectors.jsonl');
+    fs.writeFileSync(stateFile, '{"format":"something-else"}\n');
+    const { runner, errors } = harness({ stateFile });
+    await runner.start();
+    expect(errors.map((e) => e.message)).toEqual([`cannot read detector state file ${stateFile}: line 1: not a detector state file (format "something-else")`]);
+    await feed(runner, makeData(), 2000);
+    expect(runner.stats().pointsProcessed).toBe(SERIES * POINTS_PER_SERIES);
+  });
+
+  it('reports a failing worker, drops its queued points, restarts it from the checkpoint and goes on', async () => {
+    const data = makeData();
+    const cut = SERIES * 300;
+    const straight = harness();
+    await straight.runner.start();
+    await feed(straight.runner, data, 1000);
+    const afterCut = straight.anomalies.filter((a) => a.timestampMs >= data.timestampsMs[cut]!);
+
+    const stateFile = path.join(dir, 'detectors.jsonl');
+    const { runner, errors, anomalies } = harness({ stateFile, workerScript: new URL('./crashing-worker.fixture.mjs', import.meta.url) });
+    await runner.start();
+    await feed(runner, slice(data, 0, cut), 1000);
+    await runner.checkpoint();
+    const before = anomalies.length;
+    const poison: PointBatch = { length: 1, seriesIds: Uint32Array.of(4242), timestampsMs: Float64Array.of(START_MS), values: Float64Array.of(1) };
+    await runner.submit(poison);
+    await runner.flush();
+    expect(runner.stats()).toMatchObject({ pointsDropped: 1, workerRestarts: 1 });
+    expect(errors.some((e) => e.message.includes('injected fault'))).toBe(true);
+    expect(errors.some((e) => /detection partition \d worker exited with code 1; dropped 1 queued points; restarting/.test(e.message))).toBe(true);
+    await feed(runner, slice(data, cut, data.length), 1000);
+    expect(runner.stats()).toMatchObject({ pointsProcessed: data.length, seriesTracked: SERIES });
+    // The restarted worker resumed from the checkpoint: the rest of the stream scores as in a straight run.
+    const key = (a: Anomaly): string => JSON.stringify(a);
+    expect(anomalies.slice(before).map(key).sort()).toEqual(afterCut.map(key).sort());
+  });
+
+  it('fails to start, naming the partition, when a worker cannot load', async () => {
+    const { runner } = harness({ workerScript: new URL('./no-such-worker.mjs', import.meta.url) });
+    await expect(runner.start()).rejects.toThrow(/cannot start detection partition \d: .*no-such-worker\.mjs/);
+    await expect(runner.submit(makeData())).rejects.toThrow('cannot submit points: detection runner is stopped');
+  });
+
+  it('validates detectors and options at construction, naming the field', () => {
+    const hooks = { seriesKey: keyOf, onAnomalies: () => undefined };
+    const base = { partitions: 2, detectors: DETECTORS, scoreThreshold: 0.99, maxQueuedPointsPerPartition: 100 };
+    expect(() => new DetectionRunner({ ...base, detectors: [{ id: 'nope', params: {} }] }, hooks)).toThrow(
+      'cannot create detection runner: detectors[0]: unknown detector "nope"; valid ids: mad-zscore, seasonal-baseline',
+    );
+    expect(() => new DetectionRunner({ ...base, detectors: [{ id: 'mad-zscore', params: { windowSize: 3 } }] }, hooks)).toThrow(
+      /detectors\[0\]: cannot parse params of detector mad-zscore: windowSize must be an integer/,
+    );
+    expect(() => new DetectionRunner({ ...base, detectors: [DETECTORS[0]!, DETECTORS[0]!] }, hooks)).toThrow(/detectors\[1\]: detector "mad-zscore" is listed twice/);
+    expect(() => new DetectionRunner({ ...base, partitions: 0 }, hooks)).toThrow('partitions must be an integer in [1, 64], got 0');
+    expect(() => new DetectionRunner({ ...base, scoreThreshold: 2 }, hooks)).toThrow(/scoreThreshold must be a number in \[0, 1\], got 2/);
+  });
+
+  it('has an idempotent lifecycle and refuses points when not running', async () => {
+    const { runner } = harness();
+    await runner.stop();
+    await expect(runner.submit(makeData())).rejects.toThrow('cannot submit points: detection runner is new');
+    await Promise.all([runner.start(), runner.start()]);
+    await runner.stop();
+    await runner.stop();
+    await expect(runner.submit(makeData())).rejects.toThrow('cannot submit points: detection runner is stopped');
+    await expect(runner.checkpoint()).rejects.toThrow(/no stateFile is configured/);
+  });
+});

@@ -1,0 +1,39 @@
+import type { DetectorUse } from '../config/index.js';
+import type { Anomaly } from '../model/index.js';
+import type { DetectorState } from './detector.js';
+
+/** What a partition worker is started with (structured-cloned once). */
+export interface PartitionWorkerData {
+  readonly partition: number;
+  readonly detectors: readonly DetectorUse[];
+  readonly scoreThreshold: number;
+}
+
+/** The detector states of one series, in the order of the configured detectors. */
+export interface SeriesStates {
+  readonly seriesId: number;
+  readonly states: readonly DetectorState[];
+}
+
+/** An anomaly as a worker reports it; the main thread adds the series key. */
+export type DetectedAnomaly = Omit<Anomaly, 'series'>;
+
+/** Main thread → worker. Point columns travel as transferred buffers, never copied per point. */
+export type ToPartitionWorker =
+  | { readonly type: 'points'; readonly batchId: number; readonly seriesIds: Uint32Array<ArrayBuffer>; readonly timestampsMs: Float64Array<ArrayBuffer>; readonly values: Float64Array<ArrayBuffer> }
+  | { readonly type: 'restore'; readonly requestId: number; readonly entries: readonly SeriesStates[] }
+  | { readonly type: 'snapshot'; readonly requestId: number };
+
+/** Worker → main thread. `ready` is sent once, when the worker listens. */
+export type FromPartitionWorker =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'done';
+      readonly batchId: number;
+      readonly points: number;
+      readonly durationNs: number;
+      readonly seriesTracked: number;
+      readonly anomalies: readonly DetectedAnomaly[];
+    }
+  | { readonly type: 'restored'; readonly requestId: number; readonly problems: readonly string[]; readonly seriesTracked: number }
+  | { readonly type: 'snapshot'; readonly requestId: number; readonly entries: readonly SeriesStates[] };
