@@ -30,6 +30,8 @@ const graphiteSchema = z
     maxLineBytes: positiveInt.default(4096),
     /** Points buffered per connection before the socket is paused (back-pressure). */
     maxPendingPoints: positiveInt.default(100_000),
+    /** Series paths remembered per listener so known series cost no parsing; beyond it the cache starts over. */
+    keyCacheEntries: positiveInt.default(1_000_000),
   })
   .prefault({});
 

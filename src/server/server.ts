@@ -97,13 +97,13 @@ export class VigilServer implements Lifecycle {
     const nowMs = (): number => this.clock.nowMs();
     this.graphiteTcp = graphite.enabled
       ? new GraphiteTcpListener(
-          { host: graphite.host, port: graphite.tcpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, nowMs },
+          { host: graphite.host, port: graphite.tcpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, keyCacheEntries: graphite.keyCacheEntries, nowMs },
           sink('graphite_tcp'),
         )
       : null;
     this.graphiteUdp = graphite.enabled
       ? new GraphiteUdpListener(
-          { host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, nowMs },
+          { host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, keyCacheEntries: graphite.keyCacheEntries, nowMs },
           sink('graphite_udp'),
         )
       : null;

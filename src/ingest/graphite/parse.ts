@@ -13,8 +13,8 @@ const TAB = 0x09;
 const SEMICOLON = 0x3b;
 const FIRST_PRINTABLE = 0x21;
 const DEL = 0x7f;
-/** Series paths remembered per parser (per connection); beyond it the cache starts over. */
-const KEY_CACHE_ENTRIES = 16_384;
+/** Series paths remembered by a parser that is given no shared cache; beyond it the cache starts over. */
+const PRIVATE_KEY_CACHE_ENTRIES = 16_384;
 /** Graphite's "no timestamp, use the receive time". */
 const NOW_TIMESTAMP = -1;
 /** Largest time a JavaScript Date can hold; later timestamps are rejected rather than stored as nonsense. */
@@ -28,6 +28,8 @@ export interface GraphiteParserOptions {
   readonly maxLineBytes: number;
   /** Time given to points sent without a timestamp or with `-1`. */
   readonly nowMs: () => number;
+  /** Cache shared by the parsers of one listener, so every connection benefits from series seen on any. */
+  readonly keyCache?: SeriesKeyCache;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface GraphiteParserOptions {
 export class GraphiteLineParser {
   private readonly maxLineBytes: number;
   private readonly nowMs: () => number;
-  private readonly keys = new SeriesKeyCache(KEY_CACHE_ENTRIES);
+  private readonly keys: SeriesKeyCache;
   /** Start of a line whose newline has not arrived: at most maxLineBytes + 1 bytes (room for a `\r`). */
   private partial = Buffer.alloc(0);
   private partialLength = 0;
@@ -54,6 +56,7 @@ export class GraphiteLineParser {
     }
     this.maxLineBytes = options.maxLineBytes;
     this.nowMs = options.nowMs;
+    this.keys = options.keyCache ?? new SeriesKeyCache(PRIVATE_KEY_CACHE_ENTRIES);
   }
 
   /** Parses every line that `chunk` completes; keeps the unterminated rest for the next call. */

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Rejection } from '../../model/index.js';
 import { KeyedPointsBuilder } from '../../model/index.js';
 import type { PointSink } from '../sink.js';
+import type { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_TCP_SOURCE = 'graphite_tcp';
@@ -14,6 +15,7 @@ export interface TcpConnectionOptions {
   readonly maxLineBytes: number;
   readonly maxPendingPoints: number;
   readonly nowMs: () => number;
+  readonly keyCache: SeriesKeyCache;
 }
 
 /**
@@ -37,7 +39,7 @@ export class TcpConnection {
     private readonly sink: PointSink,
     onClose: () => void,
   ) {
-    this.parser = new GraphiteLineParser({ maxLineBytes: options.maxLineBytes, nowMs: options.nowMs });
+    this.parser = new GraphiteLineParser({ maxLineBytes: options.maxLineBytes, nowMs: options.nowMs, keyCache: options.keyCache });
     this.whenFinished = new Promise((resolve) => (this.resolveFinished = resolve));
     socket.setKeepAlive(true);
     socket.on('data', (chunk: Buffer) => this.parse(chunk));

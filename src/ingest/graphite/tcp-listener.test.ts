@@ -72,7 +72,7 @@ describe('GraphiteTcpListener', () => {
   const listeners: GraphiteTcpListener[] = [];
   const start = async (sink: PointSink, options: Partial<{ maxPendingPoints: number; stopGraceMs: number }> = {}): Promise<GraphiteTcpListener> => {
     const listener = new GraphiteTcpListener(
-      { host: '127.0.0.1', port: 0, maxLineBytes: 1024, maxPendingPoints: options.maxPendingPoints ?? 10_000, nowMs: () => NOW_MS, stopGraceMs: options.stopGraceMs ?? 5_000 },
+      { host: '127.0.0.1', port: 0, maxLineBytes: 1024, keyCacheEntries: 1024, maxPendingPoints: options.maxPendingPoints ?? 10_000, nowMs: () => NOW_MS, stopGraceMs: options.stopGraceMs ?? 5_000 },
       sink,
     );
     listeners.push(listener);

@@ -2,6 +2,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Lifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
+import { SeriesKeyCache } from './key-cache.js';
 import { TcpConnection } from './tcp-connection.js';
 
 /** How long stop() lets a sender finish after being asked to, unless options say otherwise. */
@@ -15,6 +16,8 @@ export interface GraphiteTcpListenerOptions {
   readonly maxLineBytes: number;
   /** Points of one connection the sink has not settled yet beyond which its socket is paused. */
   readonly maxPendingPoints: number;
+  /** Series paths remembered across this listener's connections. */
+  readonly keyCacheEntries: number;
   /** Time given to points without a timestamp; Date.now by default. */
   readonly nowMs?: () => number;
   /** How long stop() waits for each sender to close its side before cutting the connection. */
@@ -31,10 +34,14 @@ export class GraphiteTcpListener implements Lifecycle {
   private readonly connections = new Set<TcpConnection>();
   private openSockets = 0;
 
+  private readonly keyCache: SeriesKeyCache;
+
   constructor(
     private readonly options: GraphiteTcpListenerOptions,
     private readonly sink: PointSink,
-  ) {}
+  ) {
+    this.keyCache = new SeriesKeyCache(options.keyCacheEntries);
+  }
 
   /** Open sender connections. */
   get connectionCount(): number {
@@ -92,7 +99,7 @@ export class GraphiteTcpListener implements Lifecycle {
     this.openSockets++;
     const connection = new TcpConnection(
       socket,
-      { maxLineBytes: this.options.maxLineBytes, maxPendingPoints: this.options.maxPendingPoints, nowMs: this.options.nowMs ?? Date.now },
+      { maxLineBytes: this.options.maxLineBytes, maxPendingPoints: this.options.maxPendingPoints, nowMs: this.options.nowMs ?? Date.now, keyCache: this.keyCache },
       this.sink,
       () => this.openSockets--,
     );

@@ -49,7 +49,7 @@ describe('GraphiteUdpListener', () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
   const setUp = async (sink: PointSink, maxPendingPoints?: number): Promise<{ listener: GraphiteUdpListener; client: Socket }> => {
-    const listener = new GraphiteUdpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 512, nowMs: () => NOW_MS, maxPendingPoints: maxPendingPoints ?? 100_000 }, sink);
+    const listener = new GraphiteUdpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 512, keyCacheEntries: 1024, nowMs: () => NOW_MS, maxPendingPoints: maxPendingPoints ?? 100_000 }, sink);
     await listener.start();
     const client = createSocket('udp4');
     cleanups.push(async () => {

@@ -6,6 +6,7 @@ import type { Rejection } from '../../model/index.js';
 import { KeyedPointsBuilder } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
+import { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_UDP_SOURCE = 'graphite_udp';
@@ -24,6 +25,8 @@ export interface GraphiteUdpListenerOptions {
    * be slowed), each counted as one `overload` rejection at line 0.
    */
   readonly maxPendingPoints: number;
+  /** Series paths remembered by this listener's parser. */
+  readonly keyCacheEntries: number;
   /** Time given to points without a timestamp; Date.now by default. */
   readonly nowMs?: () => number;
 }
@@ -42,7 +45,11 @@ export class GraphiteUdpListener implements Lifecycle {
     private readonly options: GraphiteUdpListenerOptions,
     private readonly sink: PointSink,
   ) {
-    this.parser = new GraphiteLineParser({ maxLineBytes: options.maxLineBytes, nowMs: options.nowMs ?? Date.now });
+    this.parser = new GraphiteLineParser({
+      maxLineBytes: options.maxLineBytes,
+      nowMs: options.nowMs ?? Date.now,
+      keyCache: new SeriesKeyCache(options.keyCacheEntries),
+    });
     this.maxPendingPoints = options.maxPendingPoints;
   }
 
