@@ -199,7 +199,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('refuses to start again after stop, and stop without start is a no-op', async () => {
-    const listener = new GraphiteTcpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 100, maxPendingPoints: 10 }, new RecordingSink('sync'));
+    const listener = new GraphiteTcpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 100, maxPendingPoints: 10, keyCacheEntries: 16 }, new RecordingSink('sync'));
     await listener.stop();
     await expect(listener.start()).rejects.toThrow('cannot start graphite tcp listener: it was stopped');
     expect(() => listener.address()).toThrow('cannot get graphite tcp listener address: the listener is not listening');
