@@ -106,6 +106,13 @@ describe('AlertManager', () => {
     expect(manager.stats().senders.pager).toMatchObject({ sent: 1, dropped: 1 });
   });
 
+  it('refuses to start again once stopped', async () => {
+    const manager = new AlertManager(config([], false));
+    await manager.start();
+    await manager.stop();
+    await expect(manager.start()).rejects.toThrow('cannot start alert manager: it was stopped');
+  });
+
   it('refuses two webhooks with the same name', () => {
     expect(() => new AlertManager(config([webhook('ops', 'http://127.0.0.1:9/'), webhook('ops', 'http://127.0.0.1:10/')]))).toThrow(
       'cannot create alert manager: webhook name "ops" is used twice',

@@ -1,6 +1,7 @@
 import type { AlertsConfig } from '../config/index.js';
 import type { Anomaly } from '../model/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
+import { OnceLifecycle } from '../util/index.js';
 import type { EpisodeCounts, OpenEpisode } from './episodes.js';
 import { EpisodeTracker } from './episodes.js';
 import type { AlertNotification, Sender, SenderStats } from './sender.js';
@@ -32,8 +33,7 @@ export interface AlertManagerStats {
 export class AlertManager implements Lifecycle {
   private readonly senders: readonly Sender[];
   private readonly tracker: EpisodeTracker;
-  private starting: Promise<void> | null = null;
-  private stopping: Promise<void> | null = null;
+  private readonly lifecycle = new OnceLifecycle('alert manager', () => this.startAll(), () => this.stopAll());
 
   constructor(config: AlertsConfig, options: AlertManagerOptions = {}) {
     const names = new Set<string>();
@@ -65,13 +65,11 @@ export class AlertManager implements Lifecycle {
   }
 
   start(): Promise<void> {
-    this.starting ??= this.startAll();
-    return this.starting;
+    return this.lifecycle.start();
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.stopAll();
-    return this.stopping;
+    return this.lifecycle.stop();
   }
 
   private async startAll(): Promise<void> {

@@ -5,3 +5,4 @@ export type { BackoffOptions } from './backoff.js';
 export { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 export { BoundedQueue } from './bounded-queue.js';
 export { globToRegExp } from './glob.js';
+export { OnceLifecycle } from './once-lifecycle.js';

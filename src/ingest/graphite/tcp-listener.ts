@@ -1,6 +1,7 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { createServer } from 'node:net';
 import type { Lifecycle } from '../../util/index.js';
+import { OnceLifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
 import { SeriesKeyCache } from './key-cache.js';
 import { TcpConnection } from './tcp-connection.js';
@@ -29,8 +30,7 @@ export interface GraphiteTcpListenerOptions {
 /** Graphite plaintext over TCP: one parser per connection, points handed to the sink chunk by chunk. */
 export class GraphiteTcpListener implements Lifecycle {
   private server: Server | null = null;
-  private starting: Promise<void> | null = null;
-  private stopping: Promise<void> | null = null;
+  private readonly lifecycle = new OnceLifecycle('graphite tcp listener', () => this.listen(), () => this.close());
   private readonly connections = new Set<TcpConnection>();
   private openSockets = 0;
 
@@ -65,15 +65,12 @@ export class GraphiteTcpListener implements Lifecycle {
   }
 
   start(): Promise<void> {
-    if (this.stopping !== null) return Promise.reject(new Error('cannot start graphite tcp listener: it was stopped'));
-    this.starting ??= this.listen();
-    return this.starting;
+    return this.lifecycle.start();
   }
 
   /** Stops accepting, asks every sender to finish, and resolves once all they sent is parsed and written. */
   stop(): Promise<void> {
-    this.stopping ??= this.close();
-    return this.stopping;
+    return this.lifecycle.stop();
   }
 
   private async listen(): Promise<void> {
@@ -92,7 +89,7 @@ export class GraphiteTcpListener implements Lifecycle {
   }
 
   private accept(socket: Socket): void {
-    if (this.stopping !== null) {
+    if (this.lifecycle.stopRequested) {
       socket.destroy();
       return;
     }
@@ -108,12 +105,7 @@ export class GraphiteTcpListener implements Lifecycle {
   }
 
   private async close(): Promise<void> {
-    if (this.starting === null) return;
-    try {
-      await this.starting;
-    } catch {
-      return;
-    }
+    if (!(await this.lifecycle.waitForStart())) return;
     const server = this.server!;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     const graceMs = this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;

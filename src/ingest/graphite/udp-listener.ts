@@ -5,6 +5,7 @@ import { isIPv6 } from 'node:net';
 import type { Rejection } from '../../model/index.js';
 import { KeyedPointsBuilder } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
+import { OnceLifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
 import { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
@@ -34,8 +35,7 @@ export interface GraphiteUdpListenerOptions {
 /** Graphite plaintext over UDP: each datagram holds whole lines and is parsed on its own. */
 export class GraphiteUdpListener implements Lifecycle {
   private socket: Socket | null = null;
-  private starting: Promise<void> | null = null;
-  private stopping: Promise<void> | null = null;
+  private readonly lifecycle = new OnceLifecycle('graphite udp listener', () => this.bind(), () => this.close());
   private readonly parser: GraphiteLineParser;
   private readonly maxPendingPoints: number;
   private pending = 0;
@@ -65,15 +65,12 @@ export class GraphiteUdpListener implements Lifecycle {
   }
 
   start(): Promise<void> {
-    if (this.stopping !== null) return Promise.reject(new Error('cannot start graphite udp listener: it was stopped'));
-    this.starting ??= this.bind();
-    return this.starting;
+    return this.lifecycle.start();
   }
 
   /** Stops receiving and resolves once every write handed to the sink has settled. */
   stop(): Promise<void> {
-    this.stopping ??= this.close();
-    return this.stopping;
+    return this.lifecycle.stop();
   }
 
   private async bind(): Promise<void> {
@@ -133,12 +130,7 @@ export class GraphiteUdpListener implements Lifecycle {
   }
 
   private async close(): Promise<void> {
-    if (this.starting === null) return;
-    try {
-      await this.starting;
-    } catch {
-      return;
-    }
+    if (!(await this.lifecycle.waitForStart())) return;
     const socket = this.socket!;
     await new Promise<void>((resolve) => socket.close(() => resolve()));
     if (this.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
