@@ -4,7 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { SortedWindow } from '../sorted-window.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 
 const ID = 'mad-zscore';
 const STATE_VERSION = 1;
@@ -55,12 +56,11 @@ class MadZScoreDetector implements Detector {
   lastExpected = NaN;
   private readonly window: SortedWindow;
   private lastTimestampMs = -Infinity;
-  /** Side (+1 above, -1 below, 0 none) and length of the current run of anomalous points. */
-  private runSide = 0;
-  private runLength = 0;
+  private readonly run: AnomalyRun;
 
   constructor(private readonly params: MadZScoreParams) {
     this.window = new SortedWindow(params.windowSize);
+    this.run = new AnomalyRun(params.levelShiftPoints);
   }
 
   update(timestampMs: number, value: number): number {
@@ -74,15 +74,8 @@ class MadZScoreDetector implements Detector {
       const z = Math.abs(value - median) / this.scale(median);
       score = scoreFromZ(z, this.params.zLow, this.params.zHigh);
       this.lastExpected = median;
-      if (score > 0) {
-        const side = value > median ? 1 : -1;
-        this.runLength = side === this.runSide ? this.runLength + 1 : 1;
-        this.runSide = side;
-        this.lastKind = this.runLength >= this.params.levelShiftPoints ? 'level_shift' : 'spike';
-      } else {
-        this.runSide = 0;
-        this.runLength = 0;
-      }
+      if (score > 0) this.lastKind = this.run.extend(value, median) ? 'level_shift' : 'spike';
+      else this.run.reset();
     }
     this.window.push(value);
     return score;
@@ -95,8 +88,7 @@ class MadZScoreDetector implements Detector {
       data: {
         values: this.window.toArray(),
         lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
-        runSide: this.runSide,
-        runLength: this.runLength,
+        ...this.run.snapshot(),
       },
     };
   }
@@ -105,14 +97,12 @@ class MadZScoreDetector implements Detector {
     const data = stateData(state, ID, STATE_VERSION);
     const values = readNumberArray(data, 'values', ID);
     const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
-    const runSide = readNumber(data, 'runSide', ID);
-    const runLength = readNumber(data, 'runLength', ID);
+    const run = readAnomalyRun(data, ID);
     this.window.clear();
     // A smaller configured window keeps the newest values.
     for (let i = Math.max(0, values.length - this.params.windowSize); i < values.length; i++) this.window.push(values[i]!);
     this.lastTimestampMs = lastTimestampMs ?? -Infinity;
-    this.runSide = Math.sign(runSide);
-    this.runLength = Math.max(0, Math.floor(runLength));
+    this.run.restore(run);
   }
 
   private scale(median: number): number {

@@ -5,6 +5,7 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 
 const ID = 'seasonal-baseline';
 const STATE_VERSION = 1;
@@ -79,8 +80,7 @@ class SeasonalBaselineDetector implements Detector {
   private globalDeviation = 0;
   private globalCount = 0;
   private lastTimestampMs = -Infinity;
-  private runSide = 0;
-  private runLength = 0;
+  private readonly run: AnomalyRun;
 
   constructor(private readonly params: SeasonalBaselineParams) {
     const n = params.slots;
@@ -90,6 +90,7 @@ class SeasonalBaselineDetector implements Detector {
     this.seasons = new Uint32Array(n);
     this.lastSeasons = new Float64Array(n);
     this.slotWidthMs = params.periodMs / n;
+    this.run = new AnomalyRun(params.levelShiftPoints);
   }
 
   update(timestampMs: number, value: number): number {
@@ -139,8 +140,7 @@ class SeasonalBaselineDetector implements Detector {
         globalDeviation: this.globalDeviation,
         globalCount: this.globalCount,
         lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
-        runSide: this.runSide,
-        runLength: this.runLength,
+        ...this.run.snapshot(),
       },
     };
   }
@@ -160,8 +160,7 @@ class SeasonalBaselineDetector implements Detector {
     const globalDeviation = readNumber(data, 'globalDeviation', ID);
     const globalCount = readNumber(data, 'globalCount', ID);
     const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
-    const runSide = readNumber(data, 'runSide', ID);
-    const runLength = readNumber(data, 'runLength', ID);
+    const run = readAnomalyRun(data, ID);
     this.means.set(means);
     this.deviations.set(deviations);
     this.counts.set(counts);
@@ -170,8 +169,7 @@ class SeasonalBaselineDetector implements Detector {
     this.globalDeviation = globalDeviation;
     this.globalCount = globalCount;
     this.lastTimestampMs = lastTimestampMs ?? -Infinity;
-    this.runSide = Math.sign(runSide);
-    this.runLength = Math.max(0, Math.floor(runLength));
+    this.run.restore(run);
   }
 
   /**
@@ -181,14 +179,10 @@ class SeasonalBaselineDetector implements Detector {
    */
   private classify(score: number, value: number, mean: number, scale: number): void {
     if (score === 0) {
-      this.runSide = 0;
-      this.runLength = 0;
+      this.run.reset();
       return;
     }
-    const side = value > mean ? 1 : -1;
-    this.runLength = side === this.runSide ? this.runLength + 1 : 1;
-    this.runSide = side;
-    if (this.runLength >= this.params.levelShiftPoints) this.lastKind = 'level_shift';
+    if (this.run.extend(value, mean)) this.lastKind = 'level_shift';
     else this.lastKind = this.insideProfile(value, scale) ? 'seasonality_break' : 'spike';
   }
 
