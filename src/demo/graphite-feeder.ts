@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import type { BackoffOptions, Lifecycle } from '../util/index.js';
-import { backoffDelayMs, DEFAULT_BACKOFF } from '../util/index.js';
-import { Wakeup } from './wakeup.js';
+import { backoffDelayMs, ChangeSignal, DEFAULT_BACKOFF } from '../util/index.js';
 
 export interface GraphiteFeederOptions {
   readonly host: string;
@@ -55,7 +54,7 @@ export class GraphiteFeeder implements Lifecycle {
   private readonly options: GraphiteFeederOptions;
   private readonly batchBytes: number;
   private readonly maxQueuedBytes: number;
-  private readonly changed = new Wakeup();
+  private readonly changed = new ChangeSignal();
   private pendingParts: string[] = [];
   private pendingBytes = 0;
   private pendingPoints = 0;

@@ -1,9 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { DetectorUse } from '../config/index.js';
 import type { Anomaly, PointBatch } from '../model/index.js';
-import { backoffDelayMs } from '../util/index.js';
+import { backoffDelayMs, ChangeSignal } from '../util/index.js';
 import type { BackoffOptions, Lifecycle } from '../util/index.js';
-import { ChangeSignal } from './change-signal.js';
 import { PartitionRouter } from './partition-router.js';
 import type { PointChunk } from './partition-router.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';

@@ -6,3 +6,4 @@ export { backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 export { BoundedQueue } from './bounded-queue.js';
 export { globToRegExp } from './glob.js';
 export { OnceLifecycle } from './once-lifecycle.js';
+export { ChangeSignal } from './change-signal.js';

@@ -5,7 +5,7 @@ import { isIPv6 } from 'node:net';
 import type { Rejection } from '../../model/index.js';
 import { KeyedPointsBuilder } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
-import { OnceLifecycle } from '../../util/index.js';
+import { ChangeSignal, OnceLifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
 import { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
@@ -39,7 +39,8 @@ export class GraphiteUdpListener implements Lifecycle {
   private readonly parser: GraphiteLineParser;
   private readonly maxPendingPoints: number;
   private pending = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** Notified when the last unsettled write settles. */
+  private readonly idle = new ChangeSignal();
 
   constructor(
     private readonly options: GraphiteUdpListenerOptions,
@@ -118,21 +119,15 @@ export class GraphiteUdpListener implements Lifecycle {
     this.pending += count;
     const settle = (): void => {
       this.pending -= count;
-      if (this.pending === 0) this.wakeIdleWaiters();
+      if (this.pending === 0) this.idle.notify();
     };
     written.then(settle, settle);
-  }
-
-  private wakeIdleWaiters(): void {
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const wake of waiters) wake();
   }
 
   private async close(): Promise<void> {
     if (!(await this.lifecycle.waitForStart())) return;
     const socket = this.socket!;
     await new Promise<void>((resolve) => socket.close(() => resolve()));
-    if (this.pending > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    if (this.pending > 0) await this.idle.wait();
   }
 }

@@ -1,4 +1,8 @@
-/** Wakes every waiter on the next `notify()`; waiters re-check their condition and wait again. */
+/**
+ * Wakes every waiter on the next `notify()`. Waiters re-check their own condition after waking and wait
+ * again, so a spurious wake-up is harmless and a notify before `wait()` is never needed (callers check
+ * before they wait).
+ */
 export class ChangeSignal {
   private waiters: (() => void)[] = [];
 
