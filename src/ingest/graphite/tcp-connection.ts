@@ -1,15 +1,11 @@
 import type { Socket } from 'node:net';
-import type { Rejection } from '../../model/index.js';
-import { KeyedPointsBuilder } from '../../model/index.js';
+import type { KeyedPointsBuilder, Rejection } from '../../model/index.js';
 import type { PointSink } from '../sink.js';
+import { pointsBuilderFor } from './chunk-builder.js';
 import type { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_TCP_SOURCE = 'graphite_tcp';
-
-/** A typical line is longer than this, so a chunk rarely makes the builder grow. */
-const BYTES_PER_LINE_ESTIMATE = 32;
-const SMALLEST_BUILDER = 16;
 
 export interface TcpConnectionOptions {
   readonly maxLineBytes: number;
@@ -71,7 +67,7 @@ export class TcpConnection {
 
   /** Parses a chunk, or with null the unterminated last line of a sender that has closed its side. */
   private parse(chunk: Buffer | null): void {
-    const out = new KeyedPointsBuilder(chunk === null ? SMALLEST_BUILDER : Math.max(SMALLEST_BUILDER, Math.ceil(chunk.length / BYTES_PER_LINE_ESTIMATE)));
+    const out = pointsBuilderFor(chunk === null ? 0 : chunk.length);
     const rejections: Rejection[] = [];
     if (chunk === null) this.parser.end(out, rejections);
     else this.parser.push(chunk, out, rejections);

@@ -2,18 +2,15 @@ import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
 import { isIPv6 } from 'node:net';
-import type { Rejection } from '../../model/index.js';
-import { KeyedPointsBuilder } from '../../model/index.js';
+import type { KeyedPointsBuilder, Rejection } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
 import { ChangeSignal, OnceLifecycle } from '../../util/index.js';
 import type { PointSink } from '../sink.js';
+import { pointsBuilderFor } from './chunk-builder.js';
 import { SeriesKeyCache } from './key-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_UDP_SOURCE = 'graphite_udp';
-
-const BYTES_PER_LINE_ESTIMATE = 32;
-const SMALLEST_BUILDER = 16;
 
 export interface GraphiteUdpListenerOptions {
   readonly host: string;
@@ -100,7 +97,7 @@ export class GraphiteUdpListener implements Lifecycle {
       );
       return;
     }
-    const out = new KeyedPointsBuilder(Math.max(SMALLEST_BUILDER, Math.ceil(datagram.length / BYTES_PER_LINE_ESTIMATE)));
+    const out = pointsBuilderFor(datagram.length);
     const rejections: Rejection[] = [];
     this.parser.push(datagram, out, rejections);
     this.parser.end(out, rejections);
