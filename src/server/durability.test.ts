@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../bench/index.js';
-import { builtBinPath, getJson } from './test-support.js';
+import { builtBinPath, eventually, getJson, sendGraphiteTcp } from './test-support.js';
 
 const SERIES = 'durable.points;host=a';
 
@@ -55,6 +55,36 @@ describe('durability', () => {
       const missing = acked.flatMap((start) => Array.from({ length: perRequest }, (_, i) => start + i)).filter((v) => !stored.has(v));
       expect(acked.length).toBeGreaterThanOrEqual(20);
       expect(missing).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
+describe('graceful stop', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vigil-graceful-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('stores every Graphite line a sender is still sending when SIGTERM arrives, and exits 0', async () => {
+    const bin = builtBinPath();
+    const first = await spawnServer({ binPath: bin, dataDir });
+    const lines = 100_000;
+    const startSeconds = Math.floor(Date.now() / 1000) - lines;
+    let text = '';
+    for (let i = 0; i < lines; i++) text += `graceful.points;host=a ${i} ${startSeconds + i}\n`;
+    const sending = sendGraphiteTcp(first.graphitePort, text);
+    // Signal while the sender is mid-stream: the listener stops accepting but reads this connection to its end.
+    await eventually(async () => ((await getJson<{ pointsReceived: number }>(`${first.url}/api/v1/status`)).pointsReceived > 0 ? true : undefined), 30_000, 'the first commit');
+    const stopped = first.stop({ keepData: true });
+    await sending;
+    expect(await stopped).toBe(0);
+
+    const second = await spawnServer({ binPath: bin, dataDir });
+    try {
+      const result = await getJson<{ values: number[] }>(
+        `${second.url}/api/v1/query?series=${encodeURIComponent('graceful.points;host=a')}&from=${startSeconds * 1000}&to=${(startSeconds + lines) * 1000}&step=1d&agg=count`,
+      );
+      expect(result.values.reduce((a, b) => a + b, 0)).toBe(lines);
     } finally {
       await second.stop();
     }
