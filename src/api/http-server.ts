@@ -23,6 +23,7 @@ export interface StatusBody {
   readonly startedAtMs: number;
   readonly seriesCount: number;
   readonly pointsReceived: number;
+  readonly pointsRejected: number;
   readonly anomaliesFound: number;
   readonly graphite: { readonly enabled: boolean; readonly host: string; readonly tcpPort: number; readonly udpPort: number };
   readonly http: { readonly port: number };

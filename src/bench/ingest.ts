@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { recordedLoad, syntheticLoad, type GraphiteLoad, type LoadChunks } from './graphite-load.js';
 import { spawnServer } from './spawn-server.js';
 
 export interface IngestBenchOptions {
@@ -7,14 +8,19 @@ export interface IngestBenchOptions {
   readonly pointsPerSeries: number;
   readonly connections: number;
   readonly detection: boolean;
+  /** Graphite plaintext file or directory to replay instead of the synthetic load. */
+  readonly data?: string;
 }
 
 export interface IngestBenchResult {
   readonly suite: 'ingest';
   readonly protocol: 'graphite';
+  readonly load: string;
   readonly detection: boolean;
   readonly series: number;
+  readonly lines: number;
   readonly points: number;
+  readonly rejected: number;
   readonly connections: number;
   readonly seconds: number;
   readonly pointsPerSecond: number;
@@ -22,83 +28,61 @@ export interface IngestBenchResult {
   readonly bytesPerSeries: number | null;
 }
 
-/** Lines of one sending connection: every series it owns, one timestamp after another. */
-function* lineChunks(firstSeries: number, seriesCount: number, pointsPerSeries: number, startSeconds: number): Generator<Buffer> {
-  const names: string[] = [];
-  for (let s = 0; s < seriesCount; s++) {
-    const id = firstSeries + s;
-    names.push(`bench.app${id % 50}.metric${id};host=h${id % 200}`);
-  }
-  for (let p = 0; p < pointsPerSeries; p++) {
-    const ts = startSeconds + p * 10;
-    let text = '';
-    for (let s = 0; s < seriesCount; s++) {
-      // A noisy level per series: cheap to make, and realistic enough for the detectors to do real work.
-      const value = 100 + ((s * 7919 + p * 104_729) % 1000) / 10;
-      text += `${names[s]} ${value} ${ts}\n`;
-      if (text.length > 256 * 1024) {
-        yield Buffer.from(text, 'latin1');
-        text = '';
-      }
-    }
-    if (text.length > 0) yield Buffer.from(text, 'latin1');
-  }
+interface Status {
+  pointsReceived: number;
+  pointsRejected: number;
+  seriesCount: number;
 }
 
-async function send(socket: Socket, chunks: Generator<Buffer>): Promise<void> {
+async function send(port: number, chunks: LoadChunks): Promise<void> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   for (const chunk of chunks) {
     if (!socket.write(chunk)) await new Promise<void>((resolve) => socket.once('drain', resolve));
   }
   await new Promise<void>((resolve) => socket.end(resolve));
 }
 
-async function pointsReceived(url: string): Promise<number> {
-  const response = await fetch(new URL('/api/v1/status', url));
-  return ((await response.json()) as { pointsReceived: number }).pointsReceived;
+async function status(url: string): Promise<Status> {
+  return (await (await fetch(new URL('/api/v1/status', url))).json()) as Status;
 }
 
 /**
  * Graphite plaintext over loopback TCP into a `vigil serve` child process, timed from the first byte
- * until the server reports every point durable (pointsReceived counts points after their commit).
+ * until the server has settled every line: each point durable (pointsReceived counts points after
+ * their commit) or rejected.
  */
 export async function runIngestBench(options: IngestBenchOptions): Promise<IngestBenchResult> {
+  const load: GraphiteLoad = options.data === undefined ? syntheticLoad(options.series, options.pointsPerSeries, options.connections) : recordedLoad(options.data, options.connections);
   const server = await spawnServer({
     binPath: options.binPath,
-    configYaml: `detection:\n  enabled: ${options.detection}\n`,
+    // Recorded data may be old: keep every age so that nothing is refused as out of retention.
+    configYaml: `detection:\n  enabled: ${options.detection}\nstorage:\n  retentionDays: 100000\n`,
   });
   try {
-    const total = options.series * options.pointsPerSeries;
-    const startSeconds = Math.floor(Date.now() / 1000) - options.pointsPerSeries * 10;
-    const perConnection = Math.ceil(options.series / options.connections);
     const t0 = process.hrtime.bigint();
-    const senders: Promise<void>[] = [];
-    for (let c = 0; c < options.connections; c++) {
-      const first = c * perConnection;
-      const count = Math.min(perConnection, options.series - first);
-      if (count <= 0) break;
-      const socket = connect(server.graphitePort, '127.0.0.1');
-      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-      senders.push(send(socket, lineChunks(first, count, options.pointsPerSeries, startSeconds)));
-    }
-    await Promise.all(senders);
-    let received = await pointsReceived(server.url);
-    while (received < total) {
+    await Promise.all(load.connections.map((chunks) => send(server.graphitePort, chunks)));
+    let s = await status(server.url);
+    while (s.pointsReceived + s.pointsRejected < load.lines) {
       await new Promise((r) => setTimeout(r, 20));
-      received = await pointsReceived(server.url);
+      s = await status(server.url);
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const peakRssBytes = server.peakRssBytes();
     return {
       suite: 'ingest',
       protocol: 'graphite',
+      load: load.description,
       detection: options.detection,
-      series: options.series,
-      points: total,
-      connections: options.connections,
+      series: s.seriesCount,
+      lines: load.lines,
+      points: s.pointsReceived,
+      rejected: s.pointsRejected,
+      connections: load.connections.length,
       seconds,
-      pointsPerSecond: total / seconds,
+      pointsPerSecond: s.pointsReceived / seconds,
       peakRssBytes,
-      bytesPerSeries: peakRssBytes === null ? null : Math.round(peakRssBytes / options.series),
+      bytesPerSeries: peakRssBytes === null || s.seriesCount === 0 ? null : Math.round(peakRssBytes / s.seriesCount),
     };
   } finally {
     await server.stop();
@@ -107,10 +91,11 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Inges
 
 export function formatIngestResult(r: IngestBenchResult): string {
   const mib = (b: number | null): string => (b === null ? 'n/a' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
+  const n = (x: number): string => x.toLocaleString('en-US');
   return [
-    `ingest: graphite plaintext over loopback TCP, detection ${r.detection ? 'on' : 'off'}`,
-    `  ${r.points.toLocaleString('en-US')} points, ${r.series.toLocaleString('en-US')} series, ${r.connections} connections`,
-    `  ${Math.round(r.pointsPerSecond).toLocaleString('en-US')} points/s durable (${r.seconds.toFixed(2)} s)`,
-    `  peak server memory ${mib(r.peakRssBytes)} (${r.bytesPerSeries ?? 'n/a'} bytes per series, whole process)`,
+    `ingest: graphite plaintext over loopback TCP, detection ${r.detection ? 'on' : 'off'}, ${r.load}`,
+    `  ${n(r.points)} points stored, ${n(r.rejected)} lines rejected, ${n(r.series)} series, ${r.connections} connections`,
+    `  ${n(Math.round(r.pointsPerSecond))} points/s durable (${r.seconds.toFixed(2)} s)`,
+    `  peak server memory ${mib(r.peakRssBytes)} (${r.bytesPerSeries === null ? 'n/a' : n(r.bytesPerSeries)} bytes per series, whole process)`,
   ].join('\n');
 }

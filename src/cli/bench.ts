@@ -8,6 +8,7 @@ export interface IngestBenchFlags {
   readonly connections: number;
   readonly detection: boolean;
   readonly json: boolean;
+  readonly data?: string;
 }
 
 export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void> {
@@ -17,6 +18,7 @@ export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void>
     pointsPerSeries: flags.pointsPerSeries,
     connections: flags.connections,
     detection: flags.detection,
+    ...(flags.data === undefined ? {} : { data: flags.data }),
   });
   process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatIngestResult(result)}\n`);
 }

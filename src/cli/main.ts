@@ -57,9 +57,10 @@ export function buildProgram(): Command {
     .option('--series <n>', 'active series', parsePositiveInt, 10_000)
     .option('--points-per-series <n>', 'points sent per series', parsePositiveInt, 100)
     .option('--connections <n>', 'parallel TCP connections', parsePositiveInt, 2)
+    .option('--data <path>', 'replay Graphite plaintext from a file or every file of a directory instead of the synthetic load')
     .addOption(new Option('--no-detection', 'measure with detection off'))
     .option('--json', 'print one JSON object', false)
-    .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean }) => benchIngestCommand(flags));
+    .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean; data?: string }) => benchIngestCommand(flags));
 
   return program;
 }

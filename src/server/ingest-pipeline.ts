@@ -13,6 +13,7 @@ export class IngestPipeline implements PointWriter {
   private readonly waiters: (() => void)[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private received = 0;
+  private rejectedCount = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -25,6 +26,11 @@ export class IngestPipeline implements PointWriter {
   /** Points accepted since start. */
   get pointsReceived(): number {
     return this.received;
+  }
+
+  /** Lines, records and points rejected since start, whatever the reason. */
+  get pointsRejected(): number {
+    return this.rejectedCount;
   }
 
   async write(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult> {
@@ -44,6 +50,7 @@ export class IngestPipeline implements PointWriter {
 
   reject(rejections: readonly Rejection[], protocol: IngestProtocol): void {
     if (rejections.length === 0) return;
+    this.rejectedCount += rejections.length;
     for (const r of rejections) this.metrics.rejected(protocol, r.reason);
     this.onRejected(rejections, protocol);
   }

@@ -188,6 +188,7 @@ export class VigilServer implements Lifecycle {
       startedAtMs: this.startedAtMs,
       seriesCount: this.storage.stats().seriesCount,
       pointsReceived: this.pipeline.pointsReceived,
+      pointsRejected: this.pipeline.pointsRejected,
       anomaliesFound: this.anomaliesFound,
       graphite: { enabled: graphite.enabled, host: graphite.host, tcpPort: a.graphiteTcpPort ?? graphite.tcpPort, udpPort: a.graphiteUdpPort ?? graphite.udpPort },
       http: { port: a.httpPort },
