@@ -27,11 +27,20 @@ export interface Detector {
   restore(state: DetectorState): void;
 }
 
+/** What the caller knows about a series when it creates its detector. */
+export interface DetectorContext {
+  /**
+   * Points the caller will not judge at the start of the series (NAB's probationary period), so the
+   * detector may use them all for learning. Absent: the detector's own warm-up applies.
+   */
+  readonly warmupPoints?: number;
+}
+
 /** A built-in detector: an id, a parameter parser that names each bad field, and a factory. */
 export interface DetectorDefinition<P = unknown> {
   readonly id: string;
   readonly description: string;
   /** Validates raw parameters (from the config file), applying defaults; throws naming the bad field. */
   parseParams(raw: unknown): P;
-  create(params: P): Detector;
+  create(params: P, context?: DetectorContext): Detector;
 }

@@ -1,4 +1,4 @@
-export type { Detector, DetectorDefinition, DetectorState } from './detector.js';
+export type { Detector, DetectorContext, DetectorDefinition, DetectorState } from './detector.js';
 export { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
 export type { ResolvedDetectorUse } from './registry.js';
 export { madZScore } from './detectors/mad-zscore.js';
