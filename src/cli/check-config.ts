@@ -1,16 +1,25 @@
 import { ConfigError, loadConfig, type ConfigIssue, type VigilConfig } from '../config/index.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from '../detect/index.js';
+import { globToRegExp } from '../util/index.js';
 
-/** Detector ids and parameters are validated by the detectors themselves, so check them here too. */
+/** Detector ids, parameters and rule globs are validated by detection itself, so check them here too. */
 export function detectorIssues(config: VigilConfig): ConfigIssue[] {
   const registry = new DetectorRegistry(BUILTIN_DETECTORS);
   const issues: ConfigIssue[] = [];
-  config.detection.detectors.forEach((use, i) => {
+  const check = (field: string, fn: () => unknown): void => {
     try {
-      registry.get(use.id).parseParams(use.params);
+      fn();
     } catch (err) {
-      issues.push({ field: `detection.detectors.${i}`, line: null, message: (err as Error).message });
+      issues.push({ field, line: null, message: (err as Error).message });
     }
+  };
+  const checkSet = (field: string, uses: VigilConfig['detection']['detectors']): void => {
+    uses.forEach((use, i) => check(`${field}.${i}`, () => registry.get(use.id).parseParams(use.params)));
+  };
+  checkSet('detection.detectors', config.detection.detectors);
+  config.detection.rules.forEach((rule, r) => {
+    check(`detection.rules.${r}.match`, () => globToRegExp(rule.match));
+    checkSet(`detection.rules.${r}.detectors`, rule.detectors);
   });
   return issues;
 }

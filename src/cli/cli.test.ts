@@ -41,11 +41,16 @@ describe('vigil check-config', () => {
     expect(bad.stdout).toContain('http.port (line 2)');
     expect(bad.stdout).toContain('graphite.tcpPrt (line 4): unknown field');
     // Schema errors come first; detector parameters are checked once the schema passes.
-    const detectors = write('detectors.yaml', 'detection:\n  detectors:\n    - id: mad-zscore\n      params: { windowSize: 2 }\n    - id: no-such-detector\n');
+    const detectors = write(
+      'detectors.yaml',
+      'detection:\n  detectors:\n    - id: mad-zscore\n      params: { windowSize: 2 }\n    - id: no-such-detector\n  rules:\n    - match: "api.{a"\n      detectors:\n        - id: bocpd-typo\n',
+    );
     const result = await vigil(['check-config', detectors]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/detection\.detectors\.0: .*windowSize/);
     expect(result.stdout).toMatch(/detection\.detectors\.1: .*no-such-detector.*mad-zscore/);
+    expect(result.stdout).toMatch(/detection\.rules\.0\.match: .*unclosed/);
+    expect(result.stdout).toMatch(/detection\.rules\.0\.detectors\.0: unknown detector "bocpd-typo"/);
   });
 });
 

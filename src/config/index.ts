@@ -6,6 +6,7 @@ export type {
   StorageConfig,
   DetectionConfig,
   DetectorUse,
+  DetectionRule,
   AlertsConfig,
   WebhookConfig,
 } from './schema.js';

@@ -58,6 +58,13 @@ const detectorUseSchema = z.strictObject({
   params: z.record(z.string(), z.unknown()).default({}),
 });
 
+const detectionRuleSchema = z.strictObject({
+  /** Graphite glob over the canonical series key (`*` within a node, `**` across nodes, `{a,b}`, `[0-9]`). */
+  match: z.string().min(1),
+  /** Detectors for the matching series, instead of the default set. */
+  detectors: z.array(detectorUseSchema).min(1),
+});
+
 const detectionSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
@@ -66,6 +73,8 @@ const detectionSchema = z
     /** A point whose score reaches this is stored as an anomaly. */
     scoreThreshold: z.number().min(0).max(1).default(0.99),
     detectors: z.array(detectorUseSchema).min(1).default([{ id: 'mad-zscore', params: {} }, { id: 'seasonal-baseline', params: {} }]),
+    /** Per-series detector sets: the first rule whose glob matches a series' key applies. */
+    rules: z.array(detectionRuleSchema).max(254).default([]),
     /** Points queued per partition before senders are slowed. */
     maxQueuedPointsPerPartition: positiveInt.default(500_000),
     /** How often detector state is checkpointed to the data directory. */
@@ -114,5 +123,6 @@ export type GraphiteConfig = VigilConfig['graphite'];
 export type StorageConfig = VigilConfig['storage'];
 export type DetectionConfig = VigilConfig['detection'];
 export type DetectorUse = DetectionConfig['detectors'][number];
+export type DetectionRule = DetectionConfig['rules'][number];
 export type AlertsConfig = VigilConfig['alerts'];
 export type WebhookConfig = AlertsConfig['webhooks'][number];

@@ -7,36 +7,54 @@ const MAX_CACHED_SERIES_ID = 1 << 24;
 /** A run of points bound for one partition, in columns that can be transferred to its worker. */
 export interface PointChunk {
   readonly seriesIds: Uint32Array<ArrayBuffer>;
+  /** Detector profile of each point's series (see DetectorProfiles). */
+  readonly profiles: Uint8Array<ArrayBuffer>;
   readonly timestampsMs: Float64Array<ArrayBuffer>;
   readonly values: Float64Array<ArrayBuffer>;
 }
 
 /**
  * Which partition owns a series: `hashSeriesKey(key) % partitions`, the same rule in every process, so
- * states route the same way after a restart with another partition count.
+ * states route the same way after a restart with another partition count. Also which detector profile
+ * applies to it, decided once from its key.
  */
 export class PartitionRouter {
   /** Partition per series id, -1 when not yet computed; grows by doubling. */
   private cache = new Int32Array(1024).fill(-1);
+  /** Profile per series id, valid where `cache` is set. */
+  private profileCache = new Uint8Array(1024);
   /** Partition of each point of the batch being split; reused across batches. */
   private scratch = new Int32Array(0);
 
   constructor(
     readonly partitions: number,
     private readonly seriesKey: (seriesId: number) => string,
+    private readonly profileOfKey: (key: string) => number = () => 0,
   ) {}
 
   partitionOf(seriesId: number): number {
+    return this.lookUp(seriesId) >> 8;
+  }
+
+  profileOf(seriesId: number): number {
+    return this.lookUp(seriesId) & 0xff;
+  }
+
+  /** Partition and profile packed as `partition << 8 | profile`, computed once per cached series. */
+  private lookUp(seriesId: number): number {
     if (seriesId < this.cache.length) {
       const cached = this.cache[seriesId]!;
-      if (cached >= 0) return cached;
+      if (cached >= 0) return (cached << 8) | this.profileCache[seriesId]!;
     }
-    const partition = hashSeriesKey(this.keyOf(seriesId)) % this.partitions;
+    const key = this.keyOf(seriesId);
+    const partition = hashSeriesKey(key) % this.partitions;
+    const profile = this.profileOfKey(key);
     if (seriesId < MAX_CACHED_SERIES_ID) {
       if (seriesId >= this.cache.length) this.growCache(seriesId);
       this.cache[seriesId] = partition;
+      this.profileCache[seriesId] = profile;
     }
-    return partition;
+    return (partition << 8) | profile;
   }
 
   /**
@@ -48,9 +66,9 @@ export class PartitionRouter {
     if (this.scratch.length < n) this.scratch = new Int32Array(Math.max(n, this.scratch.length * 2));
     const counts = new Array<number>(this.partitions).fill(0);
     for (let i = 0; i < n; i++) {
-      const p = this.partitionOf(batch.seriesIds[i]!);
-      this.scratch[i] = p;
-      counts[p]!++;
+      const routed = this.lookUp(batch.seriesIds[i]!);
+      this.scratch[i] = routed;
+      counts[routed >> 8]!++;
     }
     const chunks: PointChunk[][] = [];
     const filled = new Array<number>(this.partitions).fill(0);
@@ -58,16 +76,18 @@ export class PartitionRouter {
       const list: PointChunk[] = [];
       for (let left = counts[p]!; left > 0; left -= maxChunkPoints) {
         const size = Math.min(left, maxChunkPoints);
-        list.push({ seriesIds: new Uint32Array(size), timestampsMs: new Float64Array(size), values: new Float64Array(size) });
+        list.push({ seriesIds: new Uint32Array(size), profiles: new Uint8Array(size), timestampsMs: new Float64Array(size), values: new Float64Array(size) });
       }
       chunks.push(list);
     }
     for (let i = 0; i < n; i++) {
-      const p = this.scratch[i]!;
+      const routed = this.scratch[i]!;
+      const p = routed >> 8;
       const at = filled[p]!++;
       const chunk = chunks[p]![Math.floor(at / maxChunkPoints)]!;
       const j = at % maxChunkPoints;
       chunk.seriesIds[j] = batch.seriesIds[i]!;
+      chunk.profiles[j] = routed & 0xff;
       chunk.timestampsMs[j] = batch.timestampsMs[i]!;
       chunk.values[j] = batch.values[i]!;
     }
@@ -87,5 +107,8 @@ export class PartitionRouter {
     const grown = new Int32Array(size).fill(-1);
     grown.set(this.cache);
     this.cache = grown;
+    const profiles = new Uint8Array(size);
+    profiles.set(this.profileCache);
+    this.profileCache = profiles;
   }
 }

@@ -8,13 +8,13 @@ import type { FromPartitionWorker, PartitionWorkerData, ToPartitionWorker } from
  * order. An exception escapes on purpose: the runner reports it and restarts the worker.
  */
 function serve(port: MessagePort, data: PartitionWorkerData): void {
-  const partition = new Partition(data.detectors, data.scoreThreshold);
+  const partition = new Partition(data.profiles, data.scoreThreshold);
   const reply = (message: FromPartitionWorker): void => port.postMessage(message);
   port.on('message', (message: ToPartitionWorker) => {
     switch (message.type) {
       case 'points': {
         const startNs = process.hrtime.bigint();
-        const anomalies = partition.process(message.seriesIds, message.timestampsMs, message.values);
+        const anomalies = partition.process(message.seriesIds, message.timestampsMs, message.values, message.profiles);
         const durationNs = Number(process.hrtime.bigint() - startNs);
         reply({ type: 'done', batchId: message.batchId, points: message.seriesIds.length, durationNs, seriesTracked: partition.seriesTracked, anomalies });
         break;

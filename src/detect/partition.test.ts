@@ -21,27 +21,49 @@ function spikeSeries(): [number, number, number][] {
 
 describe('Partition', () => {
   it('keeps detectors per series and reports anomalies at or above the threshold', () => {
-    const partition = new Partition(USES, 0.99);
+    const partition = new Partition([USES], 0.99);
     const anomalies = partition.process(...columns([...spikeSeries(), [8, 0, 1]]));
     expect(partition.seriesTracked).toBe(2);
     expect(anomalies).toEqual([{ seriesId: 7, timestampMs: 20 * MINUTE_MS, value: 500, score: 1, kind: 'spike', expected: 11, detector: 'mad-zscore' }]);
   });
 
   it('never reports a point scored 0, even with threshold 0', () => {
-    const partition = new Partition(USES, 0);
+    const partition = new Partition([USES], 0);
     const anomalies = partition.process(...columns(spikeSeries()));
     expect(anomalies.map((a) => a.timestampMs)).toEqual([20 * MINUTE_MS]);
   });
 
   it('restores what it snapshots and reports states it cannot restore', () => {
-    const first = new Partition(USES, 0.99);
+    const first = new Partition([USES], 0.99);
     first.process(...columns(spikeSeries().slice(0, 20)));
     const entries = first.snapshot();
     expect(entries.map((e) => [e.seriesId, e.states.map((s) => s.detector)])).toEqual([[7, ['mad-zscore', 'seasonal-baseline']]]);
-    const second = new Partition(USES, 0.99);
+    const second = new Partition([USES], 0.99);
     const broken = { seriesId: 9, states: [{ detector: 'mad-zscore', version: 99, data: {} }] };
     expect(second.restore([...entries, broken])).toEqual(['series 9: cannot restore detector mad-zscore: unsupported state version 99, expected 1']);
     expect(second.seriesTracked).toBe(2);
     expect(second.process(...columns(spikeSeries().slice(20)))).toHaveLength(1);
+  });
+});
+
+describe('Partition profiles', () => {
+  it('gives each series the detectors of its profile and restores them by profile', () => {
+    const partition = new Partition([[{ id: 'mad-zscore', params: {} }], [{ id: 'seasonal-baseline', params: {} }]], 0);
+    const ids = Uint32Array.of(1, 2);
+    partition.process(ids, Float64Array.of(1000, 1000), Float64Array.of(1, 1), Uint8Array.of(0, 1));
+    const states = partition.snapshot();
+    expect(states.map((s) => [s.seriesId, s.profile, s.states.map((st) => st.detector)])).toEqual([
+      [1, 0, ['mad-zscore']],
+      [2, 1, ['seasonal-baseline']],
+    ]);
+    const restored = new Partition([[{ id: 'mad-zscore', params: {} }], [{ id: 'seasonal-baseline', params: {} }]], 0);
+    expect(restored.restore(states)).toEqual([]);
+    expect(restored.snapshot()).toEqual(states);
+  });
+
+  it('falls back to the default set for a profile it does not know', () => {
+    const partition = new Partition([[{ id: 'mad-zscore', params: {} }]], 0);
+    partition.process(Uint32Array.of(7), Float64Array.of(1000), Float64Array.of(1), Uint8Array.of(3));
+    expect(partition.snapshot()[0]!.profile).toBe(0);
   });
 });

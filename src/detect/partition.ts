@@ -7,25 +7,31 @@ import type { DetectedAnomaly, SeriesStates } from './worker-protocol.js';
 /** Restore problems reported in full; beyond this they are counted. */
 const MAX_REPORTED_PROBLEMS = 10;
 
+/** One series' detectors and the profile they came from. */
+interface SeriesDetectors {
+  readonly profile: number;
+  readonly detectors: Detector[];
+}
+
 /**
- * The detection state of one partition: per series, one instance of each configured detector, created
- * on the series' first point. Runs inside a partition worker; free of thread concerns so it can be
- * tested and measured in-process.
+ * The detection state of one partition: per series, one instance of each detector of the series'
+ * profile, created on the series' first point. Runs inside a partition worker; free of thread concerns
+ * so it can be tested and measured in-process.
  */
 export class Partition {
-  private readonly uses: readonly ResolvedDetectorUse[];
-  private readonly detectorIds: readonly string[];
-  private readonly series = new Map<number, Detector[]>();
+  /** Resolved detector uses per profile (0 = default set). */
+  private readonly profiles: readonly (readonly ResolvedDetectorUse[])[];
+  private readonly series = new Map<number, SeriesDetectors>();
   /** Reused index order for batches that are not in time order. */
   private order = new Uint32Array(0);
 
   constructor(
-    detectors: readonly DetectorUse[],
+    profiles: readonly (readonly DetectorUse[])[],
     private readonly scoreThreshold: number,
     registry: DetectorRegistry = new DetectorRegistry(BUILTIN_DETECTORS),
   ) {
-    this.uses = detectors.map((use) => registry.resolve(use));
-    this.detectorIds = this.uses.map((use) => use.definition.id);
+    if (profiles.length === 0) throw new Error('cannot create partition: no detector profiles');
+    this.profiles = profiles.map((uses) => uses.map((use) => registry.resolve(use)));
   }
 
   get seriesTracked(): number {
@@ -34,9 +40,10 @@ export class Partition {
 
   /**
    * Runs every detector over the points in time order and returns the points whose score is > 0 and
-   * reaches the threshold. Allocates only for a new series and for each anomaly.
+   * reaches the threshold. `profiles` gives each point's series profile (used when a series is new;
+   * absent: the default profile). Allocates only for a new series and for each anomaly.
    */
-  process(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array): DetectedAnomaly[] {
+  process(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array, profiles?: Uint8Array): DetectedAnomaly[] {
     const length = Math.min(seriesIds.length, timestampsMs.length, values.length);
     const anomalies: DetectedAnomaly[] = [];
     const order = this.timeOrder(timestampsMs, length);
@@ -45,11 +52,13 @@ export class Partition {
       const seriesId = seriesIds[i]!;
       const timestampMs = timestampsMs[i]!;
       const value = values[i]!;
-      let detectors = this.series.get(seriesId);
-      if (detectors === undefined) {
-        detectors = this.createDetectors();
-        this.series.set(seriesId, detectors);
+      let entry = this.series.get(seriesId);
+      if (entry === undefined) {
+        entry = this.createDetectors(this.profileIndex(profiles?.[i]));
+        this.series.set(seriesId, entry);
       }
+      const detectors = entry.detectors;
+      const uses = this.profiles[entry.profile]!;
       for (let d = 0; d < detectors.length; d++) {
         const detector = detectors[d]!;
         const score = detector.update(timestampMs, value);
@@ -62,7 +71,7 @@ export class Partition {
             score,
             kind: detector.lastKind,
             expected: Number.isFinite(expected) ? expected : null,
-            detector: this.detectorIds[d]!,
+            detector: uses[d]!.definition.id,
           });
         }
       }
@@ -72,13 +81,13 @@ export class Partition {
 
   snapshot(): SeriesStates[] {
     const entries: SeriesStates[] = [];
-    for (const [seriesId, detectors] of this.series) entries.push({ seriesId, states: detectors.map((d) => d.snapshot()) });
+    for (const [seriesId, entry] of this.series) entries.push({ seriesId, profile: entry.profile, states: entry.detectors.map((d) => d.snapshot()) });
     return entries;
   }
 
   /**
-   * Replaces the state of the given series. Each configured detector takes the state with its id; a
-   * detector without one, or whose state it refuses, starts fresh and the problem is returned.
+   * Replaces the state of the given series. Each detector of the series' profile takes the state with
+   * its id; a detector without one, or whose state it refuses, starts fresh and the problem is returned.
    */
   restore(entries: readonly SeriesStates[]): string[] {
     const problems: string[] = [];
@@ -88,26 +97,32 @@ export class Partition {
       else unreported++;
     };
     for (const entry of entries) {
-      const detectors = this.createDetectors();
-      for (let d = 0; d < detectors.length; d++) {
-        const id = this.detectorIds[d]!;
+      const restored = this.createDetectors(this.profileIndex(entry.profile));
+      const uses = this.profiles[restored.profile]!;
+      for (let d = 0; d < restored.detectors.length; d++) {
+        const id = uses[d]!.definition.id;
         const state = entry.states.find((s) => s.detector === id);
         if (state === undefined) continue;
         try {
-          detectors[d]!.restore(state);
+          restored.detectors[d]!.restore(state);
         } catch (error) {
-          detectors[d] = this.uses[d]!.definition.create(this.uses[d]!.params);
+          restored.detectors[d] = uses[d]!.definition.create(uses[d]!.params);
           report(`series ${entry.seriesId}: ${(error as Error).message}`);
         }
       }
-      this.series.set(entry.seriesId, detectors);
+      this.series.set(entry.seriesId, restored);
     }
     if (unreported > 0) problems.push(`and ${unreported} more state(s) that could not be restored`);
     return problems;
   }
 
-  private createDetectors(): Detector[] {
-    return this.uses.map((use) => use.definition.create(use.params));
+  /** A profile index this partition knows; anything else falls back to the default set. */
+  private profileIndex(profile: number | undefined): number {
+    return profile !== undefined && profile < this.profiles.length ? profile : 0;
+  }
+
+  private createDetectors(profile: number): SeriesDetectors {
+    return { profile, detectors: this.profiles[profile]!.map((use) => use.definition.create(use.params)) };
   }
 
   /** null when the batch is already in time order (the common case), else a stable time order. */

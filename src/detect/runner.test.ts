@@ -227,6 +227,24 @@ describe('DetectionRunner', () => {
     await expect(runner.submit(makeData())).rejects.toThrow('cannot submit points: detection runner is stopped');
   });
 
+  it('runs each series with the detector set of the first rule its key matches', async () => {
+    const { runner, anomalies } = harness({
+      detectors: [{ id: 'mad-zscore', params: {} }],
+      // The shifting series gets a detector too insensitive to flag it; the others keep the default.
+      rules: [
+        { match: `host.cpu;host=h${SHIFT_SERIES}`, detectors: [{ id: 'mad-zscore', params: { zLow: 1000, zHigh: 2000 } }] },
+        { match: 'host.**', detectors: [{ id: 'seasonal-baseline', params: {} }] },
+      ],
+    });
+    await runner.start();
+    await feed(runner, makeData(), 500);
+    expect(anomalies.filter((a) => a.seriesId === SHIFT_SERIES)).toEqual([]);
+    // Every other series matches the second rule: only seasonal-baseline runs there.
+    expect(new Set(anomalies.map((a) => a.detector))).not.toContain('mad-zscore');
+    expect(() => harness({ rules: [{ match: 'a.{b', detectors: DETECTORS }] })).toThrow(/rules\[0\]\.match: .*unclosed/);
+    expect(() => harness({ rules: [{ match: 'a.*', detectors: [{ id: 'nope', params: {} }] }] })).toThrow(/rules\[0\]\.detectors\[0\]: unknown detector "nope"/);
+  });
+
   it('validates detectors and options at construction, naming the field', () => {
     const hooks = { seriesKey: keyOf, onAnomalies: () => undefined };
     const base = { partitions: 2, detectors: DETECTORS, scoreThreshold: 0.99, maxQueuedPointsPerPartition: 100 };

@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import type { DetectorUse } from '../config/index.js';
+import type { DetectionRule, DetectorUse } from '../config/index.js';
 import type { Anomaly, PointBatch } from '../model/index.js';
 import { backoffDelayMs, ChangeSignal } from '../util/index.js';
 import type { BackoffOptions, Lifecycle } from '../util/index.js';
 import { PartitionRouter } from './partition-router.js';
+import { DetectorProfiles } from './profiles.js';
 import type { PointChunk } from './partition-router.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
 import { readStateFile, writeStateFile } from './state-file.js';
@@ -18,7 +19,10 @@ const RESTART_BACKOFF: BackoffOptions = { initialDelayMs: 100, maxDelayMs: 10_00
 export interface DetectionRunnerOptions {
   /** Worker threads; a series belongs to `hashSeriesKey(key) % partitions`. */
   readonly partitions: number;
+  /** Default detector set. */
   readonly detectors: readonly DetectorUse[];
+  /** Per-series detector sets by key glob; the first match wins, else `detectors`. */
+  readonly rules?: readonly DetectionRule[];
   /** A point whose score is > 0 and reaches this is an anomaly. */
   readonly scoreThreshold: number;
   /** Points submitted to a partition and not yet processed; beyond it `submit` waits. */
@@ -102,7 +106,7 @@ function requirePositiveInteger(name: string, value: number, max = Number.MAX_SA
  */
 export class DetectionRunner implements Lifecycle {
   private readonly router: PartitionRouter;
-  private readonly detectorIds: readonly string[];
+  private readonly profiles: DetectorProfiles;
   private readonly workerUrl: URL;
   private readonly slots: PartitionSlot[] = [];
   private readonly anyChange = new ChangeSignal();
@@ -128,21 +132,13 @@ export class DetectionRunner implements Lifecycle {
     if (!(options.scoreThreshold >= 0 && options.scoreThreshold <= 1)) {
       throw new Error(`cannot create detection runner: scoreThreshold must be a number in [0, 1], got ${options.scoreThreshold}`);
     }
-    if (options.detectors.length === 0) throw new Error('cannot create detection runner: detectors must list at least one detector');
-    const registry = new DetectorRegistry(BUILTIN_DETECTORS);
-    const seen = new Set<string>();
-    options.detectors.forEach((use, i) => {
-      // Anomalies are keyed by detector id, so one detector twice would overwrite its own results.
-      if (seen.has(use.id)) throw new Error(`cannot create detection runner: detectors[${i}]: detector ${JSON.stringify(use.id)} is listed twice`);
-      seen.add(use.id);
-      try {
-        registry.resolve(use);
-      } catch (error) {
-        throw new Error(`cannot create detection runner: detectors[${i}]: ${(error as Error).message}`, { cause: error });
-      }
-    });
-    this.detectorIds = options.detectors.map((use) => use.id);
-    this.router = new PartitionRouter(options.partitions, (id) => hooks.seriesKey(id));
+    try {
+      this.profiles = new DetectorProfiles(options.detectors, options.rules ?? [], new DetectorRegistry(BUILTIN_DETECTORS));
+    } catch (error) {
+      throw new Error(`cannot create detection runner: ${(error as Error).message}`, { cause: error });
+    }
+    const profiles = this.profiles;
+    this.router = new PartitionRouter(options.partitions, (id) => hooks.seriesKey(id), (key) => profiles.profileOf(key));
     this.workerUrl = partitionWorkerUrl(options.workerScript);
   }
 
@@ -184,7 +180,7 @@ export class DetectionRunner implements Lifecycle {
     if (this.state !== 'running' && this.state !== 'stopping') return Promise.reject(new Error(`cannot checkpoint detector state: detection runner is ${this.state}`));
     const run = this.checkpointTail.then(async () => {
       const parts = await Promise.all(this.slots.map((slot) => this.snapshotOf(slot)));
-      await writeStateFile(file, this.detectorIds, parts);
+      await writeStateFile(file, this.profiles.detectorIds(), parts);
     });
     this.checkpointTail = run.catch(() => undefined);
     return run;
@@ -273,7 +269,7 @@ export class DetectionRunner implements Lifecycle {
   private spawn(slot: PartitionSlot): Worker {
     const workerData: PartitionWorkerData = {
       partition: slot.index,
-      detectors: this.options.detectors,
+      profiles: this.profiles.sets,
       scoreThreshold: this.options.scoreThreshold,
     };
     const worker = new Worker(this.workerUrl, { workerData, execArgv: [], name: `vigil-detect-${slot.index}` });
@@ -384,8 +380,8 @@ export class DetectionRunner implements Lifecycle {
       const batchId = ++this.nextBatchId;
       slot.batches.set(batchId, size);
       slot.queuedPoints += size;
-      const message: ToPartitionWorker = { type: 'points', batchId, seriesIds: chunk.seriesIds, timestampsMs: chunk.timestampsMs, values: chunk.values };
-      slot.worker!.postMessage(message, [chunk.seriesIds.buffer, chunk.timestampsMs.buffer, chunk.values.buffer]);
+      const message: ToPartitionWorker = { type: 'points', batchId, ...chunk };
+      slot.worker!.postMessage(message, [chunk.seriesIds.buffer, chunk.profiles.buffer, chunk.timestampsMs.buffer, chunk.values.buffer]);
     }
   }
 
@@ -443,7 +439,8 @@ export class DetectionRunner implements Lifecycle {
         }
         if (!wanted.has(p)) return;
         const entries = pending.get(p)!;
-        entries.push(entry);
+        // The profile follows today's rules, so a series whose rule changed restarts the detectors it lost.
+        entries.push({ ...entry, profile: this.router.profileOf(entry.seriesId) });
         if (entries.length >= RESTORE_CHUNK_SERIES) send(p);
       });
       for (const p of wanted) send(p);

@@ -5,13 +5,16 @@ import type { DetectorState } from './detector.js';
 /** What a partition worker is started with (structured-cloned once). */
 export interface PartitionWorkerData {
   readonly partition: number;
-  readonly detectors: readonly DetectorUse[];
+  /** Detector sets by profile: 0 is the default, i + 1 is rule i's. */
+  readonly profiles: readonly (readonly DetectorUse[])[];
   readonly scoreThreshold: number;
 }
 
-/** The detector states of one series, in the order of the configured detectors. */
+/** The detector states of one series, in the order of its profile's detectors. */
 export interface SeriesStates {
   readonly seriesId: number;
+  /** The series' profile when the runner restores it; files written before profiles existed omit it. */
+  readonly profile?: number;
   readonly states: readonly DetectorState[];
 }
 
@@ -20,7 +23,14 @@ export type DetectedAnomaly = Omit<Anomaly, 'series'>;
 
 /** Main thread → worker. Point columns travel as transferred buffers, never copied per point. */
 export type ToPartitionWorker =
-  | { readonly type: 'points'; readonly batchId: number; readonly seriesIds: Uint32Array<ArrayBuffer>; readonly timestampsMs: Float64Array<ArrayBuffer>; readonly values: Float64Array<ArrayBuffer> }
+  | {
+      readonly type: 'points';
+      readonly batchId: number;
+      readonly seriesIds: Uint32Array<ArrayBuffer>;
+      readonly profiles: Uint8Array<ArrayBuffer>;
+      readonly timestampsMs: Float64Array<ArrayBuffer>;
+      readonly values: Float64Array<ArrayBuffer>;
+    }
   | { readonly type: 'restore'; readonly requestId: number; readonly entries: readonly SeriesStates[] }
   | { readonly type: 'snapshot'; readonly requestId: number };
 

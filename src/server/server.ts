@@ -72,6 +72,7 @@ export class VigilServer implements Lifecycle {
           {
             partitions: config.detection.partitions,
             detectors: config.detection.detectors,
+            rules: config.detection.rules,
             scoreThreshold: config.detection.scoreThreshold,
             maxQueuedPointsPerPartition: config.detection.maxQueuedPointsPerPartition,
             stateFile: join(dataDir, 'detector-state.json'),
