@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { ReplayRequest, ReplayResult } from '../detect/index.js';
 import type { Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { ApiError } from './errors.js';
@@ -39,6 +40,8 @@ export interface HttpApiDeps {
   readonly ready: () => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Re-runs detection over stored history and stores what it finds (POST /api/v1/replay). */
+  readonly replay: (request: ReplayRequest) => Promise<ReplayResult>;
 }
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */

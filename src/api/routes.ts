@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ReplayRequestError } from '../detect/index.js';
 import { parseJsonPoints } from '../ingest/index.js';
 import type { Rejection, SeriesInfo } from '../model/index.js';
 import { DAY_MS, HOUR_MS } from '../model/index.js';
@@ -65,6 +66,24 @@ export function registerRoutes(app: FastifyInstance, deps: HttpApiDeps, requireT
     return { anomalies };
   });
 
+  app.post('/api/v1/replay', { preHandler: requireToken }, async (request) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('cannot replay: body must be a JSON object {series, from, to, detector?}');
+    const fields = body as Record<string, unknown>;
+    const nowMs = clock.nowMs();
+    const seriesGlob = readString(fields, 'series', true)!;
+    const toMs = parseTimeMs(readString(fields, 'to', false), nowMs, 'to', nowMs + 1);
+    const fromMs = parseTimeMs(readString(fields, 'from', false), nowMs, 'from', toMs - DAY_MS);
+    if (!(fromMs < toMs)) throw badRequest(`cannot replay: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const detectorId = readString(fields, 'detector', false);
+    try {
+      return await deps.replay({ seriesGlob, fromMs, toMs, ...(detectorId === undefined ? {} : { detectorId }) });
+    } catch (err) {
+      if (err instanceof ReplayRequestError) throw badRequest(err.message);
+      throw err;
+    }
+  });
+
   app.post('/api/v1/points', { preHandler: requireToken }, async (request) => {
     let parsed;
     try {
@@ -83,6 +102,13 @@ export function registerRoutes(app: FastifyInstance, deps: HttpApiDeps, requireT
     rejected.sort((a, b) => a.line - b.line);
     return { accepted: result.accepted, rejected };
   });
+}
+
+function readString(body: Record<string, unknown>, field: string, required: boolean): string | undefined {
+  const value = body[field];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value === '') throw badRequest(`cannot replay: field "${field}" must be a non-empty string`, field);
+  return value;
 }
 
 function findSeries(deps: HttpApiDeps, pattern: string, limit: number): SeriesInfo[] {

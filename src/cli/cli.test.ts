@@ -89,6 +89,27 @@ describe('vigil import', () => {
     expect(result.stderr).toContain('--series');
   });
 
+  it('replays stored history through the detectors and stores anomalies once', async () => {
+    const rows = ['series,timestamp,value'];
+    for (let i = 0; i < 400; i++) rows.push(`replay.cli,${1396310400 + i * 60},${i < 300 ? 10 + (i % 3) * 0.1 : 40}`);
+    const file = write('replay.csv', `${rows.join('\n')}\n`);
+    expect((await vigil(['import', file, '--url', server.url])).code).toBe(0);
+    const args = ['replay', '--series', 'replay.*', '--from', '2014-04-01T00:00:00Z', '--to', '2014-04-02T00:00:00Z', '--detector', 'mad-zscore', '--url', server.url];
+    const first = await vigil(args);
+    expect(first.code).toBe(0);
+    const found = /replayed 400 points of 1 series: (\d+) anomalies stored/.exec(first.stdout);
+    expect(found).not.toBeNull();
+    expect(Number(found![1])).toBeGreaterThan(0);
+    const list = async (): Promise<number> =>
+      (await getJson<{ anomalies: unknown[] }>(`${server.url}/api/v1/anomalies?series=replay.cli&from=2014-04-01T00:00:00Z&to=2014-04-02T00:00:00Z`)).anomalies.length;
+    const stored = await list();
+    expect((await vigil(args)).code).toBe(0);
+    expect(await list()).toBe(stored);
+    const bad = await vigil(['replay', '--series', 'replay.*', '--from', '-1d', '--detector', 'nope', '--url', server.url]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown detector "nope".*HTTP 400/);
+  });
+
   it('says when no server is listening', async () => {
     const file = write('one.csv', 'series,timestamp,value\na.b,1396310400,1\n');
     const result = await vigil(['import', file, '--url', 'http://127.0.0.1:1']);

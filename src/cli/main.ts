@@ -6,6 +6,7 @@ import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
 import { importCommand } from './import.js';
+import { replayCommand, type ReplayFlags } from './replay.js';
 import { serveCommand } from './serve.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,19 @@ export function buildProgram(): Command {
     .option('--show-rejections <n>', 'how many rejected lines to print', parsePositiveInt, 20)
     .action(async (file: string, flags: { series?: string; url: string; token?: string; batchSize: number; showRejections: number }) => {
       process.exitCode = await importCommand(file, flags);
+    });
+
+  program
+    .command('replay')
+    .description('re-run detection over stored history (backfill) on a running server; results are stored idempotently')
+    .requiredOption('--series <glob>', 'series to replay: a key or a Graphite glob (`*` within a node, `**` across nodes)')
+    .requiredOption('--from <time>', 'start: Unix ms, ISO-8601, or relative such as -7d')
+    .option('--to <time>', 'end (exclusive); default now')
+    .option('--detector <id>', 'run only this detector; default: each series\' configured detectors')
+    .option('--url <url>', 'server', 'http://localhost:8080')
+    .option('--token <token>', 'bearer token when the server requires one')
+    .action(async (flags: ReplayFlags) => {
+      process.exitCode = await replayCommand(flags);
     });
 
   program

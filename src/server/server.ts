@@ -4,7 +4,7 @@ import { pino, type Logger } from 'pino';
 import { HttpApi, SelfMetrics, type StatusBody } from '../api/index.js';
 import { createAlertManager, type AlertManager } from '../alert/index.js';
 import type { VigilConfig } from '../config/index.js';
-import { DetectionRunner } from '../detect/index.js';
+import { DetectionRunner, replayStored } from '../detect/index.js';
 import { GraphiteTcpListener, GraphiteUdpListener, type PointSink } from '../ingest/index.js';
 import type { Anomaly, KeyedPoints, Rejection } from '../model/index.js';
 import { createDuckDbStorage, RetentionSweeper, type Storage } from '../store/index.js';
@@ -120,6 +120,7 @@ export class VigilServer implements Lifecycle {
         ready: () => this.state === 'running',
         clock: this.clock,
         logger: this.logger,
+        replay: (request) => replayStored(this.storage, config.detection, request),
       },
     );
     this.metrics.watch({
