@@ -8,4 +8,6 @@ export type { SeasonalBaselineParams } from './detectors/seasonal-baseline.js';
 export { DetectionRunner } from './runner.js';
 export type { DetectionRunnerOptions, DetectionRunnerHooks, DetectionRunnerStats } from './runner.js';
 export { Partition } from './partition.js';
+export { replayStored, ReplayRequestError } from './replay.js';
+export type { ReplayRequest, ReplayResult, ReplayConfig } from './replay.js';
 export type { DetectedAnomaly, SeriesStates } from './worker-protocol.js';
