@@ -1,10 +1,12 @@
 export type { Detector, DetectorContext, DetectorDefinition, DetectorState } from './detector.js';
-export { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
+export { BUILTIN_DETECTORS, DEFAULT_DETECTOR_ID, DetectorRegistry } from './registry.js';
 export type { ResolvedDetectorUse } from './registry.js';
 export { madZScore } from './detectors/mad-zscore.js';
 export type { MadZScoreParams } from './detectors/mad-zscore.js';
 export { seasonalBaseline } from './detectors/seasonal-baseline.js';
 export type { SeasonalBaselineParams } from './detectors/seasonal-baseline.js';
+export { windowedGaussian } from './detectors/windowed-gaussian.js';
+export type { WindowedGaussianParams } from './detectors/windowed-gaussian.js';
 export { DetectionRunner } from './runner.js';
 export type { DetectionRunnerOptions, DetectionRunnerHooks, DetectionRunnerStats } from './runner.js';
 export { Partition } from './partition.js';

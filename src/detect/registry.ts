@@ -2,9 +2,13 @@ import type { DetectorUse } from '../config/index.js';
 import type { Detector, DetectorDefinition } from './detector.js';
 import { madZScore } from './detectors/mad-zscore.js';
 import { seasonalBaseline } from './detectors/seasonal-baseline.js';
+import { windowedGaussian } from './detectors/windowed-gaussian.js';
 
 /** Every built-in detector, registered in this one place. */
-export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline];
+export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian];
+
+/** The detector used when none is named (benchmarks, series without a detection rule). */
+export const DEFAULT_DETECTOR_ID = 'mad-zscore';
 
 /** A configured detector: its definition and validated parameters. */
 export interface ResolvedDetectorUse {
