@@ -2,3 +2,27 @@ export { runIngestBench, formatIngestResult } from './ingest.js';
 export type { IngestBenchOptions, IngestBenchResult } from './ingest.js';
 export { spawnServer, freePort, waitForReady } from './spawn-server.js';
 export type { SpawnedServer } from './spawn-server.js';
+export {
+  loadNabCorpus,
+  runNabBenchmark,
+  scoreNabResults,
+  scoreNabCorpus,
+  writeNabResults,
+  readNabResults,
+  formatNabReport,
+  nabJsonReport,
+  NAB_PROFILE_NAMES,
+  PUBLISHED_NAB_RESULTS,
+} from './nab/index.js';
+export type {
+  NabCorpus,
+  NabFile,
+  NabProfileName,
+  NabScores,
+  NabBenchmarkOptions,
+  NabBenchmarkResult,
+  NabResultsScoringOptions,
+  NabResultsScore,
+  NabJsonReport,
+  PerProfile,
+} from './nab/index.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatIngestResult, runIngestBench } from '../bench/index.js';
+import { formatIngestResult, formatNabReport, nabJsonReport, runIngestBench, runNabBenchmark, scoreNabResults, writeNabResults } from '../bench/index.js';
 import { PACKAGE_ROOT } from '../server/index.js';
 
 export interface IngestBenchFlags {
@@ -21,4 +21,50 @@ export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void>
     ...(flags.data === undefined ? {} : { data: flags.data }),
   });
   process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatIngestResult(result)}\n`);
+}
+
+export interface NabBenchFlags {
+  readonly data: string;
+  readonly detector?: string;
+  readonly params?: string;
+  readonly scoreResults?: string;
+  readonly threshold?: number;
+  readonly out?: string;
+  readonly json: boolean;
+}
+
+/** Commander parser of --threshold: a finite number. */
+export function parseThreshold(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`cannot parse threshold ${JSON.stringify(text)}: expected a number`);
+  return value;
+}
+
+function parseParamsFlag(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new Error(`cannot parse --params: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** `vigil bench nab`: run a detector over a NAB corpus and score it, or score another detector's results files. */
+export function benchNabCommand(flags: NabBenchFlags): void {
+  if (flags.scoreResults === undefined) {
+    if (flags.threshold !== undefined) throw new Error('cannot run bench nab: --threshold applies to --score-results only');
+    const result = runNabBenchmark({ dataDir: flags.data, detectorId: flags.detector, params: parseParamsFlag(flags.params) });
+    if (flags.out !== undefined) writeNabResults(flags.out, result.detector, result.corpus, result.anomalyScores);
+    process.stdout.write(flags.json ? `${JSON.stringify(nabJsonReport(result))}\n` : `${formatNabReport(result)}\n`);
+    return;
+  }
+  if (flags.out !== undefined || flags.params !== undefined) throw new Error('cannot score results: --out and --params apply to a detector run, not to --score-results');
+  const t = flags.threshold;
+  const result = scoreNabResults({
+    dataDir: flags.data,
+    resultsDir: flags.scoreResults,
+    detectorName: flags.detector,
+    thresholds: t === undefined ? undefined : { standard: t, reward_low_FP_rate: t, reward_low_FN_rate: t },
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify(nabJsonReport(result))}\n` : `${formatNabReport(result)}\n`);
 }

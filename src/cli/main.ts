@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { ENV_VARIABLES } from '../config/index.js';
+import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
-import { benchIngestCommand } from './bench.js';
+import { benchIngestCommand, benchNabCommand, parseThreshold, type NabBenchFlags } from './bench.js';
 import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
@@ -75,6 +76,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--no-detection', 'measure with detection off'))
     .option('--json', 'print one JSON object', false)
     .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean; data?: string }) => benchIngestCommand(flags));
+  bench
+    .command('nab')
+    .description("stream every file of a NAB corpus through a detector and score it as NAB does; or score another detector's NAB results files")
+    .requiredOption('--data <dir>', 'NAB corpus: data/<category>/<file>.csv, labels/combined_windows.json, config/profiles.json')
+    .option('--detector <id>', `detector to run (default ${DEFAULT_DETECTOR_ID}); with --score-results, the results files' <detector>_ prefix (default: inferred)`)
+    .option('--params <json>', 'detector parameters, a JSON object')
+    .option('--out <dir>', 'write per-file results in NAB format: <dir>/<category>/<detector>_<file>.csv')
+    .option('--score-results <dir>', 'score NAB-format results files instead of running a detector: <dir>/<category>/<detector>_<file>.csv')
+    .option('--threshold <t>', 'with --score-results: score every profile at this threshold instead of optimising it', parseThreshold)
+    .option('--json', 'print one JSON object', false)
+    .action((flags: NabBenchFlags) => benchNabCommand(flags));
 
   return program;
 }
