@@ -3,12 +3,13 @@ import type { Detector, DetectorDefinition } from './detector.js';
 import { madZScore } from './detectors/mad-zscore.js';
 import { seasonalBaseline } from './detectors/seasonal-baseline.js';
 import { windowedGaussian } from './detectors/windowed-gaussian.js';
+import { ensemble } from './detectors/ensemble.js';
 
 /** Every built-in detector, registered in this one place. */
-export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian];
+export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian, ensemble];
 
 /** The detector used when none is named (benchmarks, series without a detection rule). */
-export const DEFAULT_DETECTOR_ID = 'mad-zscore';
+export const DEFAULT_DETECTOR_ID = 'ensemble';
 
 /** A configured detector: its definition and validated parameters. */
 export interface ResolvedDetectorUse {
