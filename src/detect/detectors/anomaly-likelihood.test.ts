@@ -117,7 +117,8 @@ describe('AnomalyLikelihood', () => {
   });
 
   it('holds its history in a few fixed buffers', () => {
-    expect(new AnomalyLikelihood(BLOCK_MAXIMA).sizeBytes).toBe(8 * (10 + 3 * 32));
+    expect(new AnomalyLikelihood(BLOCK_MAXIMA).sizeBytes).toBe(8 * (10 + 32));
+    expect(new AnomalyLikelihood(DEFAULT_ANOMALY_LIKELIHOOD_OPTIONS).sizeBytes).toBe(8 * (10 + 2 * 32));
   });
 
   it('rejects bad options naming them', () => {

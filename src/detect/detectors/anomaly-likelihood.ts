@@ -118,9 +118,9 @@ export function scoreOfSurprise(surprise: number, alarmSurprise: number): number
  * of those scores is, given their long-term distribution. A detector that is noisy on a series all the
  * time then stops alarming, while a quiet one that suddenly scores high stands out.
  *
- * The long-term history is a ring of blocks, each holding the sum, the sum of squares and the maximum of
- * `blockPoints` short-term averages, so a distribution over thousands of points costs a few hundred
- * numbers and O(1) per point (it is re-fitted once per block from the ring, which also keeps rounding from
+ * The long-term history is a ring of blocks, each holding what the model needs of `blockPoints` short-term
+ * averages (their sum and sum of squares, or their maximum), so a distribution over thousands of points
+ * costs a few dozen numbers and O(1) per point (it is re-fitted once per block from the ring, which also keeps rounding from
  * drifting). The judged average's upper tail probability under the fitted model (see `LikelihoodModel`)
  * becomes a surprise, -log10(tail). Surprise and score are 0 until one block has been completed after
  * the learning points. Nothing is allocated after construction.
@@ -153,9 +153,11 @@ export class AnomalyLikelihood {
     if (!(minScale > 0)) throw new Error(`cannot create anomaly likelihood: minScale must be > 0, got ${minScale}`);
     if (!(alarmSurprise > 0)) throw new Error(`cannot create anomaly likelihood: alarmSurprise must be > 0, got ${alarmSurprise}`);
     this.recent = new Float64Array(averagingPoints);
-    this.blockSums = new Float64Array(historyBlocks);
-    this.blockSumSquaresList = new Float64Array(historyBlocks);
-    this.blockMaxima = new Float64Array(historyBlocks);
+    // Each model keeps only the block statistics it fits (the others stay empty).
+    const gaussianBlocks = model === 'gaussian' ? historyBlocks : 0;
+    this.blockSums = new Float64Array(gaussianBlocks);
+    this.blockSumSquaresList = new Float64Array(gaussianBlocks);
+    this.blockMaxima = new Float64Array(historyBlocks - gaussianBlocks);
   }
 
   /** Bytes of the buffers that grow with the options. */
@@ -220,11 +222,15 @@ export class AnomalyLikelihood {
     if (average > this.blockMax) this.blockMax = average;
     this.blockCount++;
     if (this.blockCount < this.options.blockPoints) return;
-    this.blockSums[this.blockHead] = this.blockSum;
-    this.blockSumSquaresList[this.blockHead] = this.blockSumSquares;
-    this.blockMaxima[this.blockHead] = this.blockMax;
-    this.blockHead = (this.blockHead + 1) % this.blockSums.length;
-    if (this.blocksFilled < this.blockSums.length) this.blocksFilled++;
+    const { historyBlocks } = this.options;
+    if (this.options.model === 'gaussian') {
+      this.blockSums[this.blockHead] = this.blockSum;
+      this.blockSumSquaresList[this.blockHead] = this.blockSumSquares;
+    } else {
+      this.blockMaxima[this.blockHead] = this.blockMax;
+    }
+    this.blockHead = (this.blockHead + 1) % historyBlocks;
+    if (this.blocksFilled < historyBlocks) this.blocksFilled++;
     this.blockSum = 0;
     this.blockSumSquares = 0;
     this.blockMax = 0;
@@ -270,6 +276,7 @@ function sumOf(values: Float64Array): number {
  * that the detector can validate all its fields before it restores any. `field` names it in errors.
  */
 export function readAnomalyLikelihoodState(value: unknown, options: AnomalyLikelihoodOptions, detectorId: string, field: string): AnomalyLikelihoodState {
+  const gaussianBlocks = options.model === 'gaussian' ? options.historyBlocks : 0;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw stateError(detectorId, `${field} must be an object`);
   const record = value as Record<string, unknown>;
   const finite = (name: string): number => {
@@ -296,9 +303,9 @@ export function readAnomalyLikelihoodState(value: unknown, options: AnomalyLikel
     blockSumSquares: finite('blockSumSquares'),
     blockMax: finite('blockMax'),
     blockCount: integer('blockCount', options.blockPoints - 1),
-    blockSums: numbers('blockSums', options.historyBlocks),
-    blockSumSquaresList: numbers('blockSumSquaresList', options.historyBlocks),
-    blockMaxima: numbers('blockMaxima', options.historyBlocks),
+    blockSums: numbers('blockSums', gaussianBlocks),
+    blockSumSquaresList: numbers('blockSumSquaresList', gaussianBlocks),
+    blockMaxima: numbers('blockMaxima', options.historyBlocks - gaussianBlocks),
     blocksFilled: integer('blocksFilled', options.historyBlocks),
     blockHead: integer('blockHead', options.historyBlocks - 1),
   };
