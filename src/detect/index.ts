@@ -9,6 +9,8 @@ export { windowedGaussian } from './detectors/windowed-gaussian.js';
 export type { WindowedGaussianParams } from './detectors/windowed-gaussian.js';
 export { ensemble } from './detectors/ensemble.js';
 export type { EnsembleParams, EnsembleMember, EnsembleMemberUse } from './detectors/ensemble-params.js';
+export { rcf } from './detectors/rcf.js';
+export type { RcfParams } from './detectors/rcf.js';
 export { AnomalyLikelihood, DEFAULT_ANOMALY_LIKELIHOOD_OPTIONS } from './detectors/anomaly-likelihood.js';
 export type { AnomalyLikelihoodOptions, LikelihoodModel } from './detectors/anomaly-likelihood.js';
 export { DetectionRunner } from './runner.js';

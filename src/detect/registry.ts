@@ -4,9 +4,10 @@ import { madZScore } from './detectors/mad-zscore.js';
 import { seasonalBaseline } from './detectors/seasonal-baseline.js';
 import { windowedGaussian } from './detectors/windowed-gaussian.js';
 import { ensemble } from './detectors/ensemble.js';
+import { rcf } from './detectors/rcf.js';
 
 /** Every built-in detector, registered in this one place. */
-export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian, ensemble];
+export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian, ensemble, rcf];
 
 /** The detector used when none is named (benchmarks, series without a detection rule). */
 export const DEFAULT_DETECTOR_ID = 'ensemble';

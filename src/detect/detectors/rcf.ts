@@ -1,0 +1,145 @@
+import type { AnomalyKind } from '../../model/index.js';
+import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
+import { paramsError, parseNumberParams } from '../params.js';
+import type { NumberParamSpecs } from '../params.js';
+import { scoreFromZ } from '../score.js';
+import { readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { RandomCutForest } from './random-cut-forest.js';
+import type { RandomCutForestState } from './random-cut-forest.js';
+import { MAX_TREE_CAPACITY } from './random-cut-tree.js';
+
+const ID = 'rcf';
+const STATE_VERSION = 1;
+/** Values are clamped here so that box widths and their sums stay finite. */
+const MAX_ABS_VALUE = 1e300;
+/** Weight of the newest value in the expected level (used for `lastExpected` and the anomaly kind). */
+const LEVEL_ALPHA = 0.05;
+
+const SPECS = {
+  trees: { type: 'integer', min: 1, max: 255, default: 10 },
+  sampleSize: { type: 'integer', min: 16, max: MAX_TREE_CAPACITY, default: 1024 },
+  shingleSize: { type: 'integer', min: 1, max: 64, default: 1 },
+  decayHorizon: { type: 'number', min: 1, max: 1000, default: 5 },
+  seed: { type: 'integer', min: 0, max: 0xffffffff, default: 42 },
+  minPoints: { type: 'integer', min: 1, default: 256 },
+  scoreLow: { type: 'number', min: 0, default: 1.5 },
+  scoreHigh: { type: 'number', min: 0, default: 5 },
+  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+} as const satisfies NumberParamSpecs<string>;
+
+export interface RcfParams {
+  /** Trees in the forest; the score is their average. */
+  readonly trees: number;
+  /** Points each tree samples. */
+  readonly sampleSize: number;
+  /** Consecutive values that make one point (a shingle); above 1 the forest judges shapes, not single values. */
+  readonly shingleSize: number;
+  /** A sampled point's weight falls by e every `decayHorizon × sampleSize` points, so the forest follows the series. */
+  readonly decayHorizon: number;
+  /** Seed of the forest's random cuts and samples (same seed and data, same scores). */
+  readonly seed: number;
+  /** Points learned before scoring starts when the caller gives no warm-up (score 0 until then). */
+  readonly minPoints: number;
+  /** Forest score (about 1 for ordinary points) up to which the anomaly score is 0. */
+  readonly scoreLow: number;
+  /** Forest score at which the anomaly score reaches 0.999 (isolated points near log2(sampleSize + 1)). */
+  readonly scoreHigh: number;
+  /** Consecutive anomalous points on one side of the expected level that make a level shift. */
+  readonly levelShiftPoints: number;
+}
+
+function parseParams(raw: unknown): RcfParams {
+  const p = parseNumberParams(ID, raw, SPECS);
+  if (p.scoreHigh <= p.scoreLow) throw paramsError(ID, `scoreHigh must be > scoreLow (${p.scoreLow}), got ${p.scoreHigh}`);
+  if (p.shingleSize >= p.sampleSize) throw paramsError(ID, `shingleSize must be < sampleSize (${p.sampleSize}), got ${p.shingleSize}`);
+  return p;
+}
+
+/**
+ * Streaming random cut forest (Guha et al., ICML 2016): every tree keeps a time-decayed sample of the
+ * series' points (shingles of `shingleSize` values) and a point scores by how soon random cuts would
+ * isolate it, normalised by the sample's own typical depth (see RandomCutTree.score), averaged over the
+ * trees. The normalisation makes about 1 ordinary on every series, so one mapping to [0, 1] fits quiet
+ * and noisy series alike; the sample follows the series, so a new level stops scoring as it fills it.
+ */
+class RcfDetector implements Detector {
+  lastKind: AnomalyKind | null = null;
+  lastExpected = NaN;
+  private forest: RandomCutForest;
+  private readonly warmupPoints: number;
+  private lastTimestampMs = -Infinity;
+  private level = NaN;
+  private readonly run: AnomalyRun;
+
+  constructor(
+    private readonly params: RcfParams,
+    context: DetectorContext | undefined,
+  ) {
+    this.forest = new RandomCutForest(params);
+    this.warmupPoints = context?.warmupPoints ?? params.minPoints;
+    this.run = new AnomalyRun(params.levelShiftPoints);
+  }
+
+  /** Bytes held by the forest's typed arrays. */
+  get sizeBytes(): number {
+    return this.forest.sizeBytes;
+  }
+
+  update(timestampMs: number, value: number): number {
+    this.lastKind = null;
+    this.lastExpected = NaN;
+    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
+    this.lastTimestampMs = timestampMs;
+    const clamped = value > MAX_ABS_VALUE ? MAX_ABS_VALUE : value < -MAX_ABS_VALUE ? -MAX_ABS_VALUE : value;
+    const index = this.forest.ring.count;
+    const slot = this.forest.push(clamped);
+    let score = 0;
+    if (slot >= 0) {
+      if (index >= this.warmupPoints && this.forest.sampled > 0) score = scoreFromZ(this.forest.score(slot), this.params.scoreLow, this.params.scoreHigh);
+      this.forest.learn(slot);
+    }
+    if (!Number.isNaN(this.level)) {
+      this.lastExpected = this.level;
+      if (score > 0) this.lastKind = this.run.extend(clamped, this.level) ? 'level_shift' : 'spike';
+      else this.run.reset();
+    }
+    this.level = Number.isNaN(this.level) ? clamped : this.level + LEVEL_ALPHA * (clamped - this.level);
+    return score;
+  }
+
+  snapshot(): DetectorState {
+    return {
+      detector: ID,
+      version: STATE_VERSION,
+      data: {
+        forest: this.forest.snapshot(),
+        level: Number.isNaN(this.level) ? null : this.level,
+        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.run.snapshot(),
+      },
+    };
+  }
+
+  restore(state: DetectorState): void {
+    const data = stateData(state, ID, STATE_VERSION);
+    const forestData = data.forest;
+    if (typeof forestData !== 'object' || forestData === null || Array.isArray(forestData)) throw stateError(ID, 'forest must be an object');
+    const level = readOptionalNumber(data, 'level', ID);
+    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const run = readAnomalyRun(data, ID);
+    const forest = new RandomCutForest(this.params);
+    forest.restore(forestData as RandomCutForestState, ID);
+    this.forest = forest;
+    this.level = level ?? NaN;
+    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.run.restore(run);
+  }
+}
+
+export const rcf: DetectorDefinition<RcfParams> = {
+  id: ID,
+  description: 'Streaming random cut forest: how soon random cuts isolate the newest value (or shingle) from a time-decayed sample',
+  parseParams,
+  create: (params, context) => new RcfDetector(params, context),
+};
