@@ -121,6 +121,16 @@ describe('AnomalyLikelihood', () => {
     expect(new AnomalyLikelihood(DEFAULT_ANOMALY_LIKELIHOOD_OPTIONS).sizeBytes).toBe(8 * (10 + 2 * 32));
   });
 
+  it('keeps the state of each model in plain arrays of fixed length', () => {
+    const likelihood = new AnomalyLikelihood({ ...DEFAULT_ANOMALY_LIKELIHOOD_OPTIONS, blockPoints: 5 });
+    for (let i = 0; i < 23; i++) likelihood.update(i / 100);
+    const state = likelihood.snapshot();
+    expect(state).toMatchObject({ seen: 23, blockCount: 3, blocksFilled: 4, blockHead: 4 });
+    expect(state.recent).toHaveLength(10);
+    expect(state.blocks).toHaveLength(64);
+    expect(new AnomalyLikelihood(BLOCK_MAXIMA).snapshot().blocks).toHaveLength(32);
+  });
+
   it('rejects bad options naming them', () => {
     expect(() => new AnomalyLikelihood({ ...BLOCK_MAXIMA, blockPoints: 0 })).toThrow('cannot create anomaly likelihood: blockPoints must be a positive integer, got 0');
     expect(() => new AnomalyLikelihood({ ...BLOCK_MAXIMA, learningPoints: -1 })).toThrow(/learningPoints must be a non-negative integer/);

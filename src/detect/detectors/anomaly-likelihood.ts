@@ -52,16 +52,22 @@ export const DEFAULT_ANOMALY_LIKELIHOOD_OPTIONS: AnomalyLikelihoodOptions = {
 /** The likelihood's state as it stands in a detector's state data. */
 export interface AnomalyLikelihoodState {
   readonly seen: number;
+  /** The last `averagingPoints` raw scores, in ring order. */
   readonly recent: number[];
+  /** The block being filled: its sum, sum of squares and maximum so far, and how many averages it holds. */
   readonly blockSum: number;
   readonly blockSumSquares: number;
   readonly blockMax: number;
   readonly blockCount: number;
-  readonly blockSums: number[];
-  readonly blockSumSquaresList: number[];
-  readonly blockMaxima: number[];
+  /** Completed blocks, in ring order: (sum, sum of squares) pairs for the Gaussian, maxima for block maxima. */
+  readonly blocks: number[];
   readonly blocksFilled: number;
   readonly blockHead: number;
+}
+
+/** Numbers kept per completed block by each model. */
+function statsPerBlock(model: LikelihoodModel): number {
+  return model === 'gaussian' ? 2 : 1;
 }
 
 /**
@@ -128,15 +134,14 @@ export function scoreOfSurprise(surprise: number, alarmSurprise: number): number
 export class AnomalyLikelihood {
   /** Surprise of the last update, -log10 of its tail probability. */
   lastSurprise = 0;
-  private readonly recent: Float64Array;
+  /** The recent raw scores (the first `averagingPoints` items), then the completed blocks' statistics: one buffer, one allocation. */
+  private readonly buffer: Float64Array;
+  private readonly statsPerBlock: number;
   private seen = 0;
   private blockSum = 0;
   private blockSumSquares = 0;
   private blockMax = 0;
   private blockCount = 0;
-  private readonly blockSums: Float64Array;
-  private readonly blockSumSquaresList: Float64Array;
-  private readonly blockMaxima: Float64Array;
   private blocksFilled = 0;
   private blockHead = 0;
   private location = 0;
@@ -152,17 +157,13 @@ export class AnomalyLikelihood {
     if (!(minLocation >= 0)) throw new Error(`cannot create anomaly likelihood: minLocation must be >= 0, got ${minLocation}`);
     if (!(minScale > 0)) throw new Error(`cannot create anomaly likelihood: minScale must be > 0, got ${minScale}`);
     if (!(alarmSurprise > 0)) throw new Error(`cannot create anomaly likelihood: alarmSurprise must be > 0, got ${alarmSurprise}`);
-    this.recent = new Float64Array(averagingPoints);
-    // Each model keeps only the block statistics it fits (the others stay empty).
-    const gaussianBlocks = model === 'gaussian' ? historyBlocks : 0;
-    this.blockSums = new Float64Array(gaussianBlocks);
-    this.blockSumSquaresList = new Float64Array(gaussianBlocks);
-    this.blockMaxima = new Float64Array(historyBlocks - gaussianBlocks);
+    this.statsPerBlock = statsPerBlock(model);
+    this.buffer = new Float64Array(averagingPoints + this.statsPerBlock * historyBlocks);
   }
 
-  /** Bytes of the buffers that grow with the options. */
+  /** Bytes of the buffer that grows with the options. */
   get sizeBytes(): number {
-    return this.recent.byteLength + this.blockSums.byteLength + this.blockSumSquaresList.byteLength + this.blockMaxima.byteLength;
+    return this.buffer.byteLength;
   }
 
   /** Whether the long-term distribution exists yet (before that every score is 0). */
@@ -173,27 +174,30 @@ export class AnomalyLikelihood {
   /** Takes the next raw score (clamped to [0, 1]) and returns the likelihood score in [0, 1]. */
   update(rawScore: number): number {
     const raw = rawScore > 0 ? (rawScore < 1 ? rawScore : 1) : 0;
-    const n = this.recent.length;
-    this.recent[this.seen % n] = raw;
+    const n = this.options.averagingPoints;
+    this.buffer[this.seen % n] = raw;
     this.seen++;
     // Summed afresh (a handful of adds) rather than kept running, so rounding never drifts or differs after a restore.
-    const average = sumOf(this.recent) / Math.min(this.seen, n);
-    this.lastSurprise = this.blocksFilled === 0 ? 0 : this.options.model === 'gaussian' ? surpriseOfZ((average - this.location) / this.scale) : surpriseOfBlockMaximum(average, this.location, this.scale);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += this.buffer[i]!;
+    const average = sum / Math.min(this.seen, n);
+    if (this.blocksFilled === 0) this.lastSurprise = 0;
+    else if (this.options.model === 'gaussian') this.lastSurprise = surpriseOfZ((average - this.location) / this.scale);
+    else this.lastSurprise = surpriseOfBlockMaximum(average, this.location, this.scale);
     if (this.seen > this.options.learningPoints) this.learn(average);
     return scoreOfSurprise(this.lastSurprise, this.options.alarmSurprise);
   }
 
   snapshot(): AnomalyLikelihoodState {
+    const n = this.options.averagingPoints;
     return {
       seen: this.seen,
-      recent: Array.from(this.recent),
+      recent: Array.from(this.buffer.subarray(0, n)),
       blockSum: this.blockSum,
       blockSumSquares: this.blockSumSquares,
       blockMax: this.blockMax,
       blockCount: this.blockCount,
-      blockSums: Array.from(this.blockSums),
-      blockSumSquaresList: Array.from(this.blockSumSquaresList),
-      blockMaxima: Array.from(this.blockMaxima),
+      blocks: Array.from(this.buffer.subarray(n)),
       blocksFilled: this.blocksFilled,
       blockHead: this.blockHead,
     };
@@ -202,14 +206,12 @@ export class AnomalyLikelihood {
   /** Restores a state checked by `readAnomalyLikelihoodState` against the same options. */
   restore(state: AnomalyLikelihoodState): void {
     this.seen = state.seen;
-    this.recent.set(state.recent);
+    this.buffer.set(state.recent);
+    this.buffer.set(state.blocks, this.options.averagingPoints);
     this.blockSum = state.blockSum;
     this.blockSumSquares = state.blockSumSquares;
     this.blockMax = state.blockMax;
     this.blockCount = state.blockCount;
-    this.blockSums.set(state.blockSums);
-    this.blockSumSquaresList.set(state.blockSumSquaresList);
-    this.blockMaxima.set(state.blockMaxima);
     this.blocksFilled = state.blocksFilled;
     this.blockHead = state.blockHead;
     this.lastSurprise = 0;
@@ -222,12 +224,13 @@ export class AnomalyLikelihood {
     if (average > this.blockMax) this.blockMax = average;
     this.blockCount++;
     if (this.blockCount < this.options.blockPoints) return;
-    const { historyBlocks } = this.options;
-    if (this.options.model === 'gaussian') {
-      this.blockSums[this.blockHead] = this.blockSum;
-      this.blockSumSquaresList[this.blockHead] = this.blockSumSquares;
+    const { averagingPoints, historyBlocks, model } = this.options;
+    const at = averagingPoints + this.statsPerBlock * this.blockHead;
+    if (model === 'gaussian') {
+      this.buffer[at] = this.blockSum;
+      this.buffer[at + 1] = this.blockSumSquares;
     } else {
-      this.blockMaxima[this.blockHead] = this.blockMax;
+      this.buffer[at] = this.blockMax;
     }
     this.blockHead = (this.blockHead + 1) % historyBlocks;
     if (this.blocksFilled < historyBlocks) this.blocksFilled++;
@@ -238,24 +241,31 @@ export class AnomalyLikelihood {
     this.estimate();
   }
 
-  /** Fits the model to the completed blocks, with the floors applied. */
+  /** Fits the model to the completed blocks (the ring fills from its start, so they are the first ones), with the floors applied. */
   private estimate(): void {
     const blocks = this.blocksFilled;
     if (blocks === 0) return;
-    const { model, blockPoints, minLocation, minScale } = this.options;
+    const { model, averagingPoints: from, blockPoints, minLocation, minScale } = this.options;
+    const buffer = this.buffer;
     let location: number;
     let scale: number;
     if (model === 'gaussian') {
+      let sum = 0;
+      let sumSquares = 0;
+      for (let b = 0; b < blocks; b++) {
+        sum += buffer[from + 2 * b]!;
+        sumSquares += buffer[from + 2 * b + 1]!;
+      }
       const count = blocks * blockPoints;
-      location = sumOf(this.blockSums) / count;
-      scale = Math.sqrt(Math.max(0, sumOf(this.blockSumSquaresList) / count - location * location));
+      location = sum / count;
+      scale = Math.sqrt(Math.max(0, sumSquares / count - location * location));
     } else {
-      // Method of moments over the block maxima (unfilled slots are skipped: the ring fills from slot 0).
+      // Method of moments over the block maxima.
       let total = 0;
-      for (let i = 0; i < blocks; i++) total += this.blockMaxima[i]!;
+      for (let b = 0; b < blocks; b++) total += buffer[from + b]!;
       const mean = total / blocks;
       let squares = 0;
-      for (let i = 0; i < blocks; i++) squares += (this.blockMaxima[i]! - mean) ** 2;
+      for (let b = 0; b < blocks; b++) squares += (buffer[from + b]! - mean) ** 2;
       scale = blocks > 1 ? Math.sqrt(squares / (blocks - 1)) / GUMBEL_SD_PER_SCALE : 0;
       location = mean - EULER_GAMMA * Math.max(scale, minScale);
     }
@@ -264,19 +274,12 @@ export class AnomalyLikelihood {
   }
 }
 
-/** Sum of all items; ring slots not yet filled are 0 and add nothing. */
-function sumOf(values: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i]!;
-  return total;
-}
-
 /**
  * Reads a likelihood state from a detector's state data, checking every field against the options, so
  * that the detector can validate all its fields before it restores any. `field` names it in errors.
  */
 export function readAnomalyLikelihoodState(value: unknown, options: AnomalyLikelihoodOptions, detectorId: string, field: string): AnomalyLikelihoodState {
-  const gaussianBlocks = options.model === 'gaussian' ? options.historyBlocks : 0;
+
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw stateError(detectorId, `${field} must be an object`);
   const record = value as Record<string, unknown>;
   const finite = (name: string): number => {
@@ -303,9 +306,7 @@ export function readAnomalyLikelihoodState(value: unknown, options: AnomalyLikel
     blockSumSquares: finite('blockSumSquares'),
     blockMax: finite('blockMax'),
     blockCount: integer('blockCount', options.blockPoints - 1),
-    blockSums: numbers('blockSums', gaussianBlocks),
-    blockSumSquaresList: numbers('blockSumSquaresList', gaussianBlocks),
-    blockMaxima: numbers('blockMaxima', options.historyBlocks - gaussianBlocks),
+    blocks: numbers('blocks', statsPerBlock(options.model) * options.historyBlocks),
     blocksFilled: integer('blocksFilled', options.historyBlocks),
     blockHead: integer('blockHead', options.historyBlocks - 1),
   };
