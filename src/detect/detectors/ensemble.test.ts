@@ -97,6 +97,14 @@ describe('ensemble', () => {
     expect(alarms).toBeLessThanOrEqual(2);
   });
 
+  it("can judge members with HTM's Gaussian likelihood instead, alarming at its own surprise", () => {
+    const noise = seededGaussian(25);
+    const { timestampsMs, values } = makeSeries(4000, START_MS, MINUTE_MS, (_t, i) => 100 + noise() + (i >= 3000 && i < 3010 ? 12 : 0));
+    const scores = scoresOf(values, timestampsMs, 600, { likelihoodModel: 'gaussian', alarmSurprise: 5, minLocation: 0.03, minScale: 0.0173, rangeTolerance: 0 });
+    expect(Math.max(...scores.slice(3000, 3010))).toBeGreaterThanOrEqual(0.99);
+    expect(scores.slice(1000, 3000).filter((s) => s >= 0.99).length).toBeLessThanOrEqual(2);
+  });
+
   it('refuses a state whose members do not match the configuration', () => {
     const three = ensemble.create(ensemble.parseParams({}));
     const one = ensemble.create(ensemble.parseParams({ members: [{ id: 'mad-zscore' }] }));
