@@ -106,10 +106,8 @@ class SpectralResidualDetector implements Detector {
   /** Spectrum bins 0..n/2. */
   private readonly re: Float64Array;
   private readonly im: Float64Array;
-  /** Log amplitude per frequency 1..n/2 (index 0 unused). */
-  private readonly logAmplitudes: Float64Array;
-  /** Average log amplitude around each frequency 1..n/2. */
-  private readonly averages: Float64Array;
+  /** Per frequency k in 1..n/2: the log amplitude at k, then the average log amplitude around k at n/2 + 1 + k. */
+  private readonly logSpectrum: Float64Array;
   private ratioMean = 0;
   private ratioDeviation = 0;
   private ratioCount = 0;
@@ -128,8 +126,7 @@ class SpectralResidualDetector implements Detector {
     this.signal = new Float64Array(params.fftSize);
     this.re = new Float64Array(params.fftSize / 2 + 1);
     this.im = new Float64Array(params.fftSize / 2 + 1);
-    this.logAmplitudes = new Float64Array(params.fftSize / 2 + 1);
-    this.averages = new Float64Array(params.fftSize / 2 + 1);
+    this.logSpectrum = new Float64Array(params.fftSize + 2);
     this.run = new AnomalyRun(params.levelShiftPoints);
   }
 
@@ -256,10 +253,10 @@ class SpectralResidualDetector implements Detector {
     const half = this.params.fftSize / 2;
     const re = this.re;
     const im = this.im;
-    const logAmplitudes = this.logAmplitudes;
-    const averages = this.averages;
+    const logSpectrum = this.logSpectrum;
+    const averages = half + 1;
     this.fft.forward(this.signal, re, im);
-    for (let k = 1; k <= half; k++) logAmplitudes[k] = 0.5 * Math.log(Math.max(re[k]! * re[k]! + im[k]! * im[k]!, AMPLITUDE_EPS * AMPLITUDE_EPS));
+    for (let k = 1; k <= half; k++) logSpectrum[k] = 0.5 * Math.log(Math.max(re[k]! * re[k]! + im[k]! * im[k]!, AMPLITUDE_EPS * AMPLITUDE_EPS));
     // Scaling each bin by exp(-average log amplitude around it) turns amplitude A into exp(log A - average):
     // the spectral residual, with the phase untouched. Bins past n/2 mirror those below it.
     const reach = (this.params.magnitudeWindow - 1) / 2;
@@ -270,15 +267,15 @@ class SpectralResidualDetector implements Detector {
         let bin = j < 0 ? -j : j;
         if (bin > half) bin = 2 * half - bin;
         if (bin === 0) continue;
-        total += logAmplitudes[bin]!;
+        total += logSpectrum[bin]!;
         terms++;
       }
-      averages[k] = total / terms;
+      logSpectrum[averages + k] = total / terms;
     }
     re[0] = 0;
     im[0] = 0;
     for (let k = 1; k <= half; k++) {
-      const factor = Math.exp(-averages[k]!);
+      const factor = Math.exp(-logSpectrum[averages + k]!);
       re[k] = re[k]! * factor;
       im[k] = im[k]! * factor;
     }
