@@ -31,7 +31,7 @@ describe('ensemble params', () => {
 
   it('names the bad member, field and value', () => {
     expect(() => ensemble.parseParams({ members: [{ id: 'ensemble' }] })).toThrow(
-      'cannot parse params of detector ensemble: members[0].id must be one of mad-zscore, seasonal-baseline, windowed-gaussian, got "ensemble"',
+      'cannot parse params of detector ensemble: members[0].id must be one of mad-zscore, seasonal-baseline, windowed-gaussian, holt-winters, spectral-residual, bocpd, rcf, got "ensemble"',
     );
     expect(() => ensemble.parseParams({ members: [{ id: 'mad-zscore' }, { id: 'mad-zscore', params: { windowSize: 3 } }] })).toThrow(
       'cannot parse params of detector ensemble: members[1].params: cannot parse params of detector mad-zscore: windowSize must be an integer in [16, 100000], got 3',
