@@ -32,7 +32,7 @@ describe('loadConfig', () => {
     expect(config.graphite.tcpPort).toBe(2003);
     expect(config.graphite.udpPort).toBe(2003);
     expect(config.storage.retentionDays).toBe(30);
-    expect(config.detection.detectors.map((d) => d.id)).toEqual(['mad-zscore', 'seasonal-baseline']);
+    expect(config.detection.detectors.map((d) => d.id)).toEqual(['ensemble']);
     expect(config.alerts.webhooks).toEqual([]);
   });
 

@@ -72,7 +72,8 @@ const detectionSchema = z
     partitions: positiveInt.max(64).default(2),
     /** A point whose score reaches this is stored as an anomaly. */
     scoreThreshold: z.number().min(0).max(1).default(0.99),
-    detectors: z.array(detectorUseSchema).min(1).default([{ id: 'mad-zscore', params: {} }, { id: 'seasonal-baseline', params: {} }]),
+    /** Default detector set for every series; `ensemble` combines several detectors (see README). */
+    detectors: z.array(detectorUseSchema).min(1).default([{ id: 'ensemble', params: {} }]),
     /** Per-series detector sets: the first rule whose glob matches a series' key applies. */
     rules: z.array(detectionRuleSchema).max(254).default([]),
     /** Points queued per partition before senders are slowed. */

@@ -20,6 +20,11 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
       configYaml: [
         'detection:',
         '  partitions: 2',
+        // The default ensemble judges a level shift once; mad-zscore beside it flags every shifted point
+        // until it adapts, so one episode holds many anomalies and must still alert once.
+        '  detectors:',
+        '    - id: ensemble',
+        '    - id: mad-zscore',
         'alerts:',
         '  resolveAfterMs: 3600000',
         '  webhooks:',
@@ -39,10 +44,12 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
   it('finds a level shift sent over TCP, serves it from the API and posts one alert', async () => {
     const series = 'e2e.latency;host=web-1;service=api';
     const stepSeconds = 10;
-    const startSeconds = Math.floor(Date.now() / 1000) - 400 * stepSeconds;
-    const shiftIndex = 300;
+    // More history than the ensemble's default warm-up (600 points), then the shift.
+    const total = 900;
+    const startSeconds = Math.floor(Date.now() / 1000) - total * stepSeconds;
+    const shiftIndex = 800;
     let text = '';
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < total; i++) {
       const level = i < shiftIndex ? 100 : 160;
       text += `e2e.latency;host=web-1;service=api ${(level + 3 * noise(i)).toFixed(3)} ${startSeconds + i * stepSeconds}\n`;
       // A calm neighbour that must not alert.
@@ -60,6 +67,7 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
       'the level shift anomaly',
     );
     expect(anomalies.filter((a) => a.series !== series)).toEqual([]);
+    expect(anomalies.filter((a) => a.detector === 'ensemble').map((a) => a.timestampMs)).toEqual([shiftMs]);
     const first = anomalies[0]!;
     expect(first.timestampMs).toBeGreaterThanOrEqual(shiftMs);
     expect(first.timestampMs).toBeLessThan(shiftMs + 10 * stepSeconds * 1000);
@@ -74,7 +82,7 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
     expect(anomalies.length).toBeGreaterThan(1);
 
     const stored = await getJson<{ values: number[] }>(`${server.url}/api/v1/query?series=${encodeURIComponent(series)}&from=0&step=1d&agg=count`);
-    expect(stored.values.reduce((a, b) => a + b, 0)).toBe(400);
+    expect(stored.values.reduce((a, b) => a + b, 0)).toBe(total);
   });
 
   it('rejects malformed input by line and reason, counts it, and keeps the rest of the batch', async () => {
