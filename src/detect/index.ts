@@ -11,6 +11,8 @@ export { ensemble } from './detectors/ensemble.js';
 export type { EnsembleParams, EnsembleMember, EnsembleMemberUse } from './detectors/ensemble-params.js';
 export { rcf } from './detectors/rcf.js';
 export type { RcfParams } from './detectors/rcf.js';
+export { contextOse } from './detectors/context-ose.js';
+export type { ContextOseParams } from './detectors/context-ose.js';
 export { holtWinters } from './detectors/holt-winters.js';
 export type { HoltWintersParams } from './detectors/holt-winters.js';
 export { spectralResidual } from './detectors/spectral-residual.js';

@@ -5,12 +5,13 @@ import { seasonalBaseline } from './detectors/seasonal-baseline.js';
 import { windowedGaussian } from './detectors/windowed-gaussian.js';
 import { ensemble } from './detectors/ensemble.js';
 import { rcf } from './detectors/rcf.js';
+import { contextOse } from './detectors/context-ose.js';
 import { holtWinters } from './detectors/holt-winters.js';
 import { spectralResidual } from './detectors/spectral-residual.js';
 import { bocpd } from './detectors/bocpd.js';
 
 /** Every built-in detector, registered in this one place. */
-export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian, ensemble, rcf, holtWinters, spectralResidual, bocpd];
+export const BUILTIN_DETECTORS: readonly DetectorDefinition[] = [madZScore, seasonalBaseline, windowedGaussian, ensemble, rcf, holtWinters, spectralResidual, bocpd, contextOse];
 
 /** The detector used when none is named (benchmarks, series without a detection rule). */
 export const DEFAULT_DETECTOR_ID = 'ensemble';
