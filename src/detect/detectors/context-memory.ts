@@ -474,23 +474,25 @@ export class ContextMemory {
 
   /** Keeps the `maxActiveContexts` most often active contexts of this step (ties: the lower slot). */
   private offerActive(c: number): void {
-    const activations = this.ctxActivations[c]!;
-    const ahead = (other: number): boolean => {
-      const a = this.ctxActivations[other]!;
-      return a > activations || (a === activations && other < c);
-    };
     let i = this.topCount;
     if (i === this.width) {
-      if (ahead(this.top[i - 1]!)) return;
+      if (this.ranksAbove(this.top[i - 1]!, c)) return;
       i--;
     } else {
       this.topCount++;
     }
-    while (i > 0 && !ahead(this.top[i - 1]!)) {
+    while (i > 0 && !this.ranksAbove(this.top[i - 1]!, c)) {
       this.top[i] = this.top[i - 1]!;
       i--;
     }
     this.top[i] = c;
+  }
+
+  /** Whether context `a` ranks above context `b`: more activations, or as many and a lower slot. */
+  private ranksAbove(a: number, b: number): boolean {
+    const activationsA = this.ctxActivations[a]!;
+    const activationsB = this.ctxActivations[b]!;
+    return activationsA > activationsB || (activationsA === activationsB && a < b);
   }
 
   /** The facts of this step become the group the next step's contexts start from. */
