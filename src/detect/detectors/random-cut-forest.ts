@@ -26,9 +26,9 @@ export interface RandomCutForestState {
 /**
  * A streaming random cut forest over shingles: the last `shingleSize` values form a point, every tree
  * keeps a time-decayed sample of points, and a point's score is its expected isolation score averaged
- * over the trees. Points are offsets into one shared value window (consecutive shingles
- * overlap, so a point costs one stored value, not `shingleSize`); a sample point that would outlive the
- * window is dropped from its trees just before its first value is overwritten.
+ * over the trees. Points are offsets into one shared value window (consecutive shingles overlap, so a
+ * point costs one stored value, not `shingleSize`); a sample point that would outlive the window is
+ * dropped from its trees just before its first value is overwritten.
  */
 export class RandomCutForest {
   readonly ring: ShingleRing;
@@ -63,7 +63,7 @@ export class RandomCutForest {
     return total;
   }
 
-  /** Points in each tree (all trees hold the same number until their samples fill). */
+  /** Points in the first tree's sample (every tree takes every point until its sample fills). */
   get sampled(): number {
     return this.samplers[0]!.size;
   }
