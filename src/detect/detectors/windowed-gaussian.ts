@@ -2,11 +2,13 @@ import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorDefinition, DetectorState } from '../detector.js';
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 
 const ID = 'windowed-gaussian';
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
+/** The state version that kept the window's raw values: restored by replaying them. */
+const RAW_VALUES_STATE_VERSION = 1;
 /** The standard deviation used when the window's is (nearly) zero, as NAB's baseline does. */
 const MIN_STD = 1e-6;
 /**
@@ -16,6 +18,11 @@ const MIN_STD = 1e-6;
  * starts at 0 for typical points: p = 0.01 (|z| 2.58) scores 0.37, p = 0.001 (|z| 3.29) 0.50.
  */
 const TAIL_EXPONENT = 0.1;
+/**
+ * The window is kept as per-step moments and merged from them each time it moves: this many steps at
+ * most bound both (16 KiB a series, 1024 additions a step).
+ */
+const MAX_STEPS_PER_WINDOW = 1024;
 /** Points scoring at least this (|z| above about 3.3) are named as anomalous kinds. */
 const KIND_MIN_SCORE = 0.5;
 
@@ -37,6 +44,9 @@ export interface WindowedGaussianParams {
 function parseParams(raw: unknown): WindowedGaussianParams {
   const p = parseNumberParams(ID, raw, SPECS);
   if (p.stepSize > p.windowSize) throw paramsError(ID, `stepSize must be <= windowSize (${p.windowSize}), got ${p.stepSize}`);
+  if (p.windowSize > MAX_STEPS_PER_WINDOW * p.stepSize) {
+    throw paramsError(ID, `windowSize must be <= ${MAX_STEPS_PER_WINDOW} × stepSize (${MAX_STEPS_PER_WINDOW * p.stepSize}), got ${p.windowSize}`);
+  }
   return p;
 }
 
@@ -99,35 +109,95 @@ function tailScore(z: number): number {
   return 1 - Math.pow(erfc(z * Math.SQRT1_2), TAIL_EXPONENT);
 }
 
+/** Encodes a sum of squared deviations for JSON, where +Infinity (an overflow) would not survive: null stands for it. */
+function encodeSquares(value: number): number | null {
+  return value === Infinity ? null : value;
+}
+
+/** A sum of squared deviations from a state: a finite number >= 0, or null for +Infinity. */
+function decodeSquares(value: unknown, field: string): number {
+  if (value === null) return Infinity;
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw stateError(ID, `${field} must be a finite number >= 0 or null, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** An integer field of a state within [min, max]. */
+function readCount(data: Record<string, unknown>, field: string, min: number, max: number): number {
+  const value = readNumber(data, field, ID);
+  if (!Number.isInteger(value) || value < min || value > max) throw stateError(ID, `${field} must be an integer in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+/**
+ * Welford's update of a mean by the `count`-th value. The sum of squared deviations then grows by
+ * (value − old mean) × (value − new mean), a product of two numbers of one sign: it never decreases.
+ */
+function movedMean(mean: number, value: number, count: number): number {
+  const delta = value - mean;
+  // Values so far apart that their difference overflows: each scaled first, which cannot.
+  return Number.isFinite(delta) ? mean + delta / count : mean + (value / count - mean / count);
+}
+
+/** The deviation of `squares` summed over `count` values, floored as NAB's baseline floors it. */
+function deviationOf(squares: number, count: number): number {
+  const std = Math.sqrt(squares / count);
+  return std > MIN_STD ? std : MIN_STD;
+}
+
 /**
  * NAB's windowed Gaussian baseline: a point is judged by its distance from the mean of the preceding
  * `windowSize` values in their standard deviations, before it joins the window. The window fills one
- * value at a time; once full it moves forward `stepSize` values at a time. Mean and deviation come from
- * running sums of the values less an anchor (O(1) a point), re-anchored on the window mean and summed
- * afresh once every `windowSize` values so that rounding cannot accumulate.
+ * value at a time; once full it moves forward `stepSize` values at a time, so it always starts on a
+ * step boundary (counted from the series' first value) and holds floor(windowSize / stepSize) whole
+ * steps plus the first windowSize mod stepSize values of the next.
+ *
+ * The values themselves are not kept: each whole step is kept as its mean and its sum of squared
+ * deviations from that mean, 16 bytes a step instead of 8 a value. Within a step, Welford's update runs
+ * on the values less the step's first value (exact differences for values close together, whatever
+ * their size); the window's moments are merged from its steps afresh each time it moves (Chan et al.'s
+ * pairwise formula around the oldest step's mean), O(windowSize / stepSize) once a step. Deviations are
+ * always taken from a nearby mean, never from zero, so large values lose no precision.
  */
 class WindowedGaussianDetector implements Detector {
   lastKind: AnomalyKind | null = null;
   lastExpected = NaN;
-  private readonly ring: Float64Array;
-  /** Values in the ring; the oldest is at `head` once it is full. */
-  private count = 0;
-  private head = 0;
-  private readonly pending: Float64Array;
-  private pendingCount = 0;
-  private anchor = 0;
-  private sum = 0;
-  private sumSquares = 0;
-  /** Values that entered the sums since they were last computed afresh. */
-  private addedSinceAnchor = 0;
+  /** Whole steps the full window holds. */
+  private readonly wholeSteps: number;
+  /** Values of the step after them that the full window holds too. */
+  private readonly partialValues: number;
+  /**
+   * [mean, sum of squared deviations] of each completed step in a ring of wholeSteps + 1 slots; the
+   * step being filled goes to `slot`. They are the window's steps and the step it will take in next.
+   */
+  private readonly steps: Float64Array;
+  private slot = 0;
+  /** The step being filled: its values, its first value, the mean of the values less it, their sum of squared deviations. */
+  private stepCount = 0;
+  private stepOffset = 0;
+  private stepShift = 0;
+  private stepSquares = 0;
+  /** Values in the window while it fills (windowSize once full). */
+  private filled = 0;
+  /** While the window fills: mean and sum of squared deviations of its completed steps. */
+  private fillMean = 0;
+  private fillSquares = 0;
+  /** Values since the full window last moved. */
+  private pending = 0;
+  /** What judges the next point: the window's mean and deviation. */
   private mean = 0;
   private std = 1;
+  /** Mean and sum of squared deviations that the last merge found (fields, so merging allocates nothing). */
+  private mergedMean = 0;
+  private mergedSquares = 0;
   private lastTimestampMs = -Infinity;
   private readonly run: AnomalyRun;
 
   constructor(private readonly params: WindowedGaussianParams) {
-    this.ring = new Float64Array(params.windowSize);
-    this.pending = new Float64Array(params.stepSize);
+    this.wholeSteps = Math.floor(params.windowSize / params.stepSize);
+    this.partialValues = params.windowSize % params.stepSize;
+    this.steps = new Float64Array(2 * (this.wholeSteps + 1));
     this.run = new AnomalyRun(params.levelShiftPoints);
   }
 
@@ -137,7 +207,7 @@ class WindowedGaussianDetector implements Detector {
     if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
     this.lastTimestampMs = timestampMs;
     let score = 0;
-    if (this.count > 0) {
+    if (this.filled > 0) {
       score = tailScore(Math.abs(value - this.mean) / this.std);
       this.lastExpected = this.mean;
       if (score >= KIND_MIN_SCORE) this.lastKind = this.run.extend(value, this.mean) ? 'level_shift' : 'spike';
@@ -148,18 +218,28 @@ class WindowedGaussianDetector implements Detector {
   }
 
   snapshot(): DetectorState {
-    const finite = Number.isFinite(this.sum) && Number.isFinite(this.sumSquares);
+    const steps = new Array<number | null>(this.steps.length);
+    for (let i = 0; i < this.steps.length; i += 2) {
+      steps[i] = this.steps[i]!;
+      steps[i + 1] = encodeSquares(this.steps[i + 1]!);
+    }
     return {
       detector: ID,
       version: STATE_VERSION,
       data: {
-        window: this.windowValues(),
-        pending: Array.from(this.pending.subarray(0, this.pendingCount)),
-        anchor: this.anchor,
-        // Non-finite sums (from values near the float limit) do not survive JSON: restore recomputes them.
-        sum: finite ? this.sum : null,
-        sumSquares: finite ? this.sumSquares : null,
-        addedSinceAnchor: this.addedSinceAnchor,
+        windowSize: this.params.windowSize,
+        stepSize: this.params.stepSize,
+        steps,
+        slot: this.slot,
+        stepOffset: this.stepOffset,
+        stepShift: this.stepShift,
+        stepSquares: encodeSquares(this.stepSquares),
+        filled: this.filled,
+        fillMean: this.fillMean,
+        fillSquares: encodeSquares(this.fillSquares),
+        pending: this.pending,
+        mean: this.mean,
+        std: this.std === Infinity ? null : this.std,
         lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
         ...this.run.snapshot(),
       },
@@ -167,107 +247,187 @@ class WindowedGaussianDetector implements Detector {
   }
 
   restore(state: DetectorState): void {
+    if (state.detector === ID && state.version === RAW_VALUES_STATE_VERSION) {
+      this.restoreRawValues(state);
+      return;
+    }
     const data = stateData(state, ID, STATE_VERSION);
-    const window = readNumberArray(data, 'window', ID);
-    const pending = readNumberArray(data, 'pending', ID);
-    const anchor = readNumber(data, 'anchor', ID);
-    const sum = readOptionalNumber(data, 'sum', ID);
-    const sumSquares = readOptionalNumber(data, 'sumSquares', ID);
-    const addedSinceAnchor = readNumber(data, 'addedSinceAnchor', ID);
+    const { windowSize, stepSize } = this.params;
+    const stateWindowSize = readNumber(data, 'windowSize', ID);
+    const stateStepSize = readNumber(data, 'stepSize', ID);
+    if (stateWindowSize !== windowSize || stateStepSize !== stepSize) {
+      throw stateError(
+        ID,
+        `state is for windowSize ${stateWindowSize} and stepSize ${stateStepSize}, params have windowSize ${windowSize} and stepSize ${stepSize} (the window's values are not kept, so it cannot be resized)`,
+      );
+    }
+    const raw = data['steps'];
+    if (!Array.isArray(raw) || raw.length !== this.steps.length) throw stateError(ID, `steps must be an array of ${this.steps.length} items`);
+    const steps = new Float64Array(this.steps.length);
+    for (let i = 0; i < raw.length; i += 2) {
+      const mean: unknown = raw[i];
+      if (typeof mean !== 'number' || !Number.isFinite(mean)) throw stateError(ID, `steps[${i}] must be a finite number, got ${JSON.stringify(mean)}`);
+      steps[i] = mean;
+      steps[i + 1] = decodeSquares(raw[i + 1], `steps[${i + 1}]`);
+    }
+    const slot = readCount(data, 'slot', 0, this.wholeSteps);
+    const stepOffset = readNumber(data, 'stepOffset', ID);
+    const stepShift = readNumber(data, 'stepShift', ID);
+    const stepSquares = decodeSquares(data['stepSquares'], 'stepSquares');
+    const filled = readCount(data, 'filled', 0, windowSize);
+    const fillMean = readNumber(data, 'fillMean', ID);
+    const fillSquares = decodeSquares(data['fillSquares'], 'fillSquares');
+    const pending = readCount(data, 'pending', 0, filled === windowSize ? stepSize - 1 : 0);
+    const mean = readNumber(data, 'mean', ID);
+    const std = data['std'] === null ? Infinity : readNumber(data, 'std', ID);
+    if (!(std >= MIN_STD)) throw stateError(ID, `std must be >= ${MIN_STD} or null, got ${std}`);
     const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
     const run = readAnomalyRun(data, ID);
-    const { windowSize, stepSize } = this.params;
-    this.count = 0;
-    this.head = 0;
-    this.pendingCount = 0;
-    this.addedSinceAnchor = 0;
-    const fits = window.length <= windowSize && pending.length < stepSize && (pending.length === 0 || window.length === windowSize);
-    if (fits && sum !== null && sumSquares !== null && window.length > 0) {
-      this.ring.set(window);
-      this.count = window.length;
-      this.pending.set(pending);
-      this.pendingCount = pending.length;
-      this.anchor = anchor;
-      this.sum = sum;
-      this.sumSquares = sumSquares;
-      this.addedSinceAnchor = addedSinceAnchor;
-      this.refreshMoments();
-    } else {
-      // Other sizes (or unusable sums): the newest windowSize values fill the window afresh.
-      const values = [...window, ...pending];
-      for (let i = Math.max(0, values.length - windowSize); i < values.length; i++) this.absorb(values[i]!);
-    }
+    this.steps.set(steps);
+    this.slot = slot;
+    // The values in the step being filled follow from the counts: the window starts on a step boundary.
+    this.stepCount = filled < windowSize ? filled % stepSize : (this.partialValues + pending) % stepSize;
+    const started = this.stepCount > 0;
+    this.stepOffset = started ? stepOffset : 0;
+    this.stepShift = started ? stepShift : 0;
+    this.stepSquares = started ? stepSquares : 0;
+    this.filled = filled;
+    this.fillMean = fillMean;
+    this.fillSquares = fillSquares;
+    this.pending = pending;
+    this.mean = mean;
+    this.std = std;
     this.lastTimestampMs = lastTimestampMs ?? -Infinity;
     this.run.restore(run);
   }
 
-  /** Adds a value to the window (or to the pending step) and refreshes mean and deviation when the window changed. */
+  /**
+   * Restores a state of the version that kept the window's raw values by replaying them (the newest
+   * windowSize of them when they do not fit these params).
+   */
+  private restoreRawValues(state: DetectorState): void {
+    const data = stateData(state, ID, RAW_VALUES_STATE_VERSION);
+    const window = readNumberArray(data, 'window', ID);
+    const pending = readNumberArray(data, 'pending', ID);
+    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const run = readAnomalyRun(data, ID);
+    const { windowSize, stepSize } = this.params;
+    const fits = window.length <= windowSize && pending.length < stepSize && (pending.length === 0 || window.length === windowSize);
+    const values = [...window, ...pending];
+    this.steps.fill(0);
+    this.slot = 0;
+    this.stepCount = 0;
+    this.stepOffset = 0;
+    this.stepShift = 0;
+    this.stepSquares = 0;
+    this.filled = 0;
+    this.fillMean = 0;
+    this.fillSquares = 0;
+    this.pending = 0;
+    this.mean = 0;
+    this.std = 1;
+    for (let i = fits ? 0 : Math.max(0, values.length - windowSize); i < values.length; i++) this.absorb(values[i]!);
+    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.run.restore(run);
+  }
+
+  /** Adds a value to the step being filled and to the window (or to the values waiting for it to move). */
   private absorb(value: number): void {
     const { windowSize, stepSize } = this.params;
-    if (this.count < windowSize) {
-      if (this.count === 0) {
-        this.anchor = value;
-        this.sum = 0;
-        this.sumSquares = 0;
+    if (this.stepCount === 0) this.stepOffset = value;
+    let shifted = value - this.stepOffset;
+    // Only values of opposite signs near the float limit get here; their step's squares are infinite anyway.
+    if (!(Math.abs(shifted) <= Number.MAX_VALUE)) shifted = shifted > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+    const n = ++this.stepCount;
+    const previous = this.stepShift;
+    this.stepShift = movedMean(previous, shifted, n);
+    this.stepSquares += (shifted - previous) * (shifted - this.stepShift);
+    const stepDone = n === stepSize;
+    if (stepDone) {
+      this.steps[2 * this.slot] = this.stepOffset + this.stepShift;
+      this.steps[2 * this.slot + 1] = this.stepSquares;
+      this.slot = this.slot === this.wholeSteps ? 0 : this.slot + 1;
+      this.stepCount = 0;
+      this.stepShift = 0;
+      this.stepSquares = 0;
+    }
+    if (this.filled < windowSize) {
+      const filled = ++this.filled;
+      const completed = filled - this.stepCount;
+      if (stepDone) {
+        this.merge(completed / stepSize, 0);
+        this.fillMean = this.mergedMean;
+        this.fillSquares = this.mergedSquares;
       }
-      this.ring[this.count++] = value;
-      const d = value - this.anchor;
-      this.sum += d;
-      this.sumSquares += d * d;
-      this.addedSinceAnchor++;
-      if (this.addedSinceAnchor >= windowSize) this.recomputeSums();
-      this.refreshMoments();
+      this.combineWithStep(completed, this.fillMean, this.fillSquares);
+      this.mean = this.mergedMean;
+      this.std = deviationOf(this.mergedSquares, filled);
       return;
     }
-    this.pending[this.pendingCount++] = value;
-    if (this.pendingCount < stepSize) return;
-    for (let k = 0; k < stepSize; k++) {
-      const dOld = this.ring[this.head]! - this.anchor;
-      const dNew = this.pending[k]! - this.anchor;
-      this.ring[this.head] = this.pending[k]!;
-      this.head = this.head + 1 === windowSize ? 0 : this.head + 1;
-      this.sum += dNew - dOld;
-      this.sumSquares += dNew * dNew - dOld * dOld;
-    }
-    this.pendingCount = 0;
-    this.addedSinceAnchor += stepSize;
-    if (this.addedSinceAnchor >= windowSize || !Number.isFinite(this.sum) || !Number.isFinite(this.sumSquares)) this.recomputeSums();
-    this.refreshMoments();
+    if (++this.pending < stepSize) return;
+    this.pending = 0;
+    // The step being filled now holds exactly the window's partial step.
+    this.merge(this.wholeSteps, this.stepCount);
+    this.mean = this.mergedMean;
+    this.std = deviationOf(this.mergedSquares, windowSize);
   }
 
   /**
-   * Sums the window afresh around its mean, oldest value first (so a restored ring, which starts at
-   * index 0, rounds alike). O(windowSize), once per windowSize values.
+   * Moments of the `whole` completed steps before `slot` and of the first `partial` values of the step
+   * being filled, into `mergedMean` and `mergedSquares`. Means are summed as offsets from the oldest
+   * step's mean (exact where means are close), squares about the merged mean.
    */
-  private recomputeSums(): void {
-    const size = this.params.windowSize;
-    let total = 0;
-    for (let k = 0, i = this.head; k < this.count; k++, i = i + 1 === size ? 0 : i + 1) total += this.ring[i]!;
-    const mean = total / this.count;
-    this.anchor = Number.isFinite(mean) ? mean : this.anchor;
-    let sum = 0;
-    let sumSquares = 0;
-    for (let k = 0, i = this.head; k < this.count; k++, i = i + 1 === size ? 0 : i + 1) {
-      const d = this.ring[i]! - this.anchor;
-      sum += d;
-      sumSquares += d * d;
+  private merge(whole: number, partial: number): void {
+    const { stepSize } = this.params;
+    const steps = this.steps;
+    const slots = this.wholeSteps + 1;
+    const first = this.slot >= whole ? this.slot - whole : this.slot - whole + slots;
+    const count = whole * stepSize + partial;
+    const partialMean = this.stepOffset + this.stepShift;
+    const anchor = steps[2 * first]!;
+    let offsets = 0;
+    for (let k = 0, s = first; k < whole; k++, s = s + 1 === slots ? 0 : s + 1) offsets += steps[2 * s]! - anchor;
+    let weighted = stepSize * offsets;
+    if (partial > 0) weighted += partial * (partialMean - anchor);
+    let mean = anchor + weighted / count;
+    if (!Number.isFinite(mean)) {
+      // Means so far apart that their differences overflow: a weighted average of them cannot.
+      mean = partial > 0 ? (partial / count) * partialMean : 0;
+      for (let k = 0, s = first; k < whole; k++, s = s + 1 === slots ? 0 : s + 1) mean += (stepSize / count) * steps[2 * s]!;
     }
-    this.sum = sum;
-    this.sumSquares = sumSquares;
-    this.addedSinceAnchor = 0;
+    let squares = 0;
+    for (let k = 0, s = first; k < whole; k++, s = s + 1 === slots ? 0 : s + 1) {
+      const d = steps[2 * s]! - mean;
+      squares += steps[2 * s + 1]! + stepSize * d * d;
+    }
+    if (partial > 0) {
+      const d = partialMean - mean;
+      squares += this.stepSquares + partial * d * d;
+    }
+    this.mergedMean = mean;
+    this.mergedSquares = squares;
   }
 
-  private refreshMoments(): void {
-    const meanOffset = this.sum / this.count;
-    this.mean = this.anchor + meanOffset;
-    const std = Math.sqrt(Math.max(0, this.sumSquares / this.count - meanOffset * meanOffset));
-    this.std = std > MIN_STD ? std : MIN_STD;
-  }
-
-  private windowValues(): number[] {
-    const out = new Array<number>(this.count);
-    for (let k = 0; k < this.count; k++) out[k] = this.ring[(this.head + k) % this.params.windowSize]!;
-    return out;
+  /** Moments of `count` values (mean, squares) and of the step being filled, into `mergedMean` and `mergedSquares`. */
+  private combineWithStep(count: number, mean: number, squares: number): void {
+    const partial = this.stepCount;
+    if (partial === 0) {
+      this.mergedMean = mean;
+      this.mergedSquares = squares;
+      return;
+    }
+    const partialMean = this.stepOffset + this.stepShift;
+    if (count === 0) {
+      this.mergedMean = partialMean;
+      this.mergedSquares = this.stepSquares;
+      return;
+    }
+    const total = count + partial;
+    const d = partialMean - mean;
+    let merged = mean + d * (partial / total);
+    if (!Number.isFinite(merged)) merged = (count / total) * mean + (partial / total) * partialMean;
+    this.mergedMean = merged;
+    this.mergedSquares = squares + this.stepSquares + d * d * ((count * partial) / total);
   }
 }
 
