@@ -17,14 +17,16 @@ export interface EnsembleMemberUse {
 /**
  * The default members, chosen by evaluation on the NAB corpus with one parameter set for every file: a
  * robust local z-score, a long-memory level (the seasonal baseline with a single slot is an exponentially
- * weighted mean and deviation of all values) and Holt-Winters, which finds the series' season itself.
- * `zHigh` is raised where that keeps raw scores from saturating at 1, so the likelihoods can still rank
- * how far out a value is. All three are cheap per point and together hold under 8 KB.
+ * weighted mean and deviation of all values), Holt-Winters, which finds the series' season itself, and
+ * NAB's windowed Gaussian (the last 6,400 values, kept as per-step moments). `zHigh` is raised where that
+ * keeps raw scores from saturating at 1, so the likelihoods can still rank how far out a value is. All
+ * four are cheap per point and together hold about 11 KB a series.
  */
 export const DEFAULT_ENSEMBLE_MEMBERS: readonly EnsembleMemberUse[] = [
   { id: 'mad-zscore', params: { zHigh: 35 } },
   { id: 'seasonal-baseline', params: { slots: 1, periodMs: 60_000, alpha: 0.002 } },
   { id: 'holt-winters', params: { zHigh: 15 } },
+  { id: 'windowed-gaussian' },
 ];
 
 const SPECS = {

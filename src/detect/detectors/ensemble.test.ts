@@ -19,6 +19,7 @@ describe('ensemble params', () => {
   it('defaults to the members chosen on NAB and validates each member with its own parser', () => {
     const params = ensemble.parseParams({});
     expect(params.members.map((m) => m.id)).toEqual(DEFAULT_ENSEMBLE_MEMBERS.map((m) => m.id));
+    expect(params.members.map((m) => m.id)).toEqual(['mad-zscore', 'seasonal-baseline', 'holt-winters', 'windowed-gaussian']);
     expect(params.likelihoodModel).toBe('block-maxima');
     const custom = ensemble.parseParams({ members: [{ id: 'mad-zscore', params: { windowSize: 64 } }, { id: 'seasonal-baseline' }] });
     expect(custom.members).toEqual([
@@ -106,12 +107,12 @@ describe('ensemble', () => {
   });
 
   it('refuses a state whose members do not match the configuration', () => {
-    const three = ensemble.create(ensemble.parseParams({}));
+    const defaults = ensemble.create(ensemble.parseParams({}));
     const one = ensemble.create(ensemble.parseParams({ members: [{ id: 'mad-zscore' }] }));
-    expect(() => one.restore(three.snapshot())).toThrow('cannot restore detector ensemble: members must be an array of 1 member states');
-    const state = three.snapshot();
+    expect(() => one.restore(defaults.snapshot())).toThrow('cannot restore detector ensemble: members must be an array of 1 member states');
+    const state = defaults.snapshot();
     const data = state.data as { members: unknown[] };
-    const swapped = { ...state, data: { ...data, members: [data.members[1], data.members[0], data.members[2]] } };
+    const swapped = { ...state, data: { ...data, members: [data.members[1], data.members[0], ...data.members.slice(2)] } };
     expect(() => ensemble.create(ensemble.parseParams({})).restore(swapped)).toThrow(/cannot restore detector ensemble: members\[0\]: cannot restore detector mad-zscore/);
   });
 });
