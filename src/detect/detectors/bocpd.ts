@@ -4,6 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { TailCalibration } from './tail-calibration.js';
 
@@ -37,13 +39,16 @@ const SPECS = {
   changeRunLength: { type: 'integer', min: 1, default: 10 },
   scaleAlpha: { type: 'number', min: 0.0001, max: 1, default: 0.01 },
   warmupPoints: { type: 'integer', min: 0, default: 32 },
-  zLow: { type: 'number', min: 0, default: 3 },
-  zHigh: { type: 'number', min: 0, default: 8 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
-  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+  ...zRangeSpecs(3, 8),
+  ...LEVEL_SHIFT_SPECS,
+  ...RELATIVE_MIN_SCALE_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface BocpdParams {
+/**
+ * z is the tail z (the standardised predictive deviation, a Student-t turned into a normal z); the expected
+ * value is the most probable run's prediction.
+ */
+export interface BocpdParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
   /** Expected run length between changepoints, in points: the constant hazard is its inverse. */
   readonly hazardPoints: number;
   /** Run lengths tracked; longer runs share the last slot, which forgets beyond this length. */
@@ -65,20 +70,12 @@ export interface BocpdParams {
   readonly scaleAlpha: number;
   /** Points not scored at the start when the caller gives no warm-up. */
   readonly warmupPoints: number;
-  /** Standardised predictive deviation (Student-t turned into a normal z) up to which the tail score is 0. */
-  readonly zLow: number;
-  /** Standardised predictive deviation at which the tail score reaches 0.999. */
-  readonly zHigh: number;
-  /** Consecutive outlying points on one side of the prediction that make a level shift. */
-  readonly levelShiftPoints: number;
-  /** Floor of the noise scale as a fraction of |prior mean|, so flat series do not turn rounding into changes. */
-  readonly relativeMinScale: number;
 }
 
 function parseParams(raw: unknown): BocpdParams {
   const p = parseNumberParams(ID, raw, SPECS);
   if (p.changeRunLength >= p.maxRunLength) throw paramsError(ID, `changeRunLength must be < maxRunLength (${p.maxRunLength}), got ${p.changeRunLength}`);
-  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  checkRampOrder(ID, p, 'zLow', 'zHigh');
   return p;
 }
 

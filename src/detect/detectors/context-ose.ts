@@ -1,10 +1,12 @@
 import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
-import { paramsError, parseNumberParams } from '../params.js';
+import { parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
+import type { LevelShiftParams } from './score-params.js';
 import { ByteReader, ByteWriter } from './byte-codec.js';
 import { ContextMemory } from './context-memory.js';
 
@@ -29,10 +31,10 @@ const SPECS = {
   scoreHigh: { type: 'number', min: 0, max: 1, default: 0.9 },
   restPoints: { type: 'integer', min: 0, default: 30 },
   minPoints: { type: 'integer', min: 2, default: 150 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+  ...LEVEL_SHIFT_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface ContextOseParams {
+export interface ContextOseParams extends LevelShiftParams {
   /** Bits of a discretised value: the value range is cut into 2^bits − 1 equal steps. */
   readonly bits: number;
   /** The warm-up's value range, widened this many times about its middle, is the initial binned range. */
@@ -55,13 +57,11 @@ export interface ContextOseParams {
   readonly restPoints: number;
   /** Points that set the value range when the caller gives no warm-up (score 0 until then). */
   readonly minPoints: number;
-  /** Consecutive anomalous points on one side of the expected level that make a level shift. */
-  readonly levelShiftPoints: number;
 }
 
 function parseParams(raw: unknown): ContextOseParams {
   const p = parseNumberParams(ID, raw, SPECS);
-  if (p.scoreHigh <= p.scoreLow) throw paramsError(ID, `scoreHigh must be > scoreLow (${p.scoreLow}), got ${p.scoreHigh}`);
+  checkRampOrder(ID, p, 'scoreLow', 'scoreHigh');
   return p;
 }
 

@@ -4,6 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { detrendLinear, inferPeriodMs, medianIntervalMs } from './season-inference.js';
 import { TailCalibration } from './tail-calibration.js';
@@ -46,13 +48,13 @@ const SPECS = {
   phi: { type: 'number', min: 0, max: 1, default: 0.98 },
   gamma: { type: 'number', min: 0, max: 1, default: 0.1 },
   scaleAlpha: { type: 'number', min: 0.0001, max: 1, default: 0.01 },
-  zLow: { type: 'number', min: 0, default: 3 },
-  zHigh: { type: 'number', min: 0, default: 8 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
-  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+  ...zRangeSpecs(3, 8),
+  ...LEVEL_SHIFT_SPECS,
+  ...RELATIVE_MIN_SCALE_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface HoltWintersParams {
+/** z is the standardised one-step residual; the expected value is the forecast. */
+export interface HoltWintersParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
   /** Points buffered (score 0) before the model starts, when the caller gives no warm-up; capped at 1024. */
   readonly warmupPoints: number;
   /** Season length; 0 infers it at the end of the warm-up (an hour, a day or a week, or none). */
@@ -74,19 +76,11 @@ export interface HoltWintersParams {
   readonly gamma: number;
   /** Weight of a new residual in the running scale. */
   readonly scaleAlpha: number;
-  /** Standardised residual up to which the score is 0. */
-  readonly zLow: number;
-  /** Standardised residual at which the score reaches 0.999. */
-  readonly zHigh: number;
-  /** Consecutive anomalous points on one side of the forecast that make a level shift (the level then re-anchors). */
-  readonly levelShiftPoints: number;
-  /** Floor of the scale as a fraction of |level|, so flat series do not turn rounding into anomalies. */
-  readonly relativeMinScale: number;
 }
 
 function parseParams(raw: unknown): HoltWintersParams {
   const p = parseNumberParams(ID, raw, SPECS);
-  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  checkRampOrder(ID, p, 'zLow', 'zHigh');
   if (p.periodMs > 0 && p.maxSlots > p.periodMs) throw paramsError(ID, `maxSlots must be <= periodMs (${p.periodMs}), got ${p.maxSlots}`);
   return p;
 }

@@ -6,6 +6,8 @@ import { scoreFromZ } from '../score.js';
 import { SortedWindow } from '../sorted-window.js';
 import { readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 
 const ID = 'mad-zscore';
 const STATE_VERSION = 1;
@@ -18,31 +20,23 @@ const ABSOLUTE_MIN_SCALE = 1e-9;
 const SPECS = {
   windowSize: { type: 'integer', min: 16, max: 100_000, default: 128 },
   minPoints: { type: 'integer', min: 3, default: 32 },
-  zLow: { type: 'number', min: 0, default: 3.5 },
-  zHigh: { type: 'number', min: 0, default: 6 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
-  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+  ...zRangeSpecs(3.5, 6),
+  ...LEVEL_SHIFT_SPECS,
+  ...RELATIVE_MIN_SCALE_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface MadZScoreParams {
+/** z is the robust z; the expected value is the median. */
+export interface MadZScoreParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
   /** Values in the rolling window. */
   readonly windowSize: number;
   /** Points seen before scoring starts (warm-up, score 0). */
   readonly minPoints: number;
-  /** Robust z up to which the score is 0. */
-  readonly zLow: number;
-  /** Robust z at which the score reaches 0.999. */
-  readonly zHigh: number;
-  /** Consecutive anomalous points on one side of the median that make a level shift. */
-  readonly levelShiftPoints: number;
-  /** Floor of the scale as a fraction of |median|, so flat series do not turn rounding into anomalies. */
-  readonly relativeMinScale: number;
 }
 
 function parseParams(raw: unknown): MadZScoreParams {
   const p = parseNumberParams(ID, raw, SPECS);
   if (p.minPoints > p.windowSize) throw paramsError(ID, `minPoints must be <= windowSize (${p.windowSize}), got ${p.minPoints}`);
-  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  checkRampOrder(ID, p, 'zLow', 'zHigh');
   return p;
 }
 

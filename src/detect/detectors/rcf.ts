@@ -5,6 +5,8 @@ import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
+import type { LevelShiftParams } from './score-params.js';
 import { RandomCutForest } from './random-cut-forest.js';
 import type { RandomCutForestState } from './random-cut-forest.js';
 import { MAX_TREE_CAPACITY } from './random-cut-tree.js';
@@ -25,10 +27,10 @@ const SPECS = {
   minPoints: { type: 'integer', min: 1, default: 256 },
   scoreLow: { type: 'number', min: 0, default: 1.5 },
   scoreHigh: { type: 'number', min: 0, default: 5 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+  ...LEVEL_SHIFT_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface RcfParams {
+export interface RcfParams extends LevelShiftParams {
   /** Trees in the forest; the score is their average. */
   readonly trees: number;
   /** Points each tree samples. */
@@ -45,13 +47,11 @@ export interface RcfParams {
   readonly scoreLow: number;
   /** Forest score at which the anomaly score reaches 0.999 (isolated points near log2(sampleSize + 1)). */
   readonly scoreHigh: number;
-  /** Consecutive anomalous points on one side of the expected level that make a level shift. */
-  readonly levelShiftPoints: number;
 }
 
 function parseParams(raw: unknown): RcfParams {
   const p = parseNumberParams(ID, raw, SPECS);
-  if (p.scoreHigh <= p.scoreLow) throw paramsError(ID, `scoreHigh must be > scoreLow (${p.scoreLow}), got ${p.scoreHigh}`);
+  checkRampOrder(ID, p, 'scoreLow', 'scoreHigh');
   if (p.shingleSize >= p.sampleSize) throw paramsError(ID, `shingleSize must be < sampleSize (${p.sampleSize}), got ${p.shingleSize}`);
   return p;
 }

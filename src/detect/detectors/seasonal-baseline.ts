@@ -6,6 +6,8 @@ import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 
 const ID = 'seasonal-baseline';
 const STATE_VERSION = 1;
@@ -27,13 +29,13 @@ const SPECS = {
   slots: { type: 'integer', min: 1, max: 100_000, default: 288 },
   alpha: { type: 'number', min: 0.001, max: 1, default: 0.1 },
   minSeasons: { type: 'integer', min: 1, default: 2 },
-  zLow: { type: 'number', min: 0, default: 3.5 },
-  zHigh: { type: 'number', min: 0, default: 6 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
-  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+  ...zRangeSpecs(3.5, 6),
+  ...LEVEL_SHIFT_SPECS,
+  ...RELATIVE_MIN_SCALE_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface SeasonalBaselineParams {
+/** z is the deviation from the slot's mean over the slot's scale; the expected value is the slot's mean. */
+export interface SeasonalBaselineParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
   /** Length of one season, for example a day. */
   readonly periodMs: number;
   /** The season is split into this many equal slots, each with its own baseline. */
@@ -42,20 +44,12 @@ export interface SeasonalBaselineParams {
   readonly alpha: number;
   /** Seasons a slot must have seen before its points are scored (warm-up, score 0). */
   readonly minSeasons: number;
-  /** z (deviation over slot scale) up to which the score is 0. */
-  readonly zLow: number;
-  /** z at which the score reaches 0.999. */
-  readonly zHigh: number;
-  /** Consecutive anomalous points on one side of the baseline that make a level shift. */
-  readonly levelShiftPoints: number;
-  /** Floor of the scale as a fraction of |slot mean|, so flat series do not turn rounding into anomalies. */
-  readonly relativeMinScale: number;
 }
 
 function parseParams(raw: unknown): SeasonalBaselineParams {
   const p = parseNumberParams(ID, raw, SPECS);
   if (p.slots > p.periodMs) throw paramsError(ID, `slots must be <= periodMs (${p.periodMs}), got ${p.slots}`);
-  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  checkRampOrder(ID, p, 'zLow', 'zHigh');
   return p;
 }
 

@@ -4,6 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import type { LevelShiftParams, ZRangeParams } from './score-params.js';
 import { RealFft } from './fft.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { TailCalibration } from './tail-calibration.js';
@@ -29,12 +31,12 @@ const SPECS = {
   saliencyWindow: { type: 'integer', min: 1, max: 1000, default: 21 },
   warmupPoints: { type: 'integer', min: 0, default: 128 },
   ratioAlpha: { type: 'number', min: 0.0001, max: 1, default: 0.01 },
-  zLow: { type: 'number', min: 0, default: 3 },
-  zHigh: { type: 'number', min: 0, default: 8 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+  ...zRangeSpecs(3, 8),
+  ...LEVEL_SHIFT_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface SpectralResidualParams {
+/** z is the standardised saliency ratio; the expected value is the mean of the window before the newest point. */
+export interface SpectralResidualParams extends ZRangeParams, LevelShiftParams {
   /** Points per transform, a power of two: the window's real points plus the estimated extension. */
   readonly fftSize: number;
   /**
@@ -53,12 +55,6 @@ export interface SpectralResidualParams {
   readonly warmupPoints: number;
   /** Weight of a new value in the running mean and deviation of the saliency ratio. */
   readonly ratioAlpha: number;
-  /** Standardised saliency ratio up to which the score is 0. */
-  readonly zLow: number;
-  /** Standardised saliency ratio at which the score reaches 0.999. */
-  readonly zHigh: number;
-  /** Consecutive anomalous points on one side of the window mean that make a level shift. */
-  readonly levelShiftPoints: number;
 }
 
 function isPowerOfTwo(n: number): boolean {
@@ -73,7 +69,7 @@ function parseParams(raw: unknown): SpectralResidualParams {
   if (p.slopePoints > realPoints - 2) throw paramsError(ID, `slopePoints must be <= ${realPoints - 2} (the window's points less two), got ${p.slopePoints}`);
   if (p.magnitudeWindow % 2 === 0) throw paramsError(ID, `magnitudeWindow must be odd, got ${p.magnitudeWindow}`);
   if (p.saliencyWindow > realPoints - 1) throw paramsError(ID, `saliencyWindow must be <= ${realPoints - 1} (the window's points less one), got ${p.saliencyWindow}`);
-  if (p.zHigh <= p.zLow) throw paramsError(ID, `zHigh must be > zLow (${p.zLow}), got ${p.zHigh}`);
+  checkRampOrder(ID, p, 'zLow', 'zHigh');
   return p;
 }
 

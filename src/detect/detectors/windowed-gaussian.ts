@@ -4,6 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { LEVEL_SHIFT_SPECS } from './score-params.js';
+import type { LevelShiftParams } from './score-params.js';
 
 const ID = 'windowed-gaussian';
 const STATE_VERSION = 2;
@@ -29,16 +31,14 @@ const KIND_MIN_SCORE = 0.5;
 const SPECS = {
   windowSize: { type: 'integer', min: 2, max: 1_000_000, default: 6400 },
   stepSize: { type: 'integer', min: 1, max: 1_000_000, default: 100 },
-  levelShiftPoints: { type: 'integer', min: 2, default: 5 },
+  ...LEVEL_SHIFT_SPECS,
 } as const satisfies NumberParamSpecs<string>;
 
-export interface WindowedGaussianParams {
+export interface WindowedGaussianParams extends LevelShiftParams {
   /** Values in the window whose mean and standard deviation judge the next point. */
   readonly windowSize: number;
   /** Once the window is full it moves forward this many values at a time (mean and deviation change only then). */
   readonly stepSize: number;
-  /** Consecutive anomalous points on one side of the mean that make a level shift. */
-  readonly levelShiftPoints: number;
 }
 
 function parseParams(raw: unknown): WindowedGaussianParams {
