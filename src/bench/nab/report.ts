@@ -104,7 +104,7 @@ export function formatNabReport(result: NabBenchmarkResult | NabResultsScore): s
   lines.push('');
   if (isRun(result)) {
     lines.push(`detection: ${grouped(result.points)} points in ${result.detectSeconds.toFixed(3)} s: ${grouped(result.pointsPerSecond)} points/s, ${result.nsPerPoint.toFixed(0)} ns/point (creating each file's detector and streaming its rows, one thread)`);
-    const heap = result.bytesPerSeries === null ? 'not measured (no forced GC available)' : `${grouped(result.bytesPerSeries)} bytes/series (heap and typed-array memory retained by the ${result.files} live detectors after a full GC)`;
+    const heap = result.bytesPerSeries === null ? 'not measured (no forced GC available)' : `${grouped(result.bytesPerSeries)} bytes/series (heap and typed-array memory retained per detector, each file's final state restored 20 times, median of 3 measurements after full GCs)`;
     lines.push(`memory: ${heap}; snapshot JSON ${grouped(result.snapshotBytesPerSeries)} bytes/series`);
   }
   lines.push(`total time: ${result.totalSeconds.toFixed(2)} s`);
