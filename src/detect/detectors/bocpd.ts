@@ -3,6 +3,7 @@ import type { Detector, DetectorContext, DetectorDefinition, DetectorState } fro
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
@@ -130,7 +131,7 @@ class BocpdDetector implements Detector {
   private priorScale = 0;
   private lastValue = NaN;
   private count = 0;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
   private readonly tail = new TailCalibration();
 
@@ -155,8 +156,7 @@ class BocpdDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     this.count++;
     let score = 0;
     if (this.count > PRIOR_POINTS) {
@@ -186,7 +186,7 @@ class BocpdDetector implements Detector {
         lastValue: Number.isNaN(this.lastValue) ? null : this.lastValue,
         count: this.count,
         tailLogQuantile: this.tail.snapshot(),
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -204,7 +204,7 @@ class BocpdDetector implements Detector {
     const lastValue = readOptionalNumber(data, 'lastValue', ID);
     const count = readNumber(data, 'count', ID);
     const tailLogQuantile = readNumber(data, 'tailLogQuantile', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     this.probs.set(probs);
     this.means.set(means);
@@ -214,7 +214,7 @@ class BocpdDetector implements Detector {
     this.lastValue = lastValue ?? NaN;
     this.count = count;
     this.tail.restore(tailLogQuantile);
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

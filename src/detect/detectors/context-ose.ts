@@ -4,6 +4,7 @@ import { parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
 import type { LevelShiftParams } from './score-params.js';
@@ -88,7 +89,7 @@ class ContextOseDetector implements Detector {
   private high = NaN;
   private sinceHigh = 0;
   private level = NaN;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
   private readonly bins: number;
 
@@ -111,8 +112,7 @@ class ContextOseDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     const index = this.seen++;
     let score = 0;
     if (Number.isNaN(this.low)) {
@@ -146,7 +146,7 @@ class ContextOseDetector implements Detector {
         sinceHigh: this.sinceHigh,
         memory: memory.toBase64(),
         level: Number.isNaN(this.level) ? null : this.level,
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -159,7 +159,7 @@ class ContextOseDetector implements Detector {
     const high = readOptionalNumber(data, 'high', ID);
     const sinceHigh = readNumber(data, 'sinceHigh', ID);
     const level = readOptionalNumber(data, 'level', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     if (!Number.isInteger(seen) || seen < 0) throw stateError(ID, `seen must be a non-negative integer, got ${seen}`);
     if (!Number.isInteger(sinceHigh) || sinceHigh < 0) throw stateError(ID, `sinceHigh must be a non-negative integer, got ${sinceHigh}`);
@@ -178,7 +178,7 @@ class ContextOseDetector implements Detector {
     this.high = high ?? NaN;
     this.sinceHigh = sinceHigh;
     this.level = level ?? NaN;
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

@@ -1,6 +1,7 @@
 import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
-import { readNumber, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { readNumber, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyLikelihood, readAnomalyLikelihoodState, scoreOfSurprise } from './anomaly-likelihood.js';
 import type { AnomalyLikelihoodOptions, AnomalyLikelihoodState } from './anomaly-likelihood.js';
 import { RangeBreak, readRangeBreak } from './range-break.js';
@@ -28,7 +29,7 @@ class EnsembleDetector implements Detector {
   private readonly range = new RangeBreak();
   private readonly restPoints: number;
   private readonly warmupPoints: number;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   /** Valid points seen, saturating (it only gates the warm-up). */
   private seen = 0;
   /** Points left in the rest after the last alarm. */
@@ -49,8 +50,7 @@ class EnsembleDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     if (this.seen < Number.MAX_SAFE_INTEGER) this.seen++;
     const p = this.params;
     const excess = this.range.update(value);
@@ -85,7 +85,7 @@ class EnsembleDetector implements Detector {
       data: {
         members: this.members.map((m) => m.snapshot()),
         likelihoods: this.likelihoods.map((l) => l.snapshot()),
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         seen: this.seen,
         restLeft: this.restLeft,
         ...this.range.snapshot(),
@@ -102,7 +102,7 @@ class EnsembleDetector implements Detector {
     if (!Array.isArray(likelihoods) || likelihoods.length !== n) throw stateError(ENSEMBLE_ID, `likelihoods must be an array of ${n} states`);
     const options = this.likelihoods[0]!.options;
     const likelihoodStates: AnomalyLikelihoodState[] = likelihoods.map((l, i) => readAnomalyLikelihoodState(l, options, ENSEMBLE_ID, `likelihoods[${i}]`));
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ENSEMBLE_ID);
+    const order = readInputOrder(data, ENSEMBLE_ID);
     const seen = readNumber(data, 'seen', ENSEMBLE_ID);
     const restLeft = readNumber(data, 'restLeft', ENSEMBLE_ID);
     const range = readRangeBreak(data, ENSEMBLE_ID);
@@ -120,7 +120,7 @@ class EnsembleDetector implements Detector {
       this.members[i] = restoredMembers[i]!;
       this.likelihoods[i]!.restore(likelihoodStates[i]!);
     }
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.seen = Math.max(0, Math.floor(seen));
     this.range.restore(range);
     this.restLeft = Math.max(0, Math.min(this.restPoints, Math.floor(restLeft)));

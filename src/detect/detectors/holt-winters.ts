@@ -2,7 +2,8 @@ import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
@@ -119,7 +120,7 @@ class HoltWintersDetector implements Detector {
   private priorLevel = 0;
   private priorLevelPoints = 0;
   private learnt = 0;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
   private readonly tail = new TailCalibration();
 
@@ -136,8 +137,7 @@ class HoltWintersDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     if (this.bufferValues !== null) {
       this.bufferTimesMs![this.buffered] = timestampMs;
       this.bufferValues[this.buffered] = value;
@@ -183,7 +183,7 @@ class HoltWintersDetector implements Detector {
 
   snapshot(): DetectorState {
     const run = this.run.snapshot();
-    const lastTimestampMs = this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs;
+    const order = this.order.snapshot();
     if (this.bufferValues !== null) {
       return {
         detector: ID,
@@ -192,7 +192,7 @@ class HoltWintersDetector implements Detector {
           warmupCapacity: this.bufferValues.length,
           bufferTimestampsMs: Array.from(this.bufferTimesMs!.subarray(0, this.buffered)),
           bufferValues: Array.from(this.bufferValues.subarray(0, this.buffered)),
-          lastTimestampMs,
+          ...order,
           ...run,
         },
       };
@@ -212,7 +212,7 @@ class HoltWintersDetector implements Detector {
         priorLevelPoints: this.priorLevelPoints,
         learnt: this.learnt,
         tailLogQuantile: this.tail.snapshot(),
-        lastTimestampMs,
+        ...order,
         ...run,
       },
     };
@@ -220,7 +220,7 @@ class HoltWintersDetector implements Detector {
 
   restore(state: DetectorState): void {
     const data = stateData(state, ID, STATE_VERSION);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     if ('warmupCapacity' in data) {
       const capacity = readNumber(data, 'warmupCapacity', ID);
@@ -271,7 +271,7 @@ class HoltWintersDetector implements Detector {
       this.learnt = learnt;
       this.tail.restore(tailLogQuantile);
     }
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

@@ -4,7 +4,8 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { SortedWindow } from '../sorted-window.js';
-import { readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { readNumberArray, stateData } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
@@ -49,7 +50,7 @@ class MadZScoreDetector implements Detector {
   lastKind: AnomalyKind | null = null;
   lastExpected = NaN;
   private readonly window: SortedWindow;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
 
   constructor(private readonly params: MadZScoreParams) {
@@ -60,8 +61,7 @@ class MadZScoreDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     let score = 0;
     if (this.window.length >= this.params.minPoints) {
       const median = this.window.median();
@@ -81,7 +81,7 @@ class MadZScoreDetector implements Detector {
       version: STATE_VERSION,
       data: {
         values: this.window.toArray(),
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -90,12 +90,12 @@ class MadZScoreDetector implements Detector {
   restore(state: DetectorState): void {
     const data = stateData(state, ID, STATE_VERSION);
     const values = readNumberArray(data, 'values', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     this.window.clear();
     // A smaller configured window keeps the newest values.
     for (let i = Math.max(0, values.length - this.params.windowSize); i < values.length; i++) this.window.push(values[i]!);
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

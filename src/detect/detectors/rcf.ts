@@ -4,6 +4,7 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
 import { readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
 import type { LevelShiftParams } from './score-params.js';
@@ -68,7 +69,7 @@ class RcfDetector implements Detector {
   lastExpected = NaN;
   private forest: RandomCutForest;
   private readonly warmupPoints: number;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private level = NaN;
   private readonly run: AnomalyRun;
 
@@ -89,8 +90,7 @@ class RcfDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     const clamped = value > MAX_ABS_VALUE ? MAX_ABS_VALUE : value < -MAX_ABS_VALUE ? -MAX_ABS_VALUE : value;
     const index = this.forest.ring.count;
     const slot = this.forest.push(clamped);
@@ -115,7 +115,7 @@ class RcfDetector implements Detector {
       data: {
         forest: this.forest.snapshot(),
         level: Number.isNaN(this.level) ? null : this.level,
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -126,13 +126,13 @@ class RcfDetector implements Detector {
     const forestData = data.forest;
     if (typeof forestData !== 'object' || forestData === null || Array.isArray(forestData)) throw stateError(ID, 'forest must be an object');
     const level = readOptionalNumber(data, 'level', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     const forest = new RandomCutForest(this.params);
     forest.restore(forestData as RandomCutForestState, ID);
     this.forest = forest;
     this.level = level ?? NaN;
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 }

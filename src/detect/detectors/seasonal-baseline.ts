@@ -4,7 +4,8 @@ import type { Detector, DetectorDefinition, DetectorState } from '../detector.js
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { scoreFromZ } from '../score.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData } from '../state-data.js';
+import { readNumber, readNumberArray, stateData } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
@@ -73,7 +74,7 @@ class SeasonalBaselineDetector implements Detector {
   private readonly slotWidthMs: number;
   private globalDeviation = 0;
   private globalCount = 0;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
 
   constructor(private readonly params: SeasonalBaselineParams) {
@@ -90,8 +91,7 @@ class SeasonalBaselineDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     const p = this.params;
     const period = p.periodMs;
     const phaseMs = ((timestampMs % period) + period) % period;
@@ -133,7 +133,7 @@ class SeasonalBaselineDetector implements Detector {
         lastSeasons: Array.from(this.lastSeasons),
         globalDeviation: this.globalDeviation,
         globalCount: this.globalCount,
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -153,7 +153,7 @@ class SeasonalBaselineDetector implements Detector {
     const lastSeasons = readNumberArray(data, 'lastSeasons', ID, n);
     const globalDeviation = readNumber(data, 'globalDeviation', ID);
     const globalCount = readNumber(data, 'globalCount', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     this.means.set(means);
     this.deviations.set(deviations);
@@ -162,7 +162,7 @@ class SeasonalBaselineDetector implements Detector {
     this.lastSeasons.set(lastSeasons);
     this.globalDeviation = globalDeviation;
     this.globalCount = globalCount;
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

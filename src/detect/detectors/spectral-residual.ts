@@ -2,7 +2,8 @@ import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, ZRangeParams } from './score-params.js';
@@ -107,7 +108,7 @@ class SpectralResidualDetector implements Detector {
   private ratioMean = 0;
   private ratioDeviation = 0;
   private ratioCount = 0;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
   private readonly tail = new TailCalibration();
 
@@ -129,8 +130,7 @@ class SpectralResidualDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     this.ring[this.head] = value;
     this.head = (this.head + 1) % this.realPoints;
     this.count++;
@@ -164,7 +164,7 @@ class SpectralResidualDetector implements Detector {
         ratioDeviation: this.ratioDeviation,
         ratioCount: this.ratioCount,
         tailLogQuantile: this.tail.snapshot(),
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -178,7 +178,7 @@ class SpectralResidualDetector implements Detector {
     const ratioDeviation = readNumber(data, 'ratioDeviation', ID);
     const ratioCount = readNumber(data, 'ratioCount', ID);
     const tailLogQuantile = readNumber(data, 'tailLogQuantile', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     if (values.length > count) throw stateError(ID, `values holds ${values.length} items, more than count (${count})`);
     // A smaller configured window keeps the newest values; a larger one refills before scoring again.
@@ -191,7 +191,7 @@ class SpectralResidualDetector implements Detector {
     this.ratioDeviation = ratioDeviation;
     this.ratioCount = ratioCount;
     this.tail.restore(tailLogQuantile);
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 

@@ -2,7 +2,8 @@ import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorDefinition, DetectorState } from '../detector.js';
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
-import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
+import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
+import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS } from './score-params.js';
 import type { LevelShiftParams } from './score-params.js';
@@ -191,7 +192,7 @@ class WindowedGaussianDetector implements Detector {
   /** Mean and sum of squared deviations that the last merge found (fields, so merging allocates nothing). */
   private mergedMean = 0;
   private mergedSquares = 0;
-  private lastTimestampMs = -Infinity;
+  private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
 
   constructor(private readonly params: WindowedGaussianParams) {
@@ -204,8 +205,7 @@ class WindowedGaussianDetector implements Detector {
   update(timestampMs: number, value: number): number {
     this.lastKind = null;
     this.lastExpected = NaN;
-    if (!(timestampMs > this.lastTimestampMs) || !Number.isFinite(timestampMs) || !Number.isFinite(value)) return 0;
-    this.lastTimestampMs = timestampMs;
+    if (!this.order.accept(timestampMs, value)) return 0;
     let score = 0;
     if (this.filled > 0) {
       score = tailScore(Math.abs(value - this.mean) / this.std);
@@ -240,7 +240,7 @@ class WindowedGaussianDetector implements Detector {
         pending: this.pending,
         mean: this.mean,
         std: this.std === Infinity ? null : this.std,
-        lastTimestampMs: this.lastTimestampMs === -Infinity ? null : this.lastTimestampMs,
+        ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
     };
@@ -281,7 +281,7 @@ class WindowedGaussianDetector implements Detector {
     const mean = readNumber(data, 'mean', ID);
     const std = data['std'] === null ? Infinity : readNumber(data, 'std', ID);
     if (!(std >= MIN_STD)) throw stateError(ID, `std must be >= ${MIN_STD} or null, got ${std}`);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     this.steps.set(steps);
     this.slot = slot;
@@ -297,7 +297,7 @@ class WindowedGaussianDetector implements Detector {
     this.pending = pending;
     this.mean = mean;
     this.std = std;
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 
@@ -309,7 +309,7 @@ class WindowedGaussianDetector implements Detector {
     const data = stateData(state, ID, RAW_VALUES_STATE_VERSION);
     const window = readNumberArray(data, 'window', ID);
     const pending = readNumberArray(data, 'pending', ID);
-    const lastTimestampMs = readOptionalNumber(data, 'lastTimestampMs', ID);
+    const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
     const { windowSize, stepSize } = this.params;
     const fits = window.length <= windowSize && pending.length < stepSize && (pending.length === 0 || window.length === windowSize);
@@ -327,7 +327,7 @@ class WindowedGaussianDetector implements Detector {
     this.mean = 0;
     this.std = 1;
     for (let i = fits ? 0 : Math.max(0, values.length - windowSize); i < values.length; i++) this.absorb(values[i]!);
-    this.lastTimestampMs = lastTimestampMs ?? -Infinity;
+    this.order.restore(order);
     this.run.restore(run);
   }
 
