@@ -22,6 +22,15 @@ describe('AnomalyRun', () => {
     expect(run.extend(-10, 0)).toBe(true);
   });
 
+  it('names an anomalous point a spike, then a level shift once the run is long enough; a normal point has no kind and ends the run', () => {
+    const run = new AnomalyRun(2);
+    expect(run.kindOf(true, 10, 0)).toBe('spike');
+    expect(run.kindOf(true, 10, 0)).toBe('level_shift');
+    expect(run.kindOf(false, 10, 0)).toBeNull();
+    expect(run.snapshot()).toEqual({ runSide: 0, runLength: 0 });
+    expect(run.kindOf(true, -10, 0)).toBe('spike');
+  });
+
   it('restores a snapshot and continues the run, normalising side and length', () => {
     const run = new AnomalyRun(3);
     run.restore({ runSide: 1, runLength: 2 });

@@ -1,3 +1,4 @@
+import type { AnomalyKind } from '../../model/index.js';
 import { readNumber } from '../state-data.js';
 
 /** The run's fields as they stand in a detector's state data. */
@@ -23,6 +24,19 @@ export class AnomalyRun {
     this.length = side === this.side ? this.length + 1 : 1;
     this.side = side;
     return this.length >= this.levelShiftPoints;
+  }
+
+  /**
+   * The kind of a scored point for detectors that tell only spikes from level shifts: an anomalous point
+   * extends the run and is a level shift once the run is long enough, else a spike; any other point ends
+   * the run and has no kind.
+   */
+  kindOf(anomalous: boolean, value: number, expected: number): AnomalyKind | null {
+    if (!anomalous) {
+      this.reset();
+      return null;
+    }
+    return this.extend(value, expected) ? 'level_shift' : 'spike';
   }
 
   /** Ends the run at a point that is not anomalous. */

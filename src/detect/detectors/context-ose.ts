@@ -6,6 +6,7 @@ import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { ExpectedLevel } from './expected-level.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
 import type { LevelShiftParams } from './score-params.js';
 import { ByteReader, ByteWriter } from './byte-codec.js';
@@ -17,8 +18,6 @@ const STATE_VERSION = 1;
 const MAX_RANGE_POINTS = 1000;
 /** Half-width of the range, relative to the level, when every warm-up value was the same. */
 const FLAT_HALF_WIDTH = 1e-6;
-/** Weight of the newest value in the expected level (used for `lastExpected` and the anomaly kind). */
-const LEVEL_ALPHA = 0.05;
 
 const SPECS = {
   bits: { type: 'integer', min: 1, max: 8, default: 4 },
@@ -88,7 +87,7 @@ class ContextOseDetector implements Detector {
   private low = NaN;
   private high = NaN;
   private sinceHigh = 0;
-  private level = NaN;
+  private readonly level = new ExpectedLevel();
   private readonly order = new InputOrder();
   private readonly run: AnomalyRun;
   private readonly bins: number;
@@ -122,12 +121,12 @@ class ContextOseDetector implements Detector {
       const raw = this.learn(value);
       if (index >= this.warmupPoints) score = scoreFromZ(raw, this.params.scoreLow, this.params.scoreHigh);
     }
-    if (!Number.isNaN(this.level)) {
-      this.lastExpected = this.level;
-      if (score > 0) this.lastKind = this.run.extend(value, this.level) ? 'level_shift' : 'spike';
-      else this.run.reset();
+    const level = this.level.value;
+    if (!Number.isNaN(level)) {
+      this.lastExpected = level;
+      this.lastKind = this.run.kindOf(score > 0, value, level);
     }
-    this.level = Number.isNaN(this.level) ? value : this.level + LEVEL_ALPHA * (value - this.level);
+    this.level.learn(value);
     return score;
   }
 
@@ -145,7 +144,7 @@ class ContextOseDetector implements Detector {
         high: warming ? null : this.high,
         sinceHigh: this.sinceHigh,
         memory: memory.toBase64(),
-        level: Number.isNaN(this.level) ? null : this.level,
+        level: this.level.snapshot(),
         ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
@@ -177,7 +176,7 @@ class ContextOseDetector implements Detector {
     this.low = low ?? NaN;
     this.high = high ?? NaN;
     this.sinceHigh = sinceHigh;
-    this.level = level ?? NaN;
+    this.level.restore(level);
     this.order.restore(order);
     this.run.restore(run);
   }

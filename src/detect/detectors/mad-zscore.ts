@@ -68,8 +68,7 @@ class MadZScoreDetector implements Detector {
       const z = Math.abs(value - median) / this.scale(median);
       score = scoreFromZ(z, this.params.zLow, this.params.zHigh);
       this.lastExpected = median;
-      if (score > 0) this.lastKind = this.run.extend(value, median) ? 'level_shift' : 'spike';
-      else this.run.reset();
+      this.lastKind = this.run.kindOf(score > 0, value, median);
     }
     this.window.push(value);
     return score;

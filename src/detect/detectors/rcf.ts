@@ -6,6 +6,7 @@ import { scoreFromZ } from '../score.js';
 import { readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
+import { ExpectedLevel } from './expected-level.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder } from './score-params.js';
 import type { LevelShiftParams } from './score-params.js';
 import { RandomCutForest } from './random-cut-forest.js';
@@ -16,8 +17,6 @@ const ID = 'rcf';
 const STATE_VERSION = 1;
 /** Values are clamped here so that box widths and their sums stay finite. */
 const MAX_ABS_VALUE = 1e300;
-/** Weight of the newest value in the expected level (used for `lastExpected` and the anomaly kind). */
-const LEVEL_ALPHA = 0.05;
 
 const SPECS = {
   trees: { type: 'integer', min: 1, max: 255, default: 10 },
@@ -70,7 +69,7 @@ class RcfDetector implements Detector {
   private forest: RandomCutForest;
   private readonly warmupPoints: number;
   private readonly order = new InputOrder();
-  private level = NaN;
+  private readonly level = new ExpectedLevel();
   private readonly run: AnomalyRun;
 
   constructor(
@@ -99,12 +98,12 @@ class RcfDetector implements Detector {
       if (index >= this.warmupPoints && this.forest.sampled > 0) score = scoreFromZ(this.forest.score(slot), this.params.scoreLow, this.params.scoreHigh);
       this.forest.learn(slot);
     }
-    if (!Number.isNaN(this.level)) {
-      this.lastExpected = this.level;
-      if (score > 0) this.lastKind = this.run.extend(clamped, this.level) ? 'level_shift' : 'spike';
-      else this.run.reset();
+    const level = this.level.value;
+    if (!Number.isNaN(level)) {
+      this.lastExpected = level;
+      this.lastKind = this.run.kindOf(score > 0, clamped, level);
     }
-    this.level = Number.isNaN(this.level) ? clamped : this.level + LEVEL_ALPHA * (clamped - this.level);
+    this.level.learn(clamped);
     return score;
   }
 
@@ -114,7 +113,7 @@ class RcfDetector implements Detector {
       version: STATE_VERSION,
       data: {
         forest: this.forest.snapshot(),
-        level: Number.isNaN(this.level) ? null : this.level,
+        level: this.level.snapshot(),
         ...this.order.snapshot(),
         ...this.run.snapshot(),
       },
@@ -131,7 +130,7 @@ class RcfDetector implements Detector {
     const forest = new RandomCutForest(this.params);
     forest.restore(forestData as RandomCutForestState, ID);
     this.forest = forest;
-    this.level = level ?? NaN;
+    this.level.restore(level);
     this.order.restore(order);
     this.run.restore(run);
   }

@@ -145,8 +145,7 @@ class SpectralResidualDetector implements Detector {
     const score = this.count >= this.warmupPoints ? rankedScoreFromZ(this.tail.calibrate(z), p.zLow, p.zHigh) : 0;
     if (this.ratioCount >= MIN_RATIO_POINTS) this.tail.learn(Math.abs(z));
     this.learnRatio(ratio, scale);
-    if (score > 0) this.lastKind = this.run.extend(value, expected) ? 'level_shift' : 'spike';
-    else this.run.reset();
+    this.lastKind = this.run.kindOf(score > 0, value, expected);
     return score;
   }
 

@@ -210,8 +210,7 @@ class WindowedGaussianDetector implements Detector {
     if (this.filled > 0) {
       score = tailScore(Math.abs(value - this.mean) / this.std);
       this.lastExpected = this.mean;
-      if (score >= KIND_MIN_SCORE) this.lastKind = this.run.extend(value, this.mean) ? 'level_shift' : 'spike';
-      else this.run.reset();
+      this.lastKind = this.run.kindOf(score >= KIND_MIN_SCORE, value, this.mean);
     }
     this.absorb(value);
     return score;
