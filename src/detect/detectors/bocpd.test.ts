@@ -4,26 +4,11 @@ import type { Detector } from '../detector.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { bocpd } from './bocpd.js';
+import { feed } from './trace.testsuite.js';
 
 runDetectorSuite(bocpd);
 
 const START_MS = Date.UTC(2024, 0, 1);
-
-interface Trace {
-  scores: number[];
-  kinds: (string | null)[];
-  expected: number[];
-}
-
-function feed(detector: Detector, timestampsMs: Float64Array, values: Float64Array): Trace {
-  const trace: Trace = { scores: [], kinds: [], expected: [] };
-  for (let i = 0; i < values.length; i++) {
-    trace.scores.push(detector.update(timestampsMs[i]!, values[i]!));
-    trace.kinds.push(detector.lastKind);
-    trace.expected.push(detector.lastExpected);
-  }
-  return trace;
-}
 
 /** Noise of sd 1 around 10, shifted by `shift` from `shiftAt` on. */
 function shiftedNoise(seed: number, shift: number, shiftAt: number, length = 1300): { timestampsMs: Float64Array; values: Float64Array } {

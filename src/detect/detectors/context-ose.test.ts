@@ -4,6 +4,7 @@ import type { Detector } from '../detector.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { contextOse } from './context-ose.js';
+import { scoresEveryMinute } from './trace.testsuite.js';
 
 runDetectorSuite(contextOse);
 // Small pools: the memory evicts all along, and snapshots taken mid-eviction must continue identically
@@ -12,10 +13,8 @@ runDetectorSuite(contextOse, { maxContexts: 512, maxLefts: 256, scoreLow: 0.7 })
 
 const START_MS = Date.UTC(2024, 0, 1);
 
-function scores(detector: Detector, values: ArrayLike<number>, from = 0): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) out.push(detector.update(START_MS + (from + i) * MINUTE_MS, values[i]!));
-  return out;
+function scores(detector: Detector, values: ArrayLike<number>, fromMinute = 0): number[] {
+  return scoresEveryMinute(detector, values, START_MS, fromMinute);
 }
 
 describe('context-ose', () => {

@@ -4,28 +4,13 @@ import type { Detector } from '../detector.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { holtWinters } from './holt-winters.js';
+import { feed } from './trace.testsuite.js';
 
 runDetectorSuite(holtWinters);
 
 const START_MS = Date.UTC(2024, 0, 1);
 const STEP_MS = 5 * MINUTE_MS;
 const PER_DAY = DAY_MS / STEP_MS;
-
-interface Trace {
-  scores: number[];
-  kinds: (string | null)[];
-  expected: number[];
-}
-
-function feed(detector: Detector, timestampsMs: Float64Array, values: Float64Array): Trace {
-  const trace: Trace = { scores: [], kinds: [], expected: [] };
-  for (let i = 0; i < values.length; i++) {
-    trace.scores.push(detector.update(timestampsMs[i]!, values[i]!));
-    trace.kinds.push(detector.lastKind);
-    trace.expected.push(detector.lastExpected);
-  }
-  return trace;
-}
 
 function quietShare(scores: number[]): number {
   return scores.filter((s) => s < 0.5).length / scores.length;

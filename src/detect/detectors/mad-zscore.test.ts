@@ -3,6 +3,7 @@ import { MINUTE_MS } from '../../model/index.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { madZScore } from './mad-zscore.js';
+import { feed } from './trace.testsuite.js';
 
 runDetectorSuite(madZScore);
 
@@ -37,14 +38,7 @@ describe('mad-zscore', () => {
     const shiftAt = 600;
     const { timestampsMs, values } = makeSeries(1200, START_MS, MINUTE_MS, (_t, i) => 50 + noise() + (i >= shiftAt ? 15 : 0));
     const detector = madZScore.create(madZScore.parseParams({}));
-    const scores: number[] = [];
-    const kinds: (string | null)[] = [];
-    const expected: number[] = [];
-    for (let i = 0; i < values.length; i++) {
-      scores.push(detector.update(timestampsMs[i]!, values[i]!));
-      kinds.push(detector.lastKind);
-      expected.push(detector.lastExpected);
-    }
+    const { scores, kinds, expected } = feed(detector, timestampsMs, values);
     expect(scores.slice(shiftAt, shiftAt + 10).every((s) => s >= 0.99)).toBe(true);
     expect(kinds.slice(shiftAt, shiftAt + 4)).toEqual(['spike', 'spike', 'spike', 'spike']);
     expect(kinds.slice(shiftAt + 4, shiftAt + 10)).toEqual(Array(6).fill('level_shift'));

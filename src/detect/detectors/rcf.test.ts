@@ -4,6 +4,7 @@ import type { Detector } from '../detector.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { rcf } from './rcf.js';
+import { scoresEveryMinute } from './trace.testsuite.js';
 
 runDetectorSuite(rcf);
 // Shingles and a short decay horizon (the value window wraps and drops old sample points) meet the contract too.
@@ -12,9 +13,7 @@ runDetectorSuite(rcf, { trees: 5, sampleSize: 64, shingleSize: 4, decayHorizon: 
 const START_MS = Date.UTC(2024, 0, 1);
 
 function scores(detector: Detector, values: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) out.push(detector.update(START_MS + i * MINUTE_MS, values[i]!));
-  return out;
+  return scoresEveryMinute(detector, values, START_MS);
 }
 
 describe('rcf', () => {

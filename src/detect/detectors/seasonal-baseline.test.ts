@@ -4,6 +4,7 @@ import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { madZScore } from './mad-zscore.js';
 import { seasonalBaseline } from './seasonal-baseline.js';
+import { feed } from './trace.testsuite.js';
 
 runDetectorSuite(seasonalBaseline, { periodMs: HOUR_MS, slots: 12 });
 
@@ -71,8 +72,7 @@ describe('seasonal-baseline', () => {
     const spikeAt = 3 * PER_DAY + 50;
     values[spikeAt] = 1e6;
     const detector = seasonalBaseline.create(seasonalBaseline.parseParams({}));
-    const scores: number[] = [];
-    for (let i = 0; i < values.length; i++) scores.push(detector.update(timestampsMs[i]!, values[i]!));
+    const { scores } = feed(detector, timestampsMs, values);
     expect(scores[spikeAt]).toBe(1);
     // The same slot on the following days scores ordinary values as ordinary.
     for (let day = 4; day < 6; day++) expect(scores[day * PER_DAY + 50]).toBeLessThan(0.5);

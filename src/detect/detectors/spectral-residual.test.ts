@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../../model/index.js';
-import type { Detector } from '../detector.js';
 import { runDetectorSuite } from '../detector.testsuite.js';
 import { makeSeries, seededGaussian } from '../synthetic-series.testsuite.js';
 import { madZScore } from './mad-zscore.js';
 import { spectralResidual } from './spectral-residual.js';
+import { feed } from './trace.testsuite.js';
 
 runDetectorSuite(spectralResidual);
 
 const START_MS = Date.UTC(2024, 0, 1);
-
-function feed(detector: Detector, timestampsMs: Float64Array, values: Float64Array): { scores: number[]; kinds: (string | null)[] } {
-  const scores: number[] = [];
-  const kinds: (string | null)[] = [];
-  for (let i = 0; i < values.length; i++) {
-    scores.push(detector.update(timestampsMs[i]!, values[i]!));
-    kinds.push(detector.lastKind);
-  }
-  return { scores, kinds };
-}
 
 /** A sine of period 16 points between 0 and 20 with noise of sd 0.2, and a spike of +4 at `spikeAt`. */
 function sineWithSpike(spikeAt: number): { timestampsMs: Float64Array; values: Float64Array } {
