@@ -5,7 +5,7 @@ import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { TailCalibration } from './tail-calibration.js';
@@ -22,7 +22,6 @@ const PRIOR_POINTS = 8;
  * every run for the rest of its life.
  */
 const CLIP_SCALES = 4;
-const ABSOLUTE_MIN_SCALE = 1e-9;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const LANCZOS_G = 7;
 const LANCZOS = [
@@ -368,7 +367,7 @@ class BocpdDetector implements Detector {
   }
 
   private minScale(): number {
-    return ABSOLUTE_MIN_SCALE + this.params.relativeMinScale * Math.abs(this.priorMean);
+    return scaleFloor(this.params.relativeMinScale, this.priorMean);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ByteReader, ByteWriter } from './byte-codec.js';
+import { mix32 } from './hash-uniform.js';
 
 const NONE = -1;
 /** Free slots wanted at the start of a step; fewer triggers an eviction round. */
@@ -25,15 +26,6 @@ function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**

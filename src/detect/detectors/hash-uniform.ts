@@ -1,7 +1,7 @@
 const TWO_POW_32 = 4294967296;
 
 /** Murmur3's 32-bit finaliser: every input bit flips about half the output bits. */
-function mix32(h: number): number {
+export function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

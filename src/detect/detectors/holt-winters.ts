@@ -5,7 +5,7 @@ import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { detrendLinear, inferPeriodMs, medianIntervalMs } from './season-inference.js';
@@ -19,7 +19,6 @@ const MEAN_AD_TO_SIGMA = 1.25;
 const CLIP_SCALES = 3;
 /** Points learnt unclipped at the start, while the scale itself is still unknown. */
 const UNCLIPPED_POINTS = 16;
-const ABSOLUTE_MIN_SCALE = 1e-9;
 /**
  * The scale never drops below this share of a slow, long-memory residual scale: a series that sits at
  * one value for a while (zero-inflated counters, idle hosts) must not turn its next ordinary burst into
@@ -366,7 +365,7 @@ class HoltWintersDetector implements Detector {
     return Math.max(
       MEAN_AD_TO_SIGMA * this.deviation,
       GLOBAL_SCALE_SHARE * MEAN_AD_TO_SIGMA * this.globalDeviation,
-      ABSOLUTE_MIN_SCALE + this.params.relativeMinScale * Math.abs(this.level),
+      scaleFloor(this.params.relativeMinScale, this.level),
     );
   }
 

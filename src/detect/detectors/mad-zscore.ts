@@ -7,7 +7,7 @@ import { SortedWindow } from '../sorted-window.js';
 import { readNumberArray, stateData } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 
 const ID = 'mad-zscore';
@@ -16,7 +16,6 @@ const STATE_VERSION = 1;
 const MAD_TO_SIGMA = 1.4826;
 /** Mean absolute deviation × 1.2533 estimates it too; used when over half the window is one value (MAD 0). */
 const MEAN_AD_TO_SIGMA = 1.2533;
-const ABSOLUTE_MIN_SCALE = 1e-9;
 
 const SPECS = {
   windowSize: { type: 'integer', min: 16, max: 100_000, default: 128 },
@@ -101,7 +100,7 @@ class MadZScoreDetector implements Detector {
   private scale(median: number): number {
     let sigma = MAD_TO_SIGMA * this.window.medianAbsoluteDeviation(median);
     if (sigma === 0) sigma = MEAN_AD_TO_SIGMA * this.window.meanAbsoluteDeviation(median);
-    return Math.max(sigma, ABSOLUTE_MIN_SCALE + this.params.relativeMinScale * Math.abs(median));
+    return Math.max(sigma, scaleFloor(this.params.relativeMinScale, median));
   }
 }
 

@@ -22,6 +22,14 @@ export interface RelativeMinScaleParams {
   readonly relativeMinScale: number;
 }
 
+/** The part of the scale floor that holds at level 0. */
+const ABSOLUTE_MIN_SCALE = 1e-9;
+
+/** The least scale a detector measures deviations in, at the level it measures them from. */
+export function scaleFloor(relativeMinScale: number, level: number): number {
+  return ABSOLUTE_MIN_SCALE + relativeMinScale * Math.abs(level);
+}
+
 /** Specs of `zLow` and `zHigh` with the detector's defaults. */
 export function zRangeSpecs(zLow: number, zHigh: number): NumberParamSpecs<keyof ZRangeParams> {
   return {

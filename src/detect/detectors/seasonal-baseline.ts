@@ -7,7 +7,7 @@ import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, stateData } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
+import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
 
 const ID = 'seasonal-baseline';
@@ -21,7 +21,6 @@ const MEAN_AD_TO_SIGMA = 1.25;
 const GLOBAL_SCALE_SHARE = 0.5;
 /** Smoothing of the series-wide residual scale (it sees every point, so it can be slow). */
 const GLOBAL_ALPHA = 0.01;
-const ABSOLUTE_MIN_SCALE = 1e-9;
 /** Counters saturate instead of wrapping (they only steer warm-up and early weights). */
 const MAX_COUNT = 0xffffffff;
 
@@ -108,7 +107,7 @@ class SeasonalBaselineDetector implements Detector {
       scale = Math.max(
         MEAN_AD_TO_SIGMA * this.deviations[slot]!,
         GLOBAL_SCALE_SHARE * MEAN_AD_TO_SIGMA * this.globalDeviation,
-        ABSOLUTE_MIN_SCALE + p.relativeMinScale * Math.abs(mean),
+        scaleFloor(p.relativeMinScale, mean),
       );
     }
     if (warm) {
