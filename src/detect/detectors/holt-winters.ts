@@ -4,6 +4,7 @@ import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
+import { readNumbers } from './state-fields.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
@@ -244,15 +245,11 @@ class HoltWintersDetector implements Detector {
     } else {
       const periodMs = readNumber(data, 'periodMs', ID);
       const season = readNumberArray(data, 'season', ID);
-      const level = readNumber(data, 'level', ID);
-      const trend = readNumber(data, 'trend', ID);
-      const deviation = readNumber(data, 'deviation', ID);
-      const globalDeviation = readNumber(data, 'globalDeviation', ID);
-      const levelBeforeRun = readNumber(data, 'levelBeforeRun', ID);
-      const priorLevel = readNumber(data, 'priorLevel', ID);
-      const priorLevelPoints = readNumber(data, 'priorLevelPoints', ID);
-      const learnt = readNumber(data, 'learnt', ID);
-      const tailLogQuantile = readNumber(data, 'tailLogQuantile', ID);
+      const model = readNumbers(
+        data,
+        ['level', 'trend', 'deviation', 'globalDeviation', 'levelBeforeRun', 'priorLevel', 'priorLevelPoints', 'learnt', 'tailLogQuantile'],
+        ID,
+      );
       if (periodMs < 0 || (periodMs > 0) !== season.length > 0) throw stateError(ID, `periodMs ${periodMs} does not fit a season of ${season.length} slots`);
       this.bufferTimesMs = null;
       this.bufferValues = null;
@@ -260,15 +257,15 @@ class HoltWintersDetector implements Detector {
       this.season = Float64Array.from(season);
       this.periodMs = periodMs;
       this.slotWidthMs = season.length > 0 ? periodMs / season.length : 0;
-      this.level = level;
-      this.trend = trend;
-      this.deviation = deviation;
-      this.globalDeviation = globalDeviation;
-      this.levelBeforeRun = levelBeforeRun;
-      this.priorLevel = priorLevel;
-      this.priorLevelPoints = priorLevelPoints;
-      this.learnt = learnt;
-      this.tail.restore(tailLogQuantile);
+      this.level = model.level;
+      this.trend = model.trend;
+      this.deviation = model.deviation;
+      this.globalDeviation = model.globalDeviation;
+      this.levelBeforeRun = model.levelBeforeRun;
+      this.priorLevel = model.priorLevel;
+      this.priorLevelPoints = model.priorLevelPoints;
+      this.learnt = model.learnt;
+      this.tail.restore(model.tailLogQuantile);
     }
     this.order.restore(order);
     this.run.restore(run);

@@ -2,8 +2,9 @@ import type { AnomalyKind } from '../../model/index.js';
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../detector.js';
 import { paramsError, parseNumberParams } from '../params.js';
 import type { NumberParamSpecs } from '../params.js';
-import { readNumber, readNumberArray, stateData, stateError } from '../state-data.js';
+import { readNumberArray, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
+import { readNumbers } from './state-fields.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
 import { LEVEL_SHIFT_SPECS, checkRampOrder, zRangeSpecs } from './score-params.js';
 import type { LevelShiftParams, ZRangeParams } from './score-params.js';
@@ -172,24 +173,20 @@ class SpectralResidualDetector implements Detector {
   restore(state: DetectorState): void {
     const data = stateData(state, ID, STATE_VERSION);
     const values = readNumberArray(data, 'values', ID);
-    const count = readNumber(data, 'count', ID);
-    const ratioMean = readNumber(data, 'ratioMean', ID);
-    const ratioDeviation = readNumber(data, 'ratioDeviation', ID);
-    const ratioCount = readNumber(data, 'ratioCount', ID);
-    const tailLogQuantile = readNumber(data, 'tailLogQuantile', ID);
+    const fields = readNumbers(data, ['count', 'ratioMean', 'ratioDeviation', 'ratioCount', 'tailLogQuantile'], ID);
     const order = readInputOrder(data, ID);
     const run = readAnomalyRun(data, ID);
-    if (values.length > count) throw stateError(ID, `values holds ${values.length} items, more than count (${count})`);
+    if (values.length > fields.count) throw stateError(ID, `values holds ${values.length} items, more than count (${fields.count})`);
     // A smaller configured window keeps the newest values; a larger one refills before scoring again.
     const kept = Math.min(values.length, this.realPoints);
     this.ring.fill(0);
     for (let i = 0; i < kept; i++) this.ring[i] = values[values.length - kept + i]!;
     this.head = kept % this.realPoints;
-    this.count = kept < this.realPoints ? kept : count;
-    this.ratioMean = ratioMean;
-    this.ratioDeviation = ratioDeviation;
-    this.ratioCount = ratioCount;
-    this.tail.restore(tailLogQuantile);
+    this.count = kept < this.realPoints ? kept : fields.count;
+    this.ratioMean = fields.ratioMean;
+    this.ratioDeviation = fields.ratioDeviation;
+    this.ratioCount = fields.ratioCount;
+    this.tail.restore(fields.tailLogQuantile);
     this.order.restore(order);
     this.run.restore(run);
   }
