@@ -5,8 +5,8 @@ import type { NumberParamSpecs } from '../params.js';
 import { readNumber, readNumberArray, readOptionalNumber, stateData, stateError } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
-import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
+import { checkRampOrder, scaleFloor, zScoreSpecs } from './score-params.js';
+import type { ZScoreParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { TailCalibration } from './tail-calibration.js';
 
@@ -39,16 +39,14 @@ const SPECS = {
   changeRunLength: { type: 'integer', min: 1, default: 10 },
   scaleAlpha: { type: 'number', min: 0.0001, max: 1, default: 0.01 },
   warmupPoints: { type: 'integer', min: 0, default: 32 },
-  ...zRangeSpecs(3, 8),
-  ...LEVEL_SHIFT_SPECS,
-  ...RELATIVE_MIN_SCALE_SPECS,
+  ...zScoreSpecs(3, 8),
 } as const satisfies NumberParamSpecs<string>;
 
 /**
  * z is the tail z (the standardised predictive deviation, a Student-t turned into a normal z); the expected
  * value is the most probable run's prediction.
  */
-export interface BocpdParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
+export interface BocpdParams extends ZScoreParams {
   /** Expected run length between changepoints, in points: the constant hazard is its inverse. */
   readonly hazardPoints: number;
   /** Run lengths tracked; longer runs share the last slot, which forgets beyond this length. */

@@ -6,8 +6,8 @@ import { readNumber, readNumberArray, stateData, stateError } from '../state-dat
 import { InputOrder, readInputOrder } from './input-order.js';
 import { readNumbers } from './state-fields.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
-import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
+import { checkRampOrder, scaleFloor, zScoreSpecs } from './score-params.js';
+import type { ZScoreParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { detrendLinear, inferPeriodMs, medianIntervalMs } from './season-inference.js';
 import { TailCalibration } from './tail-calibration.js';
@@ -49,13 +49,11 @@ const SPECS = {
   phi: { type: 'number', min: 0, max: 1, default: 0.98 },
   gamma: { type: 'number', min: 0, max: 1, default: 0.1 },
   scaleAlpha: { type: 'number', min: 0.0001, max: 1, default: 0.01 },
-  ...zRangeSpecs(3, 8),
-  ...LEVEL_SHIFT_SPECS,
-  ...RELATIVE_MIN_SCALE_SPECS,
+  ...zScoreSpecs(3, 8),
 } as const satisfies NumberParamSpecs<string>;
 
 /** z is the standardised one-step residual; the expected value is the forecast. */
-export interface HoltWintersParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
+export interface HoltWintersParams extends ZScoreParams {
   /** Points buffered (score 0) before the model starts, when the caller gives no warm-up; capped at 1024. */
   readonly warmupPoints: number;
   /** Season length; 0 infers it at the end of the warm-up (an hour, a day or a week, or none). */

@@ -7,8 +7,8 @@ import { SortedWindow } from '../sorted-window.js';
 import { readNumberArray, stateData } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
-import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
+import { checkRampOrder, scaleFloor, zScoreSpecs } from './score-params.js';
+import type { ZScoreParams } from './score-params.js';
 
 const ID = 'mad-zscore';
 const STATE_VERSION = 1;
@@ -20,13 +20,11 @@ const MEAN_AD_TO_SIGMA = 1.2533;
 const SPECS = {
   windowSize: { type: 'integer', min: 16, max: 100_000, default: 128 },
   minPoints: { type: 'integer', min: 3, default: 32 },
-  ...zRangeSpecs(3.5, 6),
-  ...LEVEL_SHIFT_SPECS,
-  ...RELATIVE_MIN_SCALE_SPECS,
+  ...zScoreSpecs(3.5, 6),
 } as const satisfies NumberParamSpecs<string>;
 
 /** z is the robust z; the expected value is the median. */
-export interface MadZScoreParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
+export interface MadZScoreParams extends ZScoreParams {
   /** Values in the rolling window. */
   readonly windowSize: number;
   /** Points seen before scoring starts (warm-up, score 0). */

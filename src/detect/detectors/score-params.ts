@@ -14,7 +14,7 @@ export interface LevelShiftParams {
   readonly levelShiftPoints: number;
 }
 
-export interface RelativeMinScaleParams {
+interface RelativeMinScaleParams {
   /**
    * Floor of the scale as a fraction of the magnitude of the level it measures from (a median, a mean, a
    * forecast's level), so flat series do not turn rounding into anomalies.
@@ -22,13 +22,8 @@ export interface RelativeMinScaleParams {
   readonly relativeMinScale: number;
 }
 
-/** The part of the scale floor that holds at level 0. */
-const ABSOLUTE_MIN_SCALE = 1e-9;
-
-/** The least scale a detector measures deviations in, at the level it measures them from. */
-export function scaleFloor(relativeMinScale: number, level: number): number {
-  return ABSOLUTE_MIN_SCALE + relativeMinScale * Math.abs(level);
-}
+/** The score params of a detector that scores a z (a deviation over a floored scale) on a ramp. */
+export interface ZScoreParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {}
 
 /** Specs of `zLow` and `zHigh` with the detector's defaults. */
 export function zRangeSpecs(zLow: number, zHigh: number): NumberParamSpecs<keyof ZRangeParams> {
@@ -42,11 +37,24 @@ export const LEVEL_SHIFT_SPECS = {
   levelShiftPoints: { type: 'integer', min: 2, default: 5 },
 } as const satisfies NumberParamSpecs<keyof LevelShiftParams>;
 
-export const RELATIVE_MIN_SCALE_SPECS = {
-  relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
-} as const satisfies NumberParamSpecs<keyof RelativeMinScaleParams>;
+/** Specs of every `ZScoreParams` field, with the detector's defaults of `zLow` and `zHigh`. */
+export function zScoreSpecs(zLow: number, zHigh: number): NumberParamSpecs<keyof ZScoreParams> {
+  return {
+    ...zRangeSpecs(zLow, zHigh),
+    ...LEVEL_SHIFT_SPECS,
+    relativeMinScale: { type: 'number', min: 0, max: 1, default: 1e-3 },
+  };
+}
 
 /** Throws unless the field that ends a score ramp lies above the one that starts it. */
 export function checkRampOrder<K extends string>(detectorId: string, params: Readonly<Record<K, number>>, low: K, high: K): void {
   if (params[high] <= params[low]) throw paramsError(detectorId, `${high} must be > ${low} (${params[low]}), got ${params[high]}`);
+}
+
+/** The part of the scale floor that holds at level 0. */
+const ABSOLUTE_MIN_SCALE = 1e-9;
+
+/** The least scale a detector measures deviations in, at the level it measures them from. */
+export function scaleFloor(relativeMinScale: number, level: number): number {
+  return ABSOLUTE_MIN_SCALE + relativeMinScale * Math.abs(level);
 }

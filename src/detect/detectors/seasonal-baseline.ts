@@ -7,8 +7,8 @@ import { scoreFromZ } from '../score.js';
 import { readNumber, readNumberArray, stateData } from '../state-data.js';
 import { InputOrder, readInputOrder } from './input-order.js';
 import { AnomalyRun, readAnomalyRun } from './anomaly-run.js';
-import { LEVEL_SHIFT_SPECS, RELATIVE_MIN_SCALE_SPECS, checkRampOrder, scaleFloor, zRangeSpecs } from './score-params.js';
-import type { LevelShiftParams, RelativeMinScaleParams, ZRangeParams } from './score-params.js';
+import { checkRampOrder, scaleFloor, zScoreSpecs } from './score-params.js';
+import type { ZScoreParams } from './score-params.js';
 
 const ID = 'seasonal-baseline';
 const STATE_VERSION = 1;
@@ -29,13 +29,11 @@ const SPECS = {
   slots: { type: 'integer', min: 1, max: 100_000, default: 288 },
   alpha: { type: 'number', min: 0.001, max: 1, default: 0.1 },
   minSeasons: { type: 'integer', min: 1, default: 2 },
-  ...zRangeSpecs(3.5, 6),
-  ...LEVEL_SHIFT_SPECS,
-  ...RELATIVE_MIN_SCALE_SPECS,
+  ...zScoreSpecs(3.5, 6),
 } as const satisfies NumberParamSpecs<string>;
 
 /** z is the deviation from the slot's mean over the slot's scale; the expected value is the slot's mean. */
-export interface SeasonalBaselineParams extends ZRangeParams, LevelShiftParams, RelativeMinScaleParams {
+export interface SeasonalBaselineParams extends ZScoreParams {
   /** Length of one season, for example a day. */
   readonly periodMs: number;
   /** The season is split into this many equal slots, each with its own baseline. */
