@@ -26,3 +26,5 @@ export type {
   NabJsonReport,
   PerProfile,
 } from './nab/index.js';
+export { loadHdfsSessions, runHdfsBenchmark, runHdfsOnSessions, detectionQuality, formatHdfsReport, hdfsJsonReport, HDFS_FILES, HDFS_METHOD_IDS, PUBLISHED_HDFS_F1 } from './hdfs/index.js';
+export type { HdfsSessions, HdfsBenchmarkResult, HdfsMethodResult, HdfsJsonReport, Confusion, DetectionQuality } from './hdfs/index.js';

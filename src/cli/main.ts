@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
@@ -87,6 +88,15 @@ export function buildProgram(): Command {
     .option('--threshold <t>', 'with --score-results: score every profile at this threshold instead of optimising it', parseThreshold)
     .option('--json', 'print one JSON object', false)
     .action((flags: NabBenchFlags) => benchNabCommand(flags));
+  bench
+    .command('hdfs')
+    .description('sequence anomaly detectors (n-gram, PCA, invariant mining) on the DeepLog HDFS session split: precision, recall, F1, time')
+    .requiredOption('--data <dir>', 'directory with hdfs_train, hdfs_test_normal and hdfs_test_abnormal (one session of key ids per line)')
+    .option('--json', 'print one JSON object', false)
+    .action((flags: { data: string; json: boolean }) => {
+      const result = runHdfsBenchmark({ dataDir: flags.data });
+      process.stdout.write(flags.json ? `${JSON.stringify(hdfsJsonReport(result))}\n` : `${formatHdfsReport(result)}\n`);
+    });
 
   return program;
 }

@@ -1,0 +1,98 @@
+import { DEFAULT_INVARIANT_PARAMS, DEFAULT_NGRAM_PARAMS, DEFAULT_PCA_PARAMS, trainInvariants, trainNgram, trainPca } from '../../logs/sequence/index.js';
+import type { SequenceDetector, Session } from '../../logs/sequence/index.js';
+import { loadHdfsSessions } from './data.js';
+import type { HdfsSessions } from './data.js';
+import { detectionQuality } from './metrics.js';
+import type { Confusion, DetectionQuality } from './metrics.js';
+
+/** One sequence method with its single parameter set: no tuning on the test labels. */
+interface HdfsMethod {
+  readonly id: string;
+  readonly params: object;
+  train(sessions: readonly Session[]): SequenceDetector;
+}
+
+const METHODS: readonly HdfsMethod[] = [
+  { id: 'ngram', params: DEFAULT_NGRAM_PARAMS, train: (s) => trainNgram(s, DEFAULT_NGRAM_PARAMS) },
+  { id: 'pca', params: DEFAULT_PCA_PARAMS, train: (s) => trainPca(s, DEFAULT_PCA_PARAMS) },
+  { id: 'invariants', params: DEFAULT_INVARIANT_PARAMS, train: (s) => trainInvariants(s, DEFAULT_INVARIANT_PARAMS) },
+];
+
+export const HDFS_METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
+
+export interface HdfsMethodResult extends Confusion, DetectionQuality {
+  readonly trainMs: number;
+  readonly scoreMs: number;
+  /** Test sessions scored per second. */
+  readonly sessionsPerSecond: number;
+  readonly threshold: number;
+  readonly params: object;
+}
+
+export interface HdfsBenchmarkResult {
+  readonly trainSessions: number;
+  readonly testNormalSessions: number;
+  readonly testAbnormalSessions: number;
+  readonly methods: Readonly<Record<string, HdfsMethodResult>>;
+  /** The method with the highest F1 (the first listed on a tie). */
+  readonly best: { readonly method: string } & DetectionQuality;
+}
+
+function elapsedMs(startNs: bigint): number {
+  return Number(process.hrtime.bigint() - startNs) / 1e6;
+}
+
+function flagged(detector: SequenceDetector, sessions: readonly Session[]): number {
+  let count = 0;
+  for (const session of sessions) if (detector.isAnomalous(session)) count++;
+  return count;
+}
+
+function runMethod(method: HdfsMethod, data: HdfsSessions): HdfsMethodResult {
+  const trainStartNs = process.hrtime.bigint();
+  const detector = method.train(data.train);
+  const trainMs = elapsedMs(trainStartNs);
+  const scoreStartNs = process.hrtime.bigint();
+  const falsePositives = flagged(detector, data.testNormal);
+  const truePositives = flagged(detector, data.testAbnormal);
+  const scoreMs = elapsedMs(scoreStartNs);
+  const confusion: Confusion = {
+    truePositives,
+    falsePositives,
+    falseNegatives: data.testAbnormal.length - truePositives,
+    trueNegatives: data.testNormal.length - falsePositives,
+  };
+  const scored = data.testNormal.length + data.testAbnormal.length;
+  return {
+    ...detectionQuality(confusion),
+    ...confusion,
+    trainMs,
+    scoreMs,
+    sessionsPerSecond: scoreMs > 0 ? (scored * 1000) / scoreMs : scored * 1e6,
+    threshold: detector.threshold,
+    params: method.params,
+  };
+}
+
+/** Trains every method on the normal training sessions and scores the labelled test sessions. */
+export function runHdfsOnSessions(data: HdfsSessions): HdfsBenchmarkResult {
+  const methods: Record<string, HdfsMethodResult> = {};
+  let best: HdfsBenchmarkResult['best'] | undefined;
+  for (const method of METHODS) {
+    const result = runMethod(method, data);
+    methods[method.id] = result;
+    if (best === undefined || result.f1 > best.f1) best = { method: method.id, precision: result.precision, recall: result.recall, f1: result.f1 };
+  }
+  return {
+    trainSessions: data.train.length,
+    testNormalSessions: data.testNormal.length,
+    testAbnormalSessions: data.testAbnormal.length,
+    methods,
+    best: best!,
+  };
+}
+
+/** `vigil bench hdfs`: the DeepLog HDFS split from a directory (`hdfs_train`, `hdfs_test_normal`, `hdfs_test_abnormal`). */
+export function runHdfsBenchmark(options: { readonly dataDir: string }): HdfsBenchmarkResult {
+  return runHdfsOnSessions(loadHdfsSessions(options.dataDir));
+}

@@ -1,0 +1,13 @@
+export { parseSessionLines, keySpaceOf } from './session.js';
+export type { Session } from './session.js';
+export { countKeys, countMatrix } from './count-vector.js';
+export type { SequenceDetector } from './detector.js';
+export { trainNgram, DEFAULT_NGRAM_PARAMS } from './ngram.js';
+export type { NgramParams } from './ngram.js';
+export { trainPca, DEFAULT_PCA_PARAMS } from './pca.js';
+export type { PcaParams } from './pca.js';
+export { trainInvariants, DEFAULT_INVARIANT_PARAMS } from './invariants.js';
+export type { Invariant, InvariantParams } from './invariants.js';
+export { symmetricEigen } from './symmetric-eigen.js';
+export type { Eigen } from './symmetric-eigen.js';
+export { normalQuantile } from './normal-quantile.js';
