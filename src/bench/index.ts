@@ -28,3 +28,15 @@ export type {
 } from './nab/index.js';
 export { loadHdfsSessions, runHdfsBenchmark, runHdfsOnSessions, detectionQuality, formatHdfsReport, hdfsJsonReport, HDFS_FILES, HDFS_METHOD_IDS, PUBLISHED_HDFS_F1 } from './hdfs/index.js';
 export type { HdfsSessions, HdfsBenchmarkResult, HdfsMethodResult, HdfsJsonReport, Confusion, DetectionQuality } from './hdfs/index.js';
+export {
+  runLoghubBenchmark,
+  loghubJsonReport,
+  formatLoghubReport,
+  normaliseTemplate,
+  groupingAccuracy,
+  parsingAccuracy,
+  templateAccuracy,
+  scoreParsing,
+  loadLoghubSystems,
+} from './loghub/index.js';
+export type { LoghubBenchmarkOptions, LoghubBenchmarkResult, LoghubSystemResult, LoghubJsonReport, LoghubScores, AccuracyFigures } from './loghub/index.js';

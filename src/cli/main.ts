@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/index.js';
+import { formatHdfsReport, formatLoghubReport, hdfsJsonReport, loghubJsonReport, runHdfsBenchmark, runLoghubBenchmark } from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
@@ -88,6 +88,15 @@ export function buildProgram(): Command {
     .option('--threshold <t>', 'with --score-results: score every profile at this threshold instead of optimising it', parseThreshold)
     .option('--json', 'print one JSON object', false)
     .action((flags: NabBenchFlags) => benchNabCommand(flags));
+  bench
+    .command('loghub')
+    .description("mine templates from Loghub-2.0's 2k samples as a stream; GA, FGA, PA, FTA and lines per second beside Drain's published figures")
+    .requiredOption('--data <dir>', 'Loghub data: <System>/<System>_2k.log_structured_corrected.csv, published/effectiveness_results.csv')
+    .option('--json', 'print one JSON object', false)
+    .action((flags: { data: string; json: boolean }) => {
+      const result = runLoghubBenchmark({ dataDir: flags.data });
+      process.stdout.write(flags.json ? `${JSON.stringify(loghubJsonReport(result))}\n` : `${formatLoghubReport(result)}\n`);
+    });
   bench
     .command('hdfs')
     .description('sequence anomaly detectors (n-gram, PCA, invariant mining) on the DeepLog HDFS session split: precision, recall, F1, time')

@@ -1,0 +1,12 @@
+export { parseCsv, csvColumns } from './csv.js';
+export { normaliseTemplate } from './normalise.js';
+export { groupingAccuracy, parsingAccuracy, templateAccuracy, scoreParsing } from './metrics.js';
+export type { LoghubScores } from './metrics.js';
+export { loadLoghubSystems } from './dataset.js';
+export type { LoghubSystem } from './dataset.js';
+export { readPublishedDrain } from './published.js';
+export type { AccuracyFigures } from './published.js';
+export { runLoghubBenchmark } from './run.js';
+export type { LoghubBenchmarkOptions, LoghubBenchmarkResult, LoghubSystemResult } from './run.js';
+export { loghubJsonReport, formatLoghubReport } from './report.js';
+export type { LoghubJsonReport } from './report.js';

@@ -1,0 +1,173 @@
+/**
+ * Masking rules as data: each names a built-in classifier of one word segment (a piece of a word between
+ * delimiters such as `:` `=` `,` `(`), or carries a regular expression of the user's. A segment that a
+ * rule claims becomes `<*>` before mining, so values never split templates.
+ */
+export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'duration', 'numbered-id', 'number'] as const;
+
+export type BuiltinMaskKind = (typeof BUILTIN_MASK_KINDS)[number];
+
+export type MaskRule =
+  | { readonly name: string; readonly kind: BuiltinMaskKind }
+  /** A whole-segment regular expression (anchored by the masker); costs a regex test per segment with a digit. */
+  | { readonly name: string; readonly pattern: string };
+
+/** Most specific first: a UUID is also hex, an IPv4 address also dotted numbers. */
+export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
+  { name: 'uuid', kind: 'uuid' },
+  { name: 'ipv4', kind: 'ipv4' },
+  { name: 'hex', kind: 'hex' },
+  { name: 'path', kind: 'path' },
+  { name: 'duration', kind: 'duration' },
+  { name: 'numbered-id', kind: 'numbered-id' },
+  { name: 'number', kind: 'number' },
+];
+
+const C_0 = 48;
+const C_9 = 57;
+const C_DOT = 46;
+const C_DASH = 45;
+const C_PLUS = 43;
+const C_SLASH = 47;
+const C_UNDERSCORE = 95;
+
+function isDigit(c: number): boolean {
+  return c >= C_0 && c <= C_9;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+/** 8-4-4-4-12 hex digits. */
+export function isUuid(s: string, from: number, to: number): boolean {
+  if (to - from !== 36) return false;
+  for (let i = from; i < to; i++) {
+    const k = i - from;
+    const c = s.charCodeAt(i);
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (c !== C_DASH) return false;
+    } else if (!isHexDigit(c)) return false;
+  }
+  return true;
+}
+
+/** Four dot-separated groups of one to three digits. */
+export function isIpv4(s: string, from: number, to: number): boolean {
+  let groups = 0;
+  let run = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      if (++run > 3) return false;
+    } else if (c === C_DOT && run > 0) {
+      groups++;
+      run = 0;
+    } else return false;
+  }
+  return run > 0 && groups === 3;
+}
+
+/** `0x` then hex digits, or eight or more hex digits with at least one digit (hashes, addresses). */
+export function isHex(s: string, from: number, to: number): boolean {
+  const n = to - from;
+  if (n > 2 && s.charCodeAt(from) === C_0 && (s.charCodeAt(from + 1) | 32) === 120) {
+    for (let i = from + 2; i < to; i++) if (!isHexDigit(s.charCodeAt(i))) return false;
+    return true;
+  }
+  if (n < 8) return false;
+  let digits = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!isHexDigit(c)) return false;
+    if (isDigit(c)) digits++;
+  }
+  return digits > 0;
+}
+
+/** An absolute path of at least two characters: `/var/log/x`, `/tmp`. */
+export function isPath(s: string, from: number, to: number): boolean {
+  return to - from > 1 && s.charCodeAt(from) === C_SLASH && s.charCodeAt(from + 1) !== C_SLASH;
+}
+
+const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
+
+/** A decimal number followed by a time unit: `250ms`, `1.5s`, `3h`. */
+export function isDuration(s: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && isDigit(s.charCodeAt(i))) i++;
+  if (i === from) return false;
+  if (i < to && s.charCodeAt(i) === C_DOT) {
+    const start = ++i;
+    while (i < to && isDigit(s.charCodeAt(i))) i++;
+    if (i === start) return false;
+  }
+  return i < to && DURATION_UNITS.has(s.slice(i, to));
+}
+
+/**
+ * Identifiers built around long digit runs (`blk_-1608999687919862906`, `appattempt_1445144423722_0020_000001`,
+ * `job_1445062781478_0011`): a run of five or more digits, only letters, digits, `_`, `-` and `.` around it.
+ */
+export function isNumberedId(s: string, from: number, to: number): boolean {
+  let longest = 0;
+  let run = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) {
+      if (++run > longest) longest = run;
+    } else {
+      run = 0;
+      if (!isLetter(c) && c !== C_UNDERSCORE && c !== C_DASH && c !== C_DOT) return false;
+    }
+  }
+  return longest >= 5;
+}
+
+/** A signed decimal number, possibly with a fraction or thousands separators: `-12`, `3.14`, `+7`. */
+export function isNumber(s: string, from: number, to: number): boolean {
+  let i = from;
+  const first = s.charCodeAt(i);
+  if (first === C_DASH || first === C_PLUS) i++;
+  if (i >= to || !isDigit(s.charCodeAt(i))) return false;
+  let previousDigit = true;
+  for (i++; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (isDigit(c)) previousDigit = true;
+    else if (c === C_DOT && previousDigit) previousDigit = false;
+    else return false;
+  }
+  return previousDigit;
+}
+
+export type SegmentTest = (s: string, from: number, to: number) => boolean;
+
+const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
+  uuid: isUuid,
+  ipv4: isIpv4,
+  hex: isHex,
+  path: isPath,
+  duration: isDuration,
+  'numbered-id': isNumberedId,
+  number: isNumber,
+};
+
+/** The segment test of a rule; a pattern rule compiles once, anchored to the whole segment. */
+export function segmentTest(rule: MaskRule): SegmentTest {
+  if ('kind' in rule) {
+    const test = BUILTIN_TESTS[rule.kind] as SegmentTest | undefined;
+    if (test === undefined) throw new Error(`cannot use mask rule ${rule.name}: unknown kind ${JSON.stringify(rule.kind)}; expected one of ${BUILTIN_MASK_KINDS.join(', ')}`);
+    return test;
+  }
+  let re: RegExp;
+  try {
+    re = new RegExp(`^(?:${rule.pattern})$`, 'u');
+  } catch (err) {
+    throw new Error(`cannot use mask rule ${rule.name}: bad pattern ${JSON.stringify(rule.pattern)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return (s, from, to) => re.test(s.slice(from, to));
+}

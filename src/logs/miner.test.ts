@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { TemplateMiner, type MinerSnapshot } from './index.js';
+
+describe('TemplateMiner', () => {
+  it('generalises a template as variants arrive and keeps its id', () => {
+    const miner = new TemplateMiner();
+    const a = miner.match('Connection from alice closed after 12 requests');
+    expect(a.template).toBe('Connection from alice closed after <*> requests');
+    const b = miner.match('Connection from bob closed after 3 requests');
+    expect(b.templateId).toBe(a.templateId);
+    expect(b.template).toBe('Connection from <*> closed after <*> requests');
+    expect(b.parameters).toEqual(['bob', '3']);
+    expect(miner.templates()).toEqual([{ templateId: a.templateId, template: b.template, count: 2 }]);
+  });
+
+  it('keeps the shared shape of a varying word', () => {
+    const miner = new TemplateMiner();
+    miner.add('open through proxy proxy.example.org:5070 HTTPS');
+    const m = miner.match('open through proxy cache.example.net:8080 HTTPS');
+    expect(m.template).toBe('open through proxy <*>:<*> HTTPS');
+    expect(m.parameters).toEqual(['cache.example.net', '8080']);
+  });
+
+  it('keeps different messages apart, short ones even when half their words agree', () => {
+    const miner = new TemplateMiner();
+    const ids = new Set(['Starting service now', 'Stopping service now', 'Disk is full', 'Service started', 'Service stopped'].map((m) => miner.match(m).templateId));
+    expect(ids.size).toBe(5);
+    expect(miner.match('Service stopped').templateId).toBe(miner.match('Service stopped').templateId);
+  });
+
+  it('merges templates that differ only in how many words a value spans', () => {
+    const miner = new TemplateMiner();
+    const one = miner.add('user login failed reason 42 at 10');
+    const two = miner.add('user login failed reason 42 43 at 10');
+    expect(miner.template(one)).toBe('user login failed reason <*> at <*>');
+    expect(miner.templateId(two)).toBe(miner.templateId(one));
+    expect(miner.templates()).toHaveLength(1);
+    expect(miner.templates()[0]!.count).toBe(2);
+  });
+
+  it('gives the same ids to the same stream in another process', () => {
+    const lines = ['a b 1', 'c d e 2', 'a b 3'];
+    const first = new TemplateMiner();
+    const second = new TemplateMiner();
+    expect(lines.map((l) => first.match(l).templateId)).toEqual(lines.map((l) => second.match(l).templateId));
+    expect(first.match('a b 9').templateId).toMatch(/^[0-9a-f]{8}$/);
+  });
+
+  it('continues identically after a snapshot passes through JSON and is restored', () => {
+    const before = ['PacketResponder 1 for block blk_38865049064139660 terminating', 'Received block blk_1 of size 67108864 from /10.251.42.84', 'user login failed reason 42 at 10', 'user login failed reason 42 43 at 10', 'Verification succeeded for blk_-5'];
+    const after = ['PacketResponder 2 for block blk_-6952295868487656571 terminating', 'Received block blk_2 of size 3 from /10.0.0.1', 'user login failed reason x y z at 11', 'Deleting block blk_7 file /mnt/x'];
+    const original = new TemplateMiner({ similarityThreshold: 0.45 });
+    for (const line of before) original.add(line);
+    const restored = TemplateMiner.restore(JSON.parse(JSON.stringify(original.snapshot())) as MinerSnapshot);
+    expect(restored.config.similarityThreshold).toBe(0.45);
+    expect(restored.templates()).toEqual(original.templates());
+    expect(after.map((l) => restored.match(l))).toEqual(after.map((l) => original.match(l)));
+    expect(restored.snapshot()).toEqual(original.snapshot());
+  });
+
+  it('rejects a snapshot of another version or with broken templates, naming the field', () => {
+    const snapshot = new TemplateMiner().snapshot();
+    expect(() => TemplateMiner.restore({ ...snapshot, version: 99 })).toThrow(/cannot restore template miner: version 99/);
+    const broken = { ...snapshot, templates: [{ id: 'x', bucket: '1', tokens: ['a'], count: -1, aliasOf: null }] };
+    expect(() => TemplateMiner.restore(broken)).toThrow(/templates\[0\]\.count -1/);
+  });
+
+  it('rejects bad configuration', () => {
+    expect(() => new TemplateMiner({ similarityThreshold: 2 })).toThrow(/similarityThreshold 2/);
+    expect(() => new TemplateMiner({ prefixDepth: -1 })).toThrow(/prefixDepth -1/);
+  });
+});

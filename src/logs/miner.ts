@@ -1,0 +1,323 @@
+import { DEFAULT_MASK_RULES, type MaskRule } from './mask-rules.js';
+import { Masker, WILDCARD } from './mask.js';
+import { fitsPattern, generaliseToken, patternValues, tokenKind, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
+import { splitWords } from './tokenize.js';
+
+export interface MinerConfig {
+  /** Segment masking rules applied to every word before mining. */
+  readonly maskRules: readonly MaskRule[];
+  /** Share of a message's words a template must match exactly for the message to join it (Drain's st). */
+  readonly similarityThreshold: number;
+  /** Leading words (besides the word count) that choose the bucket a message is compared within. */
+  readonly prefixDepth: number;
+  /**
+   * Messages of at most this many words join a template only when every differing word looks like a
+   * value (it has a digit or a mask): two short sentences differing in one plain word stay apart.
+   */
+  readonly shortMessageWords: number;
+}
+
+export const DEFAULT_MINER_CONFIG: MinerConfig = {
+  maskRules: DEFAULT_MASK_RULES,
+  similarityThreshold: 0.5,
+  prefixDepth: 1,
+  shortMessageWords: 3,
+};
+
+/** One template as the miner holds it; `aliasOf` names the template it was merged into. */
+interface Cluster {
+  readonly id: string;
+  readonly index: number;
+  readonly bucket: string;
+  tokens: string[];
+  kinds: Uint8Array;
+  count: number;
+  canonical: string;
+  root: Cluster;
+  text: string | null;
+}
+
+export interface TemplateMatch {
+  readonly templateId: string;
+  readonly template: string;
+  readonly parameters: readonly string[];
+}
+
+export interface MinerTemplate {
+  readonly templateId: string;
+  readonly template: string;
+  readonly count: number;
+}
+
+export const MINER_SNAPSHOT_VERSION = 1;
+
+export interface MinerSnapshotTemplate {
+  readonly id: string;
+  readonly bucket: string;
+  readonly tokens: readonly string[];
+  readonly count: number;
+  readonly aliasOf: string | null;
+}
+
+export interface MinerSnapshot {
+  readonly version: number;
+  readonly config: MinerConfig;
+  /** In creation order, so a restored miner compares candidates in the same order. */
+  readonly templates: readonly MinerSnapshotTemplate[];
+}
+
+function hasValueMark(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 60) return true;
+  }
+  return false;
+}
+
+/** Template text with runs of `<*>` words folded into one: templates differing only there are one. */
+function canonicalOf(tokens: readonly string[]): string {
+  let out = '';
+  let previousWild = false;
+  for (const t of tokens) {
+    const wild = t === WILDCARD;
+    if (wild && previousWild) continue;
+    out += out === '' ? t : ` ${t}`;
+    previousWild = wild;
+  }
+  return out;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * Streaming template miner of the Drain family: messages are masked, split into words, bucketed by word
+ * count and leading words, and joined to the most similar template of their bucket, which generalises
+ * (differing words become `<*>`, or keep their shared shape such as `<*>:<*>`). Beyond Drain: templates
+ * whose texts agree once runs of `<*>` are folded become one (variable-length values), pattern tokens keep
+ * the constant part of a varying word, and short messages only merge on value-like differences.
+ * Template ids are fixed when a template is created and survive snapshot and restore.
+ */
+export class TemplateMiner {
+  readonly config: MinerConfig;
+  private readonly masker: Masker;
+  private readonly clusters: Cluster[] = [];
+  private readonly buckets = new Map<string, Cluster[]>();
+  private readonly byCanonical = new Map<string, Cluster>();
+  private readonly byId = new Map<string, Cluster>();
+  private readonly words: string[] = [];
+
+  constructor(config: Partial<MinerConfig> = {}) {
+    this.config = { ...DEFAULT_MINER_CONFIG, ...config };
+    const { similarityThreshold, prefixDepth, shortMessageWords } = this.config;
+    if (!(similarityThreshold >= 0 && similarityThreshold <= 1)) throw new Error(`cannot create template miner: similarityThreshold ${similarityThreshold} is not in [0, 1]`);
+    if (!Number.isInteger(prefixDepth) || prefixDepth < 0) throw new Error(`cannot create template miner: prefixDepth ${prefixDepth} is not a non-negative integer`);
+    if (!Number.isInteger(shortMessageWords) || shortMessageWords < 0) throw new Error(`cannot create template miner: shortMessageWords ${shortMessageWords} is not a non-negative integer`);
+    this.masker = new Masker(this.config.maskRules);
+  }
+
+  /** Number of templates, merged ones included: handles run from 0 to this. */
+  get size(): number {
+    return this.clusters.length;
+  }
+
+  /**
+   * Mines one message; returns the handle of the template it joined (a dense index: pass it to
+   * `templateId`, `template` or `parameters`). The handle of a message never changes, though its template
+   * may generalise or merge later.
+   */
+  add(message: string): number {
+    const words = this.words;
+    const n = splitWords(message, words);
+    for (let i = 0; i < n; i++) words[i] = this.masker.maskWord(words[i]!);
+    const bucketKey = this.bucketKey(words, n);
+    const bucket = this.buckets.get(bucketKey);
+    const best = bucket === undefined ? null : this.bestMatch(bucket, words, n);
+    if (best === null) return this.create(bucketKey, words.slice(0, n)).index;
+    this.absorb(best, words, n);
+    return best.index;
+  }
+
+  /** Mines one message and returns its template and parameters (allocates; `add` does not). */
+  match(message: string): TemplateMatch {
+    const handle = this.add(message);
+    return { templateId: this.templateId(handle), template: this.template(handle), parameters: this.parameters(message, handle) };
+  }
+
+  /** The stable id of a handle's template (of the template it merged into, if it did). */
+  templateId(handle: number): string {
+    return this.cluster(handle).root.id;
+  }
+
+  /** The current template text of a handle, words joined by single spaces. */
+  template(handle: number): string {
+    const root = this.cluster(handle).root;
+    root.text ??= root.tokens.join(' ');
+    return root.text;
+  }
+
+  /** The values a message carries where its template has `<*>`, in order. */
+  parameters(message: string, handle: number): string[] {
+    const cluster = this.cluster(handle);
+    const words: string[] = [];
+    const n = splitWords(message, words);
+    const values: string[] = [];
+    for (let i = 0; i < n && i < cluster.tokens.length; i++) {
+      const kind = cluster.kinds[i];
+      if (kind === TOKEN_WILDCARD) values.push(words[i]!);
+      else if (kind === TOKEN_PATTERN) values.push(...(patternValues(cluster.tokens[i]!, words[i]!) ?? [words[i]!]));
+    }
+    return values;
+  }
+
+  /** Every template that has not merged into another, in creation order. */
+  templates(): MinerTemplate[] {
+    return this.clusters.filter((c) => c.root === c).map((c) => ({ templateId: c.id, template: this.template(c.index), count: c.count }));
+  }
+
+  snapshot(): MinerSnapshot {
+    return {
+      version: MINER_SNAPSHOT_VERSION,
+      config: this.config,
+      templates: this.clusters.map((c) => ({ id: c.id, bucket: c.bucket, tokens: [...c.tokens], count: c.count, aliasOf: c.root === c ? null : c.root.id })),
+    };
+  }
+
+  static restore(snapshot: MinerSnapshot): TemplateMiner {
+    const fail = (why: string): never => {
+      throw new Error(`cannot restore template miner: ${why}`);
+    };
+    if (typeof snapshot !== 'object' || snapshot === null) fail('snapshot is not an object');
+    if (snapshot.version !== MINER_SNAPSHOT_VERSION) fail(`version ${String(snapshot.version)} is not ${MINER_SNAPSHOT_VERSION}`);
+    if (!Array.isArray(snapshot.templates)) fail('templates is not an array');
+    const miner = new TemplateMiner(snapshot.config);
+    snapshot.templates.forEach((t, i) => {
+      if (typeof t.id !== 'string' || typeof t.bucket !== 'string' || !Array.isArray(t.tokens) || !t.tokens.every((w) => typeof w === 'string')) fail(`templates[${i}] lacks id, bucket or tokens`);
+      if (!Number.isInteger(t.count) || t.count < 0) fail(`templates[${i}].count ${String(t.count)} is not a count`);
+      if (miner.byId.has(t.id)) fail(`templates[${i}].id ${t.id} is repeated`);
+      const cluster = miner.insert(t.id, t.bucket, [...t.tokens]);
+      cluster.count = t.count;
+    });
+    snapshot.templates.forEach((t, i) => {
+      if (t.aliasOf === null) return;
+      const root = miner.byId.get(t.aliasOf);
+      if (root === undefined || snapshot.templates[root.index]!.aliasOf !== null) fail(`templates[${i}].aliasOf ${String(t.aliasOf)} names no template`);
+      miner.clusters[i]!.root = root!;
+    });
+    for (const c of miner.clusters) if (c.root === c) miner.byCanonical.set(c.canonical, c);
+    return miner;
+  }
+
+  private cluster(handle: number): Cluster {
+    const cluster = this.clusters[handle];
+    if (cluster === undefined) throw new Error(`cannot find template handle ${handle}: the miner has ${this.clusters.length}`);
+    return cluster;
+  }
+
+  private bucketKey(words: readonly string[], n: number): string {
+    let key = String(n);
+    const depth = Math.min(n, this.config.prefixDepth);
+    for (let i = 0; i < depth; i++) key += hasValueMark(words[i]!) ? ' <*>' : ` ${words[i]!}`;
+    return key;
+  }
+
+  private bestMatch(bucket: readonly Cluster[], words: readonly string[], n: number): Cluster | null {
+    const short = n <= this.config.shortMessageWords;
+    let best: Cluster | null = null;
+    let bestSimilarity = -1;
+    let bestWild = -1;
+    for (const cluster of bucket) {
+      const { tokens, kinds } = cluster;
+      let same = 0;
+      let wild = 0;
+      let blocked = false;
+      for (let i = 0; i < n; i++) {
+        const kind = kinds[i];
+        const word = words[i]!;
+        if (kind === TOKEN_WILDCARD) wild++;
+        else if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPattern(tokens[i]!, word)) same++;
+        else if (short && !(hasValueMark(word) && hasValueMark(tokens[i]!))) {
+          blocked = true;
+          break;
+        }
+      }
+      if (blocked) continue;
+      const similarity = n === 0 ? 1 : same / n;
+      if (similarity > bestSimilarity || (similarity === bestSimilarity && wild > bestWild)) {
+        best = cluster;
+        bestSimilarity = similarity;
+        bestWild = wild;
+      }
+    }
+    return best !== null && bestSimilarity >= this.config.similarityThreshold ? best : null;
+  }
+
+  private absorb(cluster: Cluster, words: readonly string[], n: number): void {
+    cluster.root.count++;
+    const { tokens, kinds } = cluster;
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      const kind = kinds[i];
+      if (kind === TOKEN_WILDCARD) continue;
+      const word = words[i]!;
+      if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPattern(tokens[i]!, word)) continue;
+      tokens[i] = generaliseToken(tokens[i]!, word);
+      kinds[i] = tokenKind(tokens[i]!);
+      changed = true;
+    }
+    if (changed) this.retext(cluster);
+  }
+
+  /** A template's text changed: it may now equal another's once `<*>` runs fold, and merge into it. */
+  private retext(cluster: Cluster): void {
+    cluster.root.text = null;
+    const canonical = canonicalOf(cluster.tokens);
+    if (canonical === cluster.canonical) return;
+    if (this.byCanonical.get(cluster.canonical) === cluster) this.byCanonical.delete(cluster.canonical);
+    cluster.canonical = canonical;
+    if (cluster.root !== cluster) return;
+    const other = this.byCanonical.get(canonical);
+    if (other === undefined) {
+      this.byCanonical.set(canonical, cluster);
+      return;
+    }
+    other.count += cluster.count;
+    cluster.count = 0;
+    for (const c of this.clusters) if (c.root === cluster) c.root = other;
+  }
+
+  private create(bucketKey: string, tokens: string[]): Cluster {
+    const canonical = canonicalOf(tokens);
+    let hash = fnv1a(canonical);
+    let id = hash.toString(16).padStart(8, '0');
+    while (this.byId.has(id)) {
+      hash = fnv1a(`${id}+`);
+      id = hash.toString(16).padStart(8, '0');
+    }
+    const cluster = this.insert(id, bucketKey, tokens);
+    const other = this.byCanonical.get(canonical);
+    if (other === undefined) this.byCanonical.set(canonical, cluster);
+    else cluster.root = other;
+    cluster.root.count++;
+    return cluster;
+  }
+
+  private insert(id: string, bucketKey: string, tokens: string[]): Cluster {
+    const kinds = new Uint8Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) kinds[i] = tokenKind(tokens[i]!);
+    const cluster = { id, index: this.clusters.length, bucket: bucketKey, tokens, kinds, count: 0, canonical: canonicalOf(tokens), text: null } as Omit<Cluster, 'root'> as Cluster;
+    cluster.root = cluster;
+    this.clusters.push(cluster);
+    this.byId.set(id, cluster);
+    let bucket = this.buckets.get(bucketKey);
+    if (bucket === undefined) this.buckets.set(bucketKey, (bucket = []));
+    bucket.push(cluster);
+    return cluster;
+  }
+}
