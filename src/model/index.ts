@@ -6,3 +6,5 @@ export type { Anomaly, AnomalyKind } from './anomaly.js';
 export { ANOMALY_KINDS } from './anomaly.js';
 export type { TimeRange, Aggregation } from './time.js';
 export { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS, WEEK_MS, AGGREGATIONS } from './time.js';
+export type { LogRecord, LogSeverity } from './logs.js';
+export { LOG_SEVERITIES } from './logs.js';
