@@ -1,0 +1,297 @@
+import type { LogRecord, RejectReason, Rejection } from '../../model/index.js';
+import { quoteValue } from '../quote.js';
+import type { SyslogContext, SyslogParseResult } from './message.js';
+import { parseSyslogMessage } from './message.js';
+
+/** A rejected syslog message: `line` is its number within the stream (from 1), `offsetBytes` where it began. */
+export interface SyslogRejection extends Rejection {
+  readonly offsetBytes: number;
+}
+
+export interface SyslogStreamOptions {
+  /** Frames and lines longer than this (without their delimiter) are rejected and skipped. */
+  readonly maxMessageBytes: number;
+  /** Host given to messages that name none: the peer's address. */
+  readonly host: string;
+  /** `source` of every record, such as `syslog_tcp`. */
+  readonly source: string;
+  /** Zone of RFC 3164 timestamps; 0 (UTC) unless configured. */
+  readonly utcOffsetMinutes?: number;
+}
+
+/**
+ * - `detect`: before a connection's first byte (or after a broken frame): a digit means octet counting.
+ * - `length`/`body`/`skip-body`: octet counting (RFC 6587 §3.4.1), `MSG-LEN SP MSG`.
+ * - `line`/`skip-line`: newline-delimited (RFC 6587 §3.4.2).
+ */
+type State = 'detect' | 'length' | 'body' | 'skip-body' | 'line' | 'skip-line';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const NUL = 0x00;
+const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
+const DIGIT_9 = 0x39;
+/** MSG-LEN digits read before the frame is declared broken: more than any sane frame needs. */
+const MAX_LENGTH_DIGITS = 10;
+const SMALLEST_PENDING_BYTES = 256;
+const QUOTED_PREFIX_BYTES = 100;
+
+/**
+ * Streaming syslog-over-TCP parser for one connection. The framing is detected from the first byte
+ * (a digit: octet counting; anything else: newline-delimited) and kept for the connection; bytes arrive
+ * in chunks cut anywhere, and a message cut by a chunk boundary is carried over (bounded by
+ * maxMessageBytes), so the result does not depend on where the cuts fall. A broken octet count loses
+ * the framing: the rest of that line is skipped and the framing detected again.
+ */
+export class SyslogStreamParser {
+  private readonly options: SyslogStreamOptions;
+  private state: State = 'detect';
+  /** Bytes of the stream consumed before the current chunk. */
+  private streamOffset = 0;
+  private messageNumber = 0;
+  private messageOffset = 0;
+  /** MSG-LEN being read, and its digit count. */
+  private frameLength = 0;
+  private lengthDigits = 0;
+  /** Bytes of the current frame body still to come (octet counting). */
+  private remaining = 0;
+  /** Start of a message whose end has not arrived: at most maxMessageBytes + 1 bytes (room for a `\r`). */
+  private pending = Buffer.alloc(0);
+  private pendingLength = 0;
+  /** Where `skip-line` leads once its newline arrives. */
+  private afterSkip: State = 'line';
+
+  constructor(options: SyslogStreamOptions) {
+    if (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes <= 0) {
+      throw new Error(`cannot create syslog parser: maxMessageBytes must be a positive integer, got ${options.maxMessageBytes}`);
+    }
+    this.options = options;
+  }
+
+  /** Parses every message that `chunk` completes, dating undated ones at `receivedAtMs`; keeps the rest. */
+  push(chunk: Buffer, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): void {
+    let i = 0;
+    while (i < chunk.length) {
+      switch (this.state) {
+        case 'detect': {
+          const c = chunk[i]!;
+          if (c === LF || c === CR || c === NUL) {
+            i++;
+            break;
+          }
+          this.state = c >= DIGIT_1 && c <= DIGIT_9 ? 'length' : 'line';
+          break;
+        }
+        case 'length':
+          i = this.readLength(chunk, i, rejections);
+          break;
+        case 'body':
+          i = this.readBody(chunk, i, receivedAtMs, out, rejections);
+          break;
+        case 'skip-body': {
+          const taken = Math.min(this.remaining, chunk.length - i);
+          this.remaining -= taken;
+          i += taken;
+          if (this.remaining === 0) this.state = 'length';
+          break;
+        }
+        case 'line':
+          i = this.readLine(chunk, i, receivedAtMs, out, rejections);
+          break;
+        case 'skip-line': {
+          const newline = chunk.indexOf(LF, i);
+          if (newline === -1) {
+            i = chunk.length;
+          } else {
+            i = newline + 1;
+            this.state = this.afterSkip;
+          }
+          break;
+        }
+      }
+    }
+    this.streamOffset += chunk.length;
+  }
+
+  /** Ends the stream: parses a last line left without its newline, reports a frame cut short, and resets. */
+  end(receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): void {
+    if (this.state === 'line' && this.pendingLength > 0) {
+      this.emit(this.pending, 0, this.pendingLength, receivedAtMs, out, rejections);
+    } else if (this.state === 'body') {
+      this.reject(rejections, 'malformed_line', `stream ended inside a frame: got ${this.frameLength - this.remaining} of ${this.frameLength} bytes`);
+    } else if (this.state === 'length' && this.lengthDigits > 0) {
+      this.reject(rejections, 'malformed_line', `stream ended inside a frame length ("${this.frameLength}")`);
+    }
+    this.state = 'detect';
+    this.streamOffset = 0;
+    this.messageNumber = 0;
+    this.pendingLength = 0;
+    this.lengthDigits = 0;
+    this.frameLength = 0;
+  }
+
+  private readLength(chunk: Buffer, start: number, rejections: SyslogRejection[]): number {
+    let i = start;
+    while (i < chunk.length) {
+      const c = chunk[i]!;
+      if (this.lengthDigits === 0 && (c === LF || c === CR || c === NUL)) {
+        // Some senders end each counted frame with a newline too.
+        i++;
+        continue;
+      }
+      if (this.lengthDigits === 0) this.beginMessage(i);
+      if (c >= DIGIT_0 && c <= DIGIT_9 && !(this.lengthDigits === 0 && c === DIGIT_0) && this.lengthDigits < MAX_LENGTH_DIGITS) {
+        this.frameLength = this.frameLength * 10 + (c - DIGIT_0);
+        this.lengthDigits++;
+        i++;
+        continue;
+      }
+      if (c === SPACE && this.lengthDigits > 0) {
+        const length = this.frameLength;
+        this.lengthDigits = 0;
+        this.remaining = length;
+        if (length > this.options.maxMessageBytes) {
+          this.reject(rejections, 'line_too_long', `frame of ${length} bytes is longer than ${this.options.maxMessageBytes} bytes`);
+          this.frameLength = 0;
+          this.state = 'skip-body';
+        } else {
+          this.pendingLength = 0;
+          this.state = 'body';
+        }
+        return i + 1;
+      }
+      const seen = this.lengthDigits > 0 ? String(this.frameLength) : '';
+      const got = c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16).padStart(2, '0')}`;
+      this.reject(rejections, 'malformed_line', `bad frame length "${seen}" followed by ${JSON.stringify(got)}: expected octet counting "LEN SP MSG"`);
+      this.lengthDigits = 0;
+      this.frameLength = 0;
+      this.afterSkip = 'detect';
+      this.state = c === LF ? 'detect' : 'skip-line';
+      return i + 1;
+    }
+    return i;
+  }
+
+  private readBody(chunk: Buffer, start: number, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): number {
+    const available = chunk.length - start;
+    if (this.pendingLength === 0 && available >= this.remaining) {
+      const end = start + this.remaining;
+      this.finishFrame();
+      this.emit(chunk, start, end, receivedAtMs, out, rejections);
+      return end;
+    }
+    const taken = Math.min(available, this.remaining);
+    this.append(chunk, start, start + taken);
+    this.remaining -= taken;
+    if (this.remaining === 0) {
+      const length = this.pendingLength;
+      this.finishFrame();
+      this.emit(this.pending, 0, length, receivedAtMs, out, rejections);
+    }
+    return start + taken;
+  }
+
+  private finishFrame(): void {
+    this.pendingLength = 0;
+    this.frameLength = 0;
+    this.remaining = 0;
+    this.state = 'length';
+  }
+
+  private readLine(chunk: Buffer, start: number, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): number {
+    if (this.pendingLength === 0) this.beginMessage(start);
+    const newline = chunk.indexOf(LF, start);
+    const end = newline === -1 ? chunk.length : newline;
+    const limit = this.options.maxMessageBytes + 1;
+    if (this.pendingLength + end - start > limit) {
+      const prefix = Buffer.concat([
+        this.pending.subarray(0, Math.min(this.pendingLength, QUOTED_PREFIX_BYTES)),
+        chunk.subarray(start, start + QUOTED_PREFIX_BYTES),
+      ]).subarray(0, QUOTED_PREFIX_BYTES);
+      this.reject(rejections, 'line_too_long', `longer than ${this.options.maxMessageBytes} bytes; it starts ${quoteValue(prefix.toString('utf8'))}`);
+      this.pendingLength = 0;
+      if (newline === -1) {
+        this.afterSkip = 'line';
+        this.state = 'skip-line';
+        return chunk.length;
+      }
+      return newline + 1;
+    }
+    if (newline === -1) {
+      this.append(chunk, start, end);
+      return chunk.length;
+    }
+    if (this.pendingLength === 0) {
+      this.emit(chunk, start, end, receivedAtMs, out, rejections);
+    } else {
+      this.append(chunk, start, end);
+      const length = this.pendingLength;
+      this.pendingLength = 0;
+      this.emit(this.pending, 0, length, receivedAtMs, out, rejections);
+    }
+    return newline + 1;
+  }
+
+  private beginMessage(index: number): void {
+    this.messageNumber++;
+    this.messageOffset = this.streamOffset + index;
+  }
+
+  private append(chunk: Buffer, start: number, end: number): void {
+    const length = this.pendingLength + end - start;
+    if (this.pending.length < length) {
+      const capacity = Math.min(this.options.maxMessageBytes + 1, Math.max(length, this.pending.length * 2, SMALLEST_PENDING_BYTES));
+      const grown = Buffer.allocUnsafe(Math.max(capacity, length));
+      this.pending.copy(grown, 0, 0, this.pendingLength);
+      this.pending = grown;
+    }
+    chunk.copy(this.pending, this.pendingLength, start, end);
+    this.pendingLength = length;
+  }
+
+  private emit(buf: Buffer, start: number, end: number, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): void {
+    // A line may hold maxMessageBytes + 1 bytes while its `\r` is unknown; without it, it must fit.
+    const length = end > start && buf[end - 1] === CR ? end - start - 1 : end - start;
+    if (length > this.options.maxMessageBytes) {
+      const prefix = buf.toString('utf8', start, start + Math.min(length, QUOTED_PREFIX_BYTES));
+      this.reject(rejections, 'line_too_long', `longer than ${this.options.maxMessageBytes} bytes; it starts ${quoteValue(prefix)}`);
+      return;
+    }
+    const result = parseFramedMessage(buf, start, end, receivedAtMs, this.options);
+    if (result === undefined) return;
+    if (result.ok) out.push(result.record);
+    else this.reject(rejections, result.reason, result.cause);
+  }
+
+  private reject(rejections: SyslogRejection[], reason: RejectReason, cause: string): void {
+    const line = this.messageNumber;
+    const offsetBytes = this.messageOffset;
+    rejections.push({ line, offsetBytes, reason, message: `cannot parse syslog message ${line} (byte ${offsetBytes}): ${cause}` });
+  }
+}
+
+/** Parses buf[start, end) without trailing CR, LF or NUL; undefined for an empty message (nothing to keep). */
+function parseFramedMessage(
+  buf: Buffer,
+  start: number,
+  end: number,
+  receivedAtMs: number,
+  options: Omit<SyslogContext, 'receivedAtMs'>,
+): SyslogParseResult | undefined {
+  let stop = end;
+  while (stop > start && (buf[stop - 1] === LF || buf[stop - 1] === CR || buf[stop - 1] === NUL)) stop--;
+  if (stop === start) return undefined;
+  const context: SyslogContext = { receivedAtMs, host: options.host, source: options.source };
+  if (options.utcOffsetMinutes !== undefined) return parseSyslogMessage(buf.toString('utf8', start, stop), { ...context, utcOffsetMinutes: options.utcOffsetMinutes });
+  return parseSyslogMessage(buf.toString('utf8', start, stop), context);
+}
+
+/**
+ * Parses one syslog-over-UDP datagram: exactly one message (RFC 5426), a trailing newline ignored.
+ * An empty datagram gives neither record nor rejection.
+ */
+export function parseSyslogDatagram(datagram: Buffer, context: SyslogContext): SyslogParseResult | undefined {
+  return parseFramedMessage(datagram, 0, datagram.length, context.receivedAtMs, context);
+}
