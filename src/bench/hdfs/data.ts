@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseSessionLines } from '../../logs/sequence/index.js';
-import type { Session } from '../../logs/sequence/index.js';
+import { parseSessionLines } from '../../logs/index.js';
+import type { Session } from '../../logs/index.js';
 
 /** The DeepLog HDFS split: normal training sessions and the labelled test sessions. */
 export interface HdfsSessions {

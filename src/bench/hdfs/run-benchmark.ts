@@ -1,5 +1,5 @@
-import { DEFAULT_INVARIANT_PARAMS, DEFAULT_NGRAM_PARAMS, DEFAULT_PCA_PARAMS, trainInvariants, trainNgram, trainPca } from '../../logs/sequence/index.js';
-import type { SequenceDetector, Session } from '../../logs/sequence/index.js';
+import { DEFAULT_INVARIANT_PARAMS, DEFAULT_NGRAM_PARAMS, DEFAULT_PCA_PARAMS, trainInvariants, trainNgram, trainPca } from '../../logs/index.js';
+import type { SequenceDetector, Session } from '../../logs/index.js';
 import { loadHdfsSessions } from './data.js';
 import type { HdfsSessions } from './data.js';
 import { detectionQuality } from './metrics.js';
