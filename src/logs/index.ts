@@ -1,7 +1,8 @@
-export { BUILTIN_MASK_KINDS, DEFAULT_MASK_RULES, isUuid, isIpv4, isHex, isPath, isDuration, isNumberedId, isNumber } from './mask-rules.js';
+export { BUILTIN_MASK_KINDS, DEFAULT_MASK_RULES, isUuid, isIpv4, isHex, isPath, isHostname, isDuration, isNumberedId, isNumber } from './mask-rules.js';
 export type { BuiltinMaskKind, MaskRule } from './mask-rules.js';
 export { Masker, WILDCARD } from './mask.js';
 export { splitWords } from './tokenize.js';
+export { joinValueWords } from './value-words.js';
 export { generaliseToken, patternValues } from './template-token.js';
 export { TemplateMiner, DEFAULT_MINER_CONFIG, MINER_SNAPSHOT_VERSION } from './miner.js';
 export type { MinerConfig, MinerSnapshot, MinerSnapshotTemplate, MinerTemplate, TemplateMatch } from './miner.js';

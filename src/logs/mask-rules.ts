@@ -3,13 +3,13 @@
  * delimiters such as `:` `=` `,` `(`), or carries a regular expression of the user's. A segment that a
  * rule claims becomes `<*>` before mining, so values never split templates.
  */
-export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'duration', 'numbered-id', 'number'] as const;
+export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'hostname', 'duration', 'numbered-id', 'number'] as const;
 
 export type BuiltinMaskKind = (typeof BUILTIN_MASK_KINDS)[number];
 
 export type MaskRule =
   | { readonly name: string; readonly kind: BuiltinMaskKind }
-  /** A whole-segment regular expression (anchored by the masker); costs a regex test per segment with a digit. */
+  /** A whole-segment regular expression (anchored by the masker); costs a regex test per segment with a digit or a dot. */
   | { readonly name: string; readonly pattern: string };
 
 /** Most specific first: a UUID is also hex, an IPv4 address also dotted numbers. */
@@ -18,6 +18,7 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
   { name: 'ipv4', kind: 'ipv4' },
   { name: 'hex', kind: 'hex' },
   { name: 'path', kind: 'path' },
+  { name: 'hostname', kind: 'hostname' },
   { name: 'duration', kind: 'duration' },
   { name: 'numbered-id', kind: 'numbered-id' },
   { name: 'number', kind: 'number' },
@@ -30,6 +31,9 @@ const C_DASH = 45;
 const C_PLUS = 43;
 const C_SLASH = 47;
 const C_UNDERSCORE = 95;
+const C_LESS = 60;
+const C_GREATER = 62;
+const C_TILDE = 126;
 
 function isDigit(c: number): boolean {
   return c >= C_0 && c <= C_9;
@@ -94,6 +98,43 @@ export function isPath(s: string, from: number, to: number): boolean {
   return to - from > 1 && s.charCodeAt(from) === C_SLASH && s.charCodeAt(from + 1) !== C_SLASH;
 }
 
+/** Generic top-level domains that end host names; a two-letter country code ends one only after two more labels. */
+const GENERIC_TLDS = new Set(['com', 'net', 'org', 'edu', 'gov', 'mil', 'int', 'info', 'biz', 'local', 'lan', 'internal', 'localdomain']);
+/** First labels of reverse-domain code names (`org.apache.hadoop.mapreduce.v2.app.rm`, `java.util`), which are not hosts. */
+const REVERSE_DOMAIN_ROOTS = new Set([...GENERIC_TLDS, 'java', 'javax', 'io', 'sun', 'jdk', 'kotlin', 'scala']);
+
+/**
+ * A fully qualified domain name by shape: dot-separated labels of letters, digits and `-`, the last a
+ * lower-case generic TLD (`mtalk.google.com`) or country code after at least two labels (`proxy.cse.edu.hk`).
+ * A class name last (`java.net.NoRouteToHostException`), a digit-only or unknown last label (`libc.so.6`,
+ * `config.py`) and reverse-domain names (`org.apache.hadoop.mapreduce.v2.app.rm`) are not host names.
+ */
+export function isHostname(s: string, from: number, to: number): boolean {
+  let labels = 0;
+  let labelStart = from;
+  let firstEnd = -1;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? s.charCodeAt(i) : C_DOT;
+    if (c === C_DOT) {
+      const n = i - labelStart;
+      if (n === 0 || n > 63 || s.charCodeAt(labelStart) === C_DASH || s.charCodeAt(i - 1) === C_DASH) return false;
+      if (labels++ === 0) firstEnd = i;
+      labelStart = i + 1;
+    } else if (!(isLetter(c) || isDigit(c) || c === C_DASH)) return false;
+  }
+  if (labels < 2) return false;
+  let tldStart = to;
+  while (tldStart > from && s.charCodeAt(tldStart - 1) !== C_DOT) tldStart--;
+  const tldLength = to - tldStart;
+  for (let i = tldStart; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  if (REVERSE_DOMAIN_ROOTS.has(s.slice(from, firstEnd))) return false;
+  if (tldLength === 2) return labels >= 3;
+  return GENERIC_TLDS.has(s.slice(tldStart, to));
+}
+
 const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
 
 /** A decimal number followed by a time unit: `250ms`, `1.5s`, `3h`. */
@@ -128,11 +169,11 @@ export function isNumberedId(s: string, from: number, to: number): boolean {
   return longest >= 5;
 }
 
-/** A signed decimal number, possibly with a fraction or thousands separators: `-12`, `3.14`, `+7`. */
+/** A signed decimal number, possibly with a fraction or a bound before it: `-12`, `3.14`, `+7`, `<1`, `~5`. */
 export function isNumber(s: string, from: number, to: number): boolean {
   let i = from;
   const first = s.charCodeAt(i);
-  if (first === C_DASH || first === C_PLUS) i++;
+  if (first === C_DASH || first === C_PLUS || first === C_LESS || first === C_GREATER || first === C_TILDE) i++;
   if (i >= to || !isDigit(s.charCodeAt(i))) return false;
   let previousDigit = true;
   for (i++; i < to; i++) {
@@ -151,6 +192,7 @@ const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
   ipv4: isIpv4,
   hex: isHex,
   path: isPath,
+  hostname: isHostname,
   duration: isDuration,
   'numbered-id': isNumberedId,
   number: isNumber,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDuration, isHex, isIpv4, isNumber, isNumberedId, isPath, isUuid, Masker, splitWords } from './index.js';
+import { isDuration, isHex, isHostname, isIpv4, isNumber, isNumberedId, isPath, isUuid, Masker, splitWords } from './index.js';
 
 const whole = (test: (s: string, from: number, to: number) => boolean, s: string): boolean => test(s, 0, s.length);
 
@@ -24,6 +24,16 @@ describe('mask rules', () => {
     expect(whole(isNumber, '3.14')).toBe(true);
     expect(whole(isNumber, '3.')).toBe(false);
     expect(whole(isNumber, 'v3')).toBe(false);
+    expect(whole(isNumber, '<1')).toBe(true);
+    expect(whole(isHostname, 'mtalk.google.com')).toBe(true);
+    expect(whole(isHostname, 'proxy.cse.cuhk.edu.hk')).toBe(true);
+    expect(whole(isHostname, 'dsl-Chn-static-059.touchtelindia.net')).toBe(true);
+    expect(whole(isHostname, 'example.hk')).toBe(false);
+    expect(whole(isHostname, 'java.net.NoRouteToHostException')).toBe(false);
+    expect(whole(isHostname, 'org.apache.hadoop.mapreduce.v2.app.rm')).toBe(false);
+    expect(whole(isHostname, 'libc.so.6')).toBe(false);
+    expect(whole(isHostname, 'hadoop-metrics2.properties')).toBe(false);
+    expect(whole(isHostname, 'a..com')).toBe(false);
   });
 });
 

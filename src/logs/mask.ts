@@ -11,13 +11,18 @@ const C_SLASH = 47;
 const SEGMENT_DELIMITERS = new Uint8Array(128);
 for (const ch of ',;:=|"\'()[]{}') SEGMENT_DELIMITERS[ch.charCodeAt(0)] = 1;
 
+function isLowerLetter(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
 function isDelimiter(c: number): boolean {
   return c < 128 && SEGMENT_DELIMITERS[c] === 1;
 }
 
 /**
- * Replaces the variable segments of one word with `<*>`. Words without a digit and not starting with `/`
- * come back as they are without being scanned twice: most words of a log line are constant text.
+ * Replaces the variable segments of one word with `<*>`. Words without a digit, a leading `/` or an inner
+ * `.` before a letter (host names) come back as they are without being scanned twice: most words of a log
+ * line are constant text.
  */
 export class Masker {
   private readonly tests: readonly SegmentTest[];
@@ -31,7 +36,7 @@ export class Masker {
     let interesting = false;
     for (let i = 0; i < n; i++) {
       const c = word.charCodeAt(i);
-      if ((c >= C_0 && c <= C_9) || (c === C_SLASH && (i === 0 || isDelimiter(word.charCodeAt(i - 1))))) {
+      if ((c >= C_0 && c <= C_9) || (c === C_SLASH && (i === 0 || isDelimiter(word.charCodeAt(i - 1)))) || (c === C_DOT && i + 1 < n && isLowerLetter(word.charCodeAt(i + 1)))) {
         interesting = true;
         break;
       }
@@ -60,7 +65,7 @@ export class Masker {
     let candidate = word.charCodeAt(from) === C_SLASH;
     for (let i = from; i < to && !candidate; i++) {
       const c = word.charCodeAt(i);
-      candidate = c >= C_0 && c <= C_9;
+      candidate = (c >= C_0 && c <= C_9) || c === C_DOT;
     }
     if (!candidate) return false;
     for (const test of this.tests) if (test(word, from, to)) return true;

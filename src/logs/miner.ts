@@ -2,6 +2,7 @@ import { DEFAULT_MASK_RULES, type MaskRule } from './mask-rules.js';
 import { Masker, WILDCARD } from './mask.js';
 import { fitsPattern, generaliseToken, patternValues, tokenKind, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
 import { splitWords } from './tokenize.js';
+import { joinValueWords } from './value-words.js';
 
 export interface MinerConfig {
   /** Segment masking rules applied to every word before mining. */
@@ -134,8 +135,9 @@ export class TemplateMiner {
    */
   add(message: string): number {
     const words = this.words;
-    const n = splitWords(message, words);
+    let n = splitWords(message, words);
     for (let i = 0; i < n; i++) words[i] = this.masker.maskWord(words[i]!);
+    n = joinValueWords(words, n, null);
     const bucketKey = this.bucketKey(words, n);
     const bucket = this.buckets.get(bucketKey);
     const best = bucket === undefined ? null : this.bestMatch(bucket, words, n);
@@ -166,7 +168,9 @@ export class TemplateMiner {
   parameters(message: string, handle: number): string[] {
     const cluster = this.cluster(handle);
     const words: string[] = [];
-    const n = splitWords(message, words);
+    let n = splitWords(message, words);
+    const masked = words.map((w) => this.masker.maskWord(w));
+    n = joinValueWords(masked, n, words);
     const values: string[] = [];
     for (let i = 0; i < n && i < cluster.tokens.length; i++) {
       const kind = cluster.kinds[i];
