@@ -1,4 +1,4 @@
-export { BUILTIN_MASK_KINDS, DEFAULT_MASK_RULES, isUuid, isIpv4, isHex, isPath, isHostname, isDuration, isNumberedId, isNumber } from './mask-rules.js';
+export { BUILTIN_MASK_KINDS, DEFAULT_MASK_RULES, isUuid, isIpv4, isHex, isPath, isHostname, isCalendarName, isDuration, isNumberedId, isNumber } from './mask-rules.js';
 export type { BuiltinMaskKind, MaskRule } from './mask-rules.js';
 export { Masker, WILDCARD } from './mask.js';
 export { splitWords } from './tokenize.js';

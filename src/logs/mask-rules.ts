@@ -3,7 +3,7 @@
  * delimiters such as `:` `=` `,` `(`), or carries a regular expression of the user's. A segment that a
  * rule claims becomes `<*>` before mining, so values never split templates.
  */
-export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'hostname', 'duration', 'numbered-id', 'number'] as const;
+export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'hostname', 'calendar', 'duration', 'numbered-id', 'number'] as const;
 
 export type BuiltinMaskKind = (typeof BUILTIN_MASK_KINDS)[number];
 
@@ -19,6 +19,7 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
   { name: 'hex', kind: 'hex' },
   { name: 'path', kind: 'path' },
   { name: 'hostname', kind: 'hostname' },
+  { name: 'calendar', kind: 'calendar' },
   { name: 'duration', kind: 'duration' },
   { name: 'numbered-id', kind: 'numbered-id' },
   { name: 'number', kind: 'number' },
@@ -135,6 +136,16 @@ export function isHostname(s: string, from: number, to: number): boolean {
   return GENERIC_TLDS.has(s.slice(tldStart, to));
 }
 
+const CALENDAR_NAMES = new Set(
+  'Mon Tue Wed Thu Fri Sat Sun Monday Tuesday Wednesday Thursday Friday Saturday Sunday Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March April June July August September October November December'.split(' '),
+);
+
+/** A capitalised weekday or month name (`Fri`, `Jun`, `September`): part of a date, a value like its numbers. */
+export function isCalendarName(s: string, from: number, to: number): boolean {
+  const n = to - from;
+  return n >= 3 && n <= 9 && CALENDAR_NAMES.has(s.slice(from, to));
+}
+
 const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
 
 /** A decimal number followed by a time unit: `250ms`, `1.5s`, `3h`. */
@@ -193,6 +204,7 @@ const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
   hex: isHex,
   path: isPath,
   hostname: isHostname,
+  calendar: isCalendarName,
   duration: isDuration,
   'numbered-id': isNumberedId,
   number: isNumber,

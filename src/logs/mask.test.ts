@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDuration, isHex, isHostname, isIpv4, isNumber, isNumberedId, isPath, isUuid, Masker, splitWords } from './index.js';
+import { isCalendarName, isDuration, isHex, isHostname, isIpv4, isNumber, isNumberedId, isPath, isUuid, Masker, splitWords } from './index.js';
 
 const whole = (test: (s: string, from: number, to: number) => boolean, s: string): boolean => test(s, 0, s.length);
 
@@ -34,6 +34,9 @@ describe('mask rules', () => {
     expect(whole(isHostname, 'libc.so.6')).toBe(false);
     expect(whole(isHostname, 'hadoop-metrics2.properties')).toBe(false);
     expect(whole(isHostname, 'a..com')).toBe(false);
+    expect(whole(isCalendarName, 'Jun')).toBe(true);
+    expect(whole(isCalendarName, 'June')).toBe(true);
+    expect(whole(isCalendarName, 'Junk')).toBe(false);
   });
 });
 

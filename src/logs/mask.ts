@@ -6,6 +6,8 @@ const C_0 = 48;
 const C_9 = 57;
 const C_DOT = 46;
 const C_SLASH = 47;
+const C_A = 65;
+const C_Z = 90;
 
 /** Characters that end a segment inside a word: values sit between them (`uid=0`, `host:8080`, `(1234)`). */
 const SEGMENT_DELIMITERS = new Uint8Array(128);
@@ -20,8 +22,8 @@ function isDelimiter(c: number): boolean {
 }
 
 /**
- * Replaces the variable segments of one word with `<*>`. Words without a digit, a leading `/` or an inner
- * `.` before a letter (host names) come back as they are without being scanned twice: most words of a log
+ * Replaces the variable segments of one word with `<*>`. Words without a digit, a leading `/`, an inner
+ * `.` before a letter (host names) or a short capitalised start (month names) come back as they are without being scanned twice: most words of a log
  * line are constant text.
  */
 export class Masker {
@@ -36,7 +38,7 @@ export class Masker {
     let interesting = false;
     for (let i = 0; i < n; i++) {
       const c = word.charCodeAt(i);
-      if ((c >= C_0 && c <= C_9) || (c === C_SLASH && (i === 0 || isDelimiter(word.charCodeAt(i - 1)))) || (c === C_DOT && i + 1 < n && isLowerLetter(word.charCodeAt(i + 1)))) {
+      if ((c >= C_0 && c <= C_9) || (i === 0 && c >= C_A && c <= C_Z && n >= 3 && n <= 10) || (c === C_SLASH && (i === 0 || isDelimiter(word.charCodeAt(i - 1)))) || (c === C_DOT && i + 1 < n && isLowerLetter(word.charCodeAt(i + 1)))) {
         interesting = true;
         break;
       }
@@ -65,7 +67,7 @@ export class Masker {
     let candidate = word.charCodeAt(from) === C_SLASH;
     for (let i = from; i < to && !candidate; i++) {
       const c = word.charCodeAt(i);
-      candidate = (c >= C_0 && c <= C_9) || c === C_DOT;
+      candidate = (c >= C_0 && c <= C_9) || c === C_DOT || (i === from && c >= C_A && c <= C_Z && to - from <= 9);
     }
     if (!candidate) return false;
     for (const test of this.tests) if (test(word, from, to)) return true;

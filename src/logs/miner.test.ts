@@ -70,3 +70,24 @@ describe('TemplateMiner', () => {
     expect(() => new TemplateMiner({ prefixDepth: -1 })).toThrow(/prefixDepth -1/);
   });
 });
+
+describe('TemplateMiner with confirmed constant words', () => {
+  const run = (miner: InstanceType<typeof TemplateMiner>, count: number, text: (i: number) => string): string[] => Array.from({ length: count }, (_, i) => miner.match(text(i)).templateId);
+
+  it('keeps a word that held over many messages from turning into <*> for one odd message', () => {
+    const miner = new TemplateMiner({ confirmedAfter: 10 });
+    const ids = run(miner, 12, (i) => `Failed password for invalid user u${i} from 10.0.0.${i} port ${4000 + i} ssh2`);
+    const odd = miner.match('Failed none for invalid user u1 from 10.0.0.1 port 4001 ssh2');
+    expect(new Set(ids).size).toBe(1);
+    expect(odd.templateId).not.toBe(ids[0]);
+    expect(miner.template(miner.add('Failed password for invalid user x from 10.0.0.9 port 1 ssh2'))).toBe('Failed password for invalid user <*> from <*> port <*> ssh2');
+  });
+
+  it('still generalises a word seen fewer times, and masks weekday and month names as date parts', () => {
+    const miner = new TemplateMiner({ confirmedAfter: 10 });
+    const ids = run(miner, 3, (i) => `connection from 10.0.0.${i} at ${['Fri Jun', 'Sat Jul', 'Mon Aug'][i]} 17 07:07:0${i} 2005`);
+    expect(new Set(ids).size).toBe(1);
+    expect(miner.template(miner.add('Failed none for user a'))).toBe('Failed none for user a');
+    expect(() => new TemplateMiner({ confirmedAfter: -1 })).toThrow(/confirmedAfter -1/);
+  });
+});

@@ -16,6 +16,12 @@ export interface MinerConfig {
    * value (it has a digit or a mask): two short sentences differing in one plain word stay apart.
    */
   readonly shortMessageWords: number;
+  /**
+   * A template word that stayed the same over this many messages is confirmed constant: a message with
+   * different plain text there (no masked value in it) starts its own template (`Failed password` vs
+   * `Failed none`, `HTTPS` vs `SOCKS5`) instead of turning the word into `<*>`. 0 turns this off.
+   */
+  readonly confirmedAfter: number;
 }
 
 export const DEFAULT_MINER_CONFIG: MinerConfig = {
@@ -23,6 +29,7 @@ export const DEFAULT_MINER_CONFIG: MinerConfig = {
   similarityThreshold: 0.5,
   prefixDepth: 1,
   shortMessageWords: 3,
+  confirmedAfter: 10,
 };
 
 /** One template as the miner holds it; `aliasOf` names the template it was merged into. */
@@ -116,10 +123,11 @@ export class TemplateMiner {
 
   constructor(config: Partial<MinerConfig> = {}) {
     this.config = { ...DEFAULT_MINER_CONFIG, ...config };
-    const { similarityThreshold, prefixDepth, shortMessageWords } = this.config;
+    const { similarityThreshold, prefixDepth, shortMessageWords, confirmedAfter } = this.config;
     if (!(similarityThreshold >= 0 && similarityThreshold <= 1)) throw new Error(`cannot create template miner: similarityThreshold ${similarityThreshold} is not in [0, 1]`);
     if (!Number.isInteger(prefixDepth) || prefixDepth < 0) throw new Error(`cannot create template miner: prefixDepth ${prefixDepth} is not a non-negative integer`);
     if (!Number.isInteger(shortMessageWords) || shortMessageWords < 0) throw new Error(`cannot create template miner: shortMessageWords ${shortMessageWords} is not a non-negative integer`);
+    if (!Number.isInteger(confirmedAfter) || confirmedAfter < 0) throw new Error(`cannot create template miner: confirmedAfter ${confirmedAfter} is not a non-negative integer`);
     this.masker = new Masker(this.config.maskRules);
   }
 
@@ -233,11 +241,13 @@ export class TemplateMiner {
 
   private bestMatch(bucket: readonly Cluster[], words: readonly string[], n: number): Cluster | null {
     const short = n <= this.config.shortMessageWords;
+    const confirmedAfter = this.config.confirmedAfter;
     let best: Cluster | null = null;
     let bestSimilarity = -1;
     let bestWild = -1;
     for (const cluster of bucket) {
       const { tokens, kinds } = cluster;
+      const confirmed = confirmedAfter > 0 && cluster.root.count >= confirmedAfter;
       let same = 0;
       let wild = 0;
       let blocked = false;
@@ -246,7 +256,7 @@ export class TemplateMiner {
         const word = words[i]!;
         if (kind === TOKEN_WILDCARD) wild++;
         else if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPattern(tokens[i]!, word)) same++;
-        else if (short && !(hasValueMark(word) && hasValueMark(tokens[i]!))) {
+        else if ((short && !(hasValueMark(word) && hasValueMark(tokens[i]!))) || (confirmed && kind === TOKEN_LITERAL && !word.includes(WILDCARD))) {
           blocked = true;
           break;
         }
