@@ -35,6 +35,86 @@ const graphiteSchema = z
   })
   .prefault({});
 
+const hecTokenSchema = z.strictObject({
+  /** The token clients send as `Authorization: Splunk <token>`. */
+  token: z.string().min(1),
+  /** A name for people and self-metrics; the token itself is never logged. */
+  name: z.string().min(1).optional(),
+  /** A disabled token is refused with Splunk's code 1 ("Token disabled"). */
+  disabled: z.boolean().default(false),
+  /** Indexer acknowledgment: requests then need a channel and get an `ackId` to poll at /services/collector/ack. */
+  useAck: z.boolean().default(false),
+  /** Metadata for events that carry none (query parameters and the event's own fields win). */
+  host: z.string().min(1).optional(),
+  source: z.string().min(1).optional(),
+  sourcetype: z.string().min(1).optional(),
+  index: z.string().min(1).optional(),
+});
+
+const hecSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default('0.0.0.0'),
+    port: port.default(8088),
+    /** Accepted tokens; with none, every request is refused as "Invalid token". */
+    tokens: z.array(hecTokenSchema).default([]),
+    /** Largest request body accepted, in bytes, after gzip decoding. */
+    maxBodyBytes: positiveInt.default(32 * 1024 * 1024),
+    /** Acknowledgments kept per channel until polled; beyond it the channel answers "Server is busy". */
+    maxPendingAcksPerChannel: positiveInt.default(10_000),
+    /** A channel idle this long is forgotten with its unpolled acknowledgments. */
+    channelIdleMs: positiveInt.default(10 * 60 * 1000),
+  })
+  .prefault({});
+
+const syslogSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default('0.0.0.0'),
+    udpPort: port.default(5514),
+    tcpPort: port.default(5514),
+    /** Messages longer than this are rejected as `line_too_long`. */
+    maxMessageBytes: positiveInt.default(64 * 1024),
+    /** Records buffered per connection before the socket is paused (TCP) or datagrams shed (UDP). */
+    maxPendingRecords: positiveInt.default(50_000),
+  })
+  .prefault({});
+
+const logsSchema = z
+  .strictObject({
+    /** Records older than this are deleted by the retention sweep. */
+    retentionDays: z.number().positive().default(14),
+    /** Group commit of log records: queued records are made durable at least this often. */
+    flushIntervalMs: positiveInt.default(200),
+    /** Bound on records queued for the store; beyond it writers wait. */
+    maxQueuedRecords: positiveInt.default(200_000),
+    /** Step of the template and severity rate series (`log.template`, `log.severity`). */
+    rateIntervalMs: positiveInt.default(60_000),
+    /** A rate series that saw records lately keeps getting zero counts this many steps, so that a drop shows. */
+    rateZeroFillSteps: positiveInt.default(60),
+    /** Per-host rate series are kept for at most this many hosts per template; the overall series always. */
+    maxHostsPerTemplate: positiveInt.default(1_000),
+    /** Example lines kept per template, for the API and for anomaly evidence. */
+    examplesPerTemplate: positiveInt.default(5),
+    /**
+     * Session identifiers: a template parameter matching this regular expression names the session
+     * (block, request, trace) its record belongs to, for sequence anomaly detection.
+     */
+    sessionPattern: z
+      .string()
+      .min(1)
+      .default('^(?:blk_-?\\d+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$'),
+    /** A session with no record for this long is complete and scored. */
+    sessionIdleMs: positiveInt.default(60_000),
+    /** Complete sessions learnt from before sessions are scored. */
+    sessionTrainingCount: positiveInt.default(1_000),
+    /** Open sessions tracked at once; beyond it the oldest is closed early. */
+    maxOpenSessions: positiveInt.default(100_000),
+    /** How often the template miner's state is written to the data directory. */
+    snapshotIntervalMs: positiveInt.default(60_000),
+  })
+  .prefault({});
+
 const storageSchema = z
   .strictObject({
     /** Points older than this are deleted by the retention sweep. */
@@ -112,15 +192,22 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     http: httpSchema,
     graphite: graphiteSchema,
+    hec: hecSchema,
+    syslog: syslogSchema,
     storage: storageSchema,
     detection: detectionSchema,
     alerts: alertsSchema,
+    logs: logsSchema,
   })
   .prefault({});
 
 export type VigilConfig = z.output<typeof configSchema>;
 export type HttpConfig = VigilConfig['http'];
 export type GraphiteConfig = VigilConfig['graphite'];
+export type HecConfig = VigilConfig['hec'];
+export type HecTokenConfig = HecConfig['tokens'][number];
+export type SyslogConfig = VigilConfig['syslog'];
+export type LogsConfig = VigilConfig['logs'];
 export type StorageConfig = VigilConfig['storage'];
 export type DetectionConfig = VigilConfig['detection'];
 export type DetectorUse = DetectionConfig['detectors'][number];

@@ -23,3 +23,4 @@ export { parseHecEvents, parseHecRaw } from './hec/event.js';
 export type { HecAuthorization } from './hec/auth.js';
 export { parseHecAuthorization } from './hec/auth.js';
 export { severityFromName, severityFromFields } from './hec/severity.js';
+export type { LogSink } from './log-sink.js';

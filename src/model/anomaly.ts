@@ -3,6 +3,18 @@ export type AnomalyKind = 'spike' | 'level_shift' | 'trend' | 'variance' | 'seas
 
 export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spike', 'level_shift', 'trend', 'variance', 'seasonality_break'];
 
+/**
+ * What backs an anomaly beyond its series and score: for a log-derived anomaly, the template and example
+ * lines behind it, or the session whose sequence of templates was unusual.
+ */
+export interface AnomalyEvidence {
+  readonly template?: { readonly id: string; readonly text: string; readonly severity?: string };
+  readonly examples?: readonly string[];
+  readonly session?: { readonly id: string; readonly templates: readonly string[] };
+  /** One sentence that says why, for people. */
+  readonly reason?: string;
+}
+
 /** One anomalous point as a detector judged it. Stored idempotently by (seriesId, detector, timestampMs). */
 export interface Anomaly {
   readonly seriesId: number;
@@ -16,4 +28,5 @@ export interface Anomaly {
   /** What the detector expected at this point; null when it had no estimate. */
   readonly expected: number | null;
   readonly detector: string;
+  readonly evidence?: AnomalyEvidence;
 }

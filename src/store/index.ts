@@ -4,3 +4,4 @@ export { DuckDbStorage, createDuckDbStorage, DATABASE_FILE_NAME } from './duckdb
 export { INVALID_SERIES_ID } from './series-index.js';
 export type { RetentionSweeperOptions } from './retention-sweeper.js';
 export { RetentionSweeper } from './retention-sweeper.js';
+export type { StoredLog, LogQuery, LogStoreStats, LogStore } from './log-store.js';
