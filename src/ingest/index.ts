@@ -24,3 +24,5 @@ export type { HecAuthorization } from './hec/auth.js';
 export { parseHecAuthorization } from './hec/auth.js';
 export { severityFromName, severityFromFields } from './hec/severity.js';
 export type { LogSink } from './log-sink.js';
+export type { LogLineDefaults, LogLinesResult } from './json-logs.js';
+export { parseJsonLogLines, parseJsonLogObject, parsePlainLogLines, severityOfText } from './json-logs.js';
