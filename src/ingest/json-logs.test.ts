@@ -24,7 +24,7 @@ describe('parseJsonLogLines', () => {
   it('a numeric level 0-7 is a syslog code, 10-60 a pino level; unknown names are refused', () => {
     const { records, rejections } = parseJsonLogLines('{"message":"a","severity":3}\n{"message":"b","level":"loud"}', defaults);
     expect(records.map((r) => r.severity)).toEqual(['error']);
-    expect(rejections).toEqual([{ line: 2, reason: 'malformed_line', message: 'line 2: level "loud" is not a level name (error, warn, info, ...) a syslog code 0-7 or a pino level 10-60' }]);
+    expect(rejections).toEqual([{ line: 2, reason: 'malformed_line', message: 'line 2: level "loud" is not a level name (error, warn, info, ...), a syslog code 0-7 or a pino level 10-60' }]);
   });
 
   it('rejects bad lines with their number and cause and keeps the rest', () => {
