@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBDoubleVector, DuckDBInstance, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
-import type { Anomaly, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
+import type { Anomaly, AnomalyEvidence, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
 import { ANOMALY_KINDS, DAY_MS } from '../model/index.js';
 import type { Clock } from '../util/index.js';
 import { systemClock } from '../util/index.js';
@@ -75,10 +75,10 @@ const AGGREGATE_SQL: Readonly<Record<RangeQuery['agg'], string>> = {
   last: 'arg_max(value, ts_ms)',
 };
 
-const ANOMALY_COLUMNS_SQL = 'series_id, CAST(ts_ms AS DOUBLE), detector, score, kind, expected, value';
-const ANOMALY_INSERT_SQL = `INSERT OR REPLACE INTO anomalies (series_id, ts_ms, detector, score, kind, expected, value)
-  SELECT unnest($1), CAST(unnest($2) AS BIGINT), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7)`;
-const ANOMALY_INSERT_TYPES = [LIST(UINTEGER), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(DOUBLE)];
+const ANOMALY_COLUMNS_SQL = 'series_id, CAST(ts_ms AS DOUBLE), detector, score, kind, expected, value, evidence';
+const ANOMALY_INSERT_SQL = `INSERT OR REPLACE INTO anomalies (series_id, ts_ms, detector, score, kind, expected, value, evidence)
+  SELECT unnest($1), CAST(unnest($2) AS BIGINT), unnest($3), unnest($4), unnest($5), unnest($6), unnest($7), unnest($8)`;
+const ANOMALY_INSERT_TYPES = [LIST(UINTEGER), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(VARCHAR), LIST(DOUBLE), LIST(DOUBLE), LIST(VARCHAR)];
 
 /**
  * Vigil's embedded store on DuckDB (see `Storage` for the contract).
@@ -461,6 +461,7 @@ export class DuckDbStorage implements Storage {
         kind: row[4] === null ? null : (String(row[4]) as AnomalyKind),
         expected: row[5] === null ? null : Number(row[5]),
         value: Number(row[6]),
+        ...(row[7] !== null && { evidence: JSON.parse(String(row[7])) as AnomalyEvidence }),
       };
     });
   }
@@ -494,6 +495,7 @@ export class DuckDbStorage implements Storage {
       listValue(rows.map((a) => a.kind)),
       listValue(rows.map((a) => a.expected)),
       listValue(rows.map((a) => a.value)),
+      listValue(rows.map((a) => (a.evidence === undefined ? null : JSON.stringify(a.evidence)))),
     ];
   }
 }

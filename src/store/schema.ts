@@ -24,6 +24,8 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      value DOUBLE NOT NULL,
      PRIMARY KEY (series_id, detector, ts_ms)
    )`,
+  // Evidence (template, example lines, session) as JSON; added after the first release, hence ALTER.
+  'ALTER TABLE anomalies ADD COLUMN IF NOT EXISTS evidence VARCHAR',
 ];
 
 export const SERIES_TABLE = 'series';

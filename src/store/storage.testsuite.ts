@@ -279,6 +279,16 @@ export function runStorageSuite(name: string, create: () => Promise<StorageFixtu
       expect((await storage.queryAnomalies({ fromMs: T0, toMs: T0 + 10_000, limit: 100 })).length).toBe(5);
     });
 
+    it('keeps the evidence of an anomaly as written', async () => {
+      const [a] = storage.resolveSeries(['log.template.count;template=0a1b2c3d']);
+      const evidence = { template: { id: '0a1b2c3d', text: 'disk <*> failed', severity: 'error' }, examples: ['disk sda failed', 'disk "sdb" failed'], reason: 'a surge' };
+      await storage.appendAnomalies([{ ...anomaly(a!, 'log.template.count;template=0a1b2c3d', T0, 'log-new-error-template', 1), evidence }]);
+      const [stored] = await storage.queryAnomalies({ fromMs: T0, toMs: T0 + 1, limit: 10 });
+      expect(stored!.evidence).toEqual(evidence);
+      if ((await reopen()) === undefined) return;
+      expect((await storage.queryAnomalies({ fromMs: T0, toMs: T0 + 1, limit: 10 }))[0]!.evidence).toEqual(evidence);
+    });
+
     it('rejects an anomaly for an unknown series', async () => {
       await expect(storage.appendAnomalies([anomaly(42, 'x', T0, 'mad', 1)])).rejects.toThrow(/anomaly 0.*unknown series id 42/);
     });
