@@ -132,6 +132,37 @@ describe('newline-delimited framing', () => {
   });
 });
 
+describe('mixed framing in one connection', () => {
+  it('reads lines between octet-counted frames, cut anywhere', () => {
+    const stream = Buffer.from(`${octetFrame(M1)}${M3}\n${octetFrame(M2)}\n${M1}\r\n${octetFrame(M3)}`);
+    const { records, rejections } = expectCutIndependent(stream);
+    expect(rejections).toEqual([]);
+    expect(records.map((r) => r.message)).toEqual(["'su root' failed", 'Started.', 'événement', "'su root' failed", 'Started.']);
+  });
+
+  it('on a newline-delimited connection, digits are a count only before "SP <"; other digit lines stay lines', () => {
+    const framed = octetFrame('<13>1 - h a - - - one\ntwo');
+    const stream = Buffer.from(`${M3}\n${framed}12 apples\n2024-01-01 x\n${framed}\n12345678901234 long number\n42`);
+    const { records, rejections } = expectCutIndependent(stream);
+    expect(rejections).toEqual([]);
+    expect(records.map((r) => r.message)).toEqual(['Started.', 'one\ntwo', '12 apples', '2024-01-01 x', 'one\ntwo', '12345678901234 long number', '42']);
+    expect(records.map((r) => r.severity)).toEqual(['info', 'notice', 'info', 'info', 'notice', 'info', 'info']);
+  });
+
+  it('a connection whose first message is digits without "SP <" is newline-delimited', () => {
+    const { records, rejections } = expectCutIndependent(Buffer.from(`5 hello\n${M3}\n7 `));
+    expect(rejections).toEqual([]);
+    expect(records.map((r) => r.message)).toEqual(['5 hello', 'Started.', '7 ']);
+  });
+
+  it('numbers messages, not lines, across both framings', () => {
+    const stream = Buffer.from(`${M3}\n\n${octetFrame('<13>1 bad - - - -')}${M3}\n`);
+    const { records, rejections } = expectCutIndependent(stream);
+    expect(records).toHaveLength(2);
+    expect(rejections.map((r) => [r.line, r.offsetBytes, r.reason])).toEqual([[2, M3.length + 2, 'bad_timestamp']]);
+  });
+});
+
 describe('UDP datagrams', () => {
   it('one message per datagram, trailing newline ignored, empty ones dropped', () => {
     const context = { receivedAtMs: RECEIVED_AT_MS, host: '203.0.113.9', source: 'syslog_udp' };

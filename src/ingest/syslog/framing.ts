@@ -20,11 +20,14 @@ export interface SyslogStreamOptions {
 }
 
 /**
- * - `detect`: before a connection's first byte (or after a broken frame): a digit means octet counting.
- * - `length`/`body`/`skip-body`: octet counting (RFC 6587 §3.4.1), `MSG-LEN SP MSG`.
+ * - `detect`: at the start of each message: a digit may open an octet count, anything else a line.
+ * - `length`/`length-space`/`body`/`skip-body`: octet counting (RFC 6587 §3.4.1), `MSG-LEN SP MSG`.
  * - `line`/`skip-line`: newline-delimited (RFC 6587 §3.4.2).
  */
-type State = 'detect' | 'length' | 'body' | 'skip-body' | 'line' | 'skip-line';
+type State = 'detect' | 'length' | 'length-space' | 'body' | 'skip-body' | 'line' | 'skip-line';
+
+/** The framing of a connection's first message: how strictly a later message starting with a digit is read. */
+type Framing = 'unknown' | 'octet-counting' | 'newline';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -33,21 +36,26 @@ const NUL = 0x00;
 const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
+const LESS_THAN = 0x3c;
 /** MSG-LEN digits read before the frame is declared broken: more than any sane frame needs. */
 const MAX_LENGTH_DIGITS = 10;
 const SMALLEST_PENDING_BYTES = 256;
 const QUOTED_PREFIX_BYTES = 100;
 
 /**
- * Streaming syslog-over-TCP parser for one connection. The framing is detected from the first byte
- * (a digit: octet counting; anything else: newline-delimited) and kept for the connection; bytes arrive
- * in chunks cut anywhere, and a message cut by a chunk boundary is carried over (bounded by
- * maxMessageBytes), so the result does not depend on where the cuts fall. A broken octet count loses
- * the framing: the rest of that line is skipped and the framing detected again.
+ * Streaming syslog-over-TCP parser for one connection. The framing is detected per message, as rsyslog
+ * does, so one connection may mix both: a message starting with a digit is octet-counted, anything else
+ * runs to the next newline. Once a connection is newline-delimited (its first message was a line), a
+ * message starting with digits is octet-counted only if it reads `MSG-LEN SP <`, so that plain lines
+ * such as `2024-01-01 ...` stay lines. Bytes arrive in chunks cut anywhere, and a message cut by a chunk
+ * boundary is carried over (bounded by maxMessageBytes), so the result does not depend on where the
+ * cuts fall. On an octet-counted connection a broken count loses the framing: the rest of that line is
+ * rejected and skipped, and the framing detected again.
  */
 export class SyslogStreamParser {
   private readonly options: SyslogStreamOptions;
   private state: State = 'detect';
+  private framing: Framing = 'unknown';
   /** Bytes of the stream consumed before the current chunk. */
   private streamOffset = 0;
   private messageNumber = 0;
@@ -60,8 +68,6 @@ export class SyslogStreamParser {
   /** Start of a message whose end has not arrived: at most maxMessageBytes + 1 bytes (room for a `\r`). */
   private pending = Buffer.alloc(0);
   private pendingLength = 0;
-  /** Where `skip-line` leads once its newline arrives. */
-  private afterSkip: State = 'line';
 
   constructor(options: SyslogStreamOptions) {
     if (!Number.isInteger(options.maxMessageBytes) || options.maxMessageBytes <= 0) {
@@ -81,11 +87,21 @@ export class SyslogStreamParser {
             i++;
             break;
           }
-          this.state = c >= DIGIT_1 && c <= DIGIT_9 ? 'length' : 'line';
+          if (c >= DIGIT_1 && c <= DIGIT_9) {
+            this.state = 'length';
+          } else {
+            if (this.framing === 'unknown') this.framing = 'newline';
+            this.state = 'line';
+          }
           break;
         }
         case 'length':
           i = this.readLength(chunk, i, rejections);
+          break;
+        case 'length-space':
+          // `MSG-LEN SP` on a newline-delimited connection: a frame only if a PRI follows.
+          if (chunk[i] === LESS_THAN) this.beginFrame(rejections);
+          else this.lineFromLength(true);
           break;
         case 'body':
           i = this.readBody(chunk, i, receivedAtMs, out, rejections);
@@ -94,7 +110,7 @@ export class SyslogStreamParser {
           const taken = Math.min(this.remaining, chunk.length - i);
           this.remaining -= taken;
           i += taken;
-          if (this.remaining === 0) this.state = 'length';
+          if (this.remaining === 0) this.state = 'detect';
           break;
         }
         case 'line':
@@ -106,7 +122,7 @@ export class SyslogStreamParser {
             i = chunk.length;
           } else {
             i = newline + 1;
-            this.state = this.afterSkip;
+            this.state = 'detect';
           }
           break;
         }
@@ -117,6 +133,9 @@ export class SyslogStreamParser {
 
   /** Ends the stream: parses a last line left without its newline, reports a frame cut short, and resets. */
   end(receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): void {
+    if (this.state === 'length-space' || (this.state === 'length' && this.lengthDigits > 0 && this.framing !== 'octet-counting')) {
+      this.lineFromLength(this.state === 'length-space');
+    }
     if (this.state === 'line' && this.pendingLength > 0) {
       this.emit(this.pending, 0, this.pendingLength, receivedAtMs, out, rejections);
     } else if (this.state === 'body') {
@@ -125,6 +144,7 @@ export class SyslogStreamParser {
       this.reject(rejections, 'malformed_line', `stream ended inside a frame length ("${this.frameLength}")`);
     }
     this.state = 'detect';
+    this.framing = 'unknown';
     this.streamOffset = 0;
     this.messageNumber = 0;
     this.pendingLength = 0;
@@ -132,46 +152,63 @@ export class SyslogStreamParser {
     this.frameLength = 0;
   }
 
+  /** Reads MSG-LEN from its first digit on (`detect` saw a digit 1-9). */
   private readLength(chunk: Buffer, start: number, rejections: SyslogRejection[]): number {
     let i = start;
+    if (this.lengthDigits === 0) this.beginMessage(i);
     while (i < chunk.length) {
       const c = chunk[i]!;
-      if (this.lengthDigits === 0 && (c === LF || c === CR || c === NUL)) {
-        // Some senders end each counted frame with a newline too.
-        i++;
-        continue;
-      }
-      if (this.lengthDigits === 0) this.beginMessage(i);
-      if (c >= DIGIT_0 && c <= DIGIT_9 && !(this.lengthDigits === 0 && c === DIGIT_0) && this.lengthDigits < MAX_LENGTH_DIGITS) {
+      if (c >= DIGIT_0 && c <= DIGIT_9 && this.lengthDigits < MAX_LENGTH_DIGITS) {
         this.frameLength = this.frameLength * 10 + (c - DIGIT_0);
         this.lengthDigits++;
         i++;
         continue;
       }
-      if (c === SPACE && this.lengthDigits > 0) {
-        const length = this.frameLength;
-        this.lengthDigits = 0;
-        this.remaining = length;
-        if (length > this.options.maxMessageBytes) {
-          this.reject(rejections, 'line_too_long', `frame of ${length} bytes is longer than ${this.options.maxMessageBytes} bytes`);
-          this.frameLength = 0;
-          this.state = 'skip-body';
-        } else {
-          this.pendingLength = 0;
-          this.state = 'body';
-        }
+      if (c === SPACE) {
+        if (this.framing === 'octet-counting') this.beginFrame(rejections);
+        else this.state = 'length-space';
         return i + 1;
       }
-      const seen = this.lengthDigits > 0 ? String(this.frameLength) : '';
+      if (this.framing !== 'octet-counting') {
+        // Not a count after all: the digits start a line, and this byte goes on it.
+        this.lineFromLength(false);
+        return i;
+      }
       const got = c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16).padStart(2, '0')}`;
-      this.reject(rejections, 'malformed_line', `bad frame length "${seen}" followed by ${JSON.stringify(got)}: expected octet counting "LEN SP MSG"`);
+      this.reject(rejections, 'malformed_line', `bad frame length "${this.frameLength}" followed by ${JSON.stringify(got)}: expected octet counting "LEN SP MSG"`);
       this.lengthDigits = 0;
       this.frameLength = 0;
-      this.afterSkip = 'detect';
       this.state = c === LF ? 'detect' : 'skip-line';
       return i + 1;
     }
     return i;
+  }
+
+  /** MSG-LEN and its space are read: the body follows. */
+  private beginFrame(rejections: SyslogRejection[]): void {
+    const length = this.frameLength;
+    if (this.framing === 'unknown') this.framing = 'octet-counting';
+    this.lengthDigits = 0;
+    this.remaining = length;
+    if (length > this.options.maxMessageBytes) {
+      this.reject(rejections, 'line_too_long', `frame of ${length} bytes is longer than ${this.options.maxMessageBytes} bytes`);
+      this.frameLength = 0;
+      this.state = 'skip-body';
+    } else {
+      this.pendingLength = 0;
+      this.state = 'body';
+    }
+  }
+
+  /** The digits read as MSG-LEN (and the space after them) begin a line instead. */
+  private lineFromLength(withSpace: boolean): void {
+    const text = withSpace ? `${this.frameLength} ` : String(this.frameLength);
+    this.pendingLength = 0;
+    this.append(Buffer.from(text, 'latin1'), 0, text.length);
+    this.lengthDigits = 0;
+    this.frameLength = 0;
+    if (this.framing === 'unknown') this.framing = 'newline';
+    this.state = 'line';
   }
 
   private readBody(chunk: Buffer, start: number, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): number {
@@ -197,7 +234,7 @@ export class SyslogStreamParser {
     this.pendingLength = 0;
     this.frameLength = 0;
     this.remaining = 0;
-    this.state = 'length';
+    this.state = 'detect';
   }
 
   private readLine(chunk: Buffer, start: number, receivedAtMs: number, out: LogRecord[], rejections: SyslogRejection[]): number {
@@ -213,10 +250,10 @@ export class SyslogStreamParser {
       this.reject(rejections, 'line_too_long', `longer than ${this.options.maxMessageBytes} bytes; it starts ${quoteValue(prefix.toString('utf8'))}`);
       this.pendingLength = 0;
       if (newline === -1) {
-        this.afterSkip = 'line';
         this.state = 'skip-line';
         return chunk.length;
       }
+      this.state = 'detect';
       return newline + 1;
     }
     if (newline === -1) {
@@ -231,6 +268,7 @@ export class SyslogStreamParser {
       this.pendingLength = 0;
       this.emit(this.pending, 0, length, receivedAtMs, out, rejections);
     }
+    this.state = 'detect';
     return newline + 1;
   }
 
