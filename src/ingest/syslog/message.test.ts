@@ -167,6 +167,13 @@ describe('RFC 3164', () => {
     expect(parse('<78>Jun 15 11:00:00 cron01 CRON[9935]: (root) CMD (run-parts /etc/cron.hourly)').facility).toBe('cron');
   });
 
+  it('tag[pid] without a colon, as rsyslog forwards RFC 5424 input in the traditional format', () => {
+    expect(parse('<11>Jun 15 12:00:00 app-host myapp[123] hello five')).toMatchObject({ host: 'app-host', appName: 'myapp', procId: '123', message: 'hello five' });
+    expect(parse('<11>Jun 15 12:00:00 myapp[123] from a local sender')).toMatchObject({ host: '192.0.2.7', appName: 'myapp', message: 'from a local sender' });
+    // Without brackets or a colon a word is not a tag: it may be the message's first word.
+    expect(parse('<11>Jun 15 12:00:00 app-host myapp hello')).toMatchObject({ host: 'app-host', message: 'myapp hello' });
+  });
+
   it('a local sender without hostname: the tag follows the timestamp', () => {
     const record = parse('<13>Jun 15 11:59:00 logger: hello there');
     expect(record).toMatchObject({ host: '192.0.2.7', appName: 'logger', message: 'hello there' });

@@ -21,8 +21,12 @@ export type SyslogParseResult =
 
 const BOM = '\uFEFF';
 const NILVALUE = '-';
-/** `TAG:` or `TAG[PID]:` opening an RFC 3164 MSG (TAG is at most 32 characters; a little slack for real senders). */
-const BSD_TAG = /^([^\s:[\]]{1,64})(?:\[([^\]\s]{0,128})\])?:(?: |$)/;
+/**
+ * `TAG:`, `TAG[PID]:` or `TAG[PID]` opening an RFC 3164 MSG (TAG is at most 32 characters; a little
+ * slack for real senders). rsyslog's traditional forwarding format writes RFC 5424 input as
+ * `APP-NAME[PROCID] MSG`, without the colon.
+ */
+const BSD_TAG = /^([^\s:[\]]{1,64})(?:\[([^\]\s]{0,128})\]:?|:)(?: |$)/;
 
 function fail(reason: RejectReason, cause: string): SyslogParseResult {
   return { ok: false, reason, cause };
