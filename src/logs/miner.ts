@@ -1,8 +1,9 @@
 import { DEFAULT_MASK_RULES, type MaskRule } from './mask-rules.js';
 import { Masker, WILDCARD } from './mask.js';
-import { fitsPattern, generaliseToken, patternValues, tokenKind, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
+import { MessageWords } from './message-words.js';
+import { fitsPieces, generaliseToken, patternPieces, patternValues, tokenKind, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
 import { splitWords } from './tokenize.js';
-import { joinValueWords } from './value-words.js';
+import { joinValueWords, WORD_HAS_WILDCARD, WORD_VALUE_MARK } from './value-words.js';
 
 export interface MinerConfig {
   /** Segment masking rules applied to every word before mining. */
@@ -39,6 +40,12 @@ interface Cluster {
   readonly bucket: string;
   tokens: string[];
   kinds: Uint8Array;
+  /** Per token: the literal pieces of a pattern token, null for the others. */
+  pieces: (readonly string[] | null)[];
+  /** Per token: 1 where it has a digit or `<` (`hasValueMark`). */
+  marks: Uint8Array;
+  /** Tokens that are `<*>`: positions that can never count as the same word. */
+  wildCount: number;
   count: number;
   canonical: string;
   root: Cluster;
@@ -82,6 +89,12 @@ function hasValueMark(word: string): boolean {
   return false;
 }
 
+/** A node of the bucket index: a word count, then one leading word per level down to `prefixDepth`. */
+interface BucketNode {
+  readonly children: Map<string, BucketNode>;
+  clusters: Cluster[] | null;
+}
+
 /** Template text with runs of `<*>` words folded into one: templates differing only there are one. */
 function canonicalOf(tokens: readonly string[]): string {
   let out = '';
@@ -93,6 +106,19 @@ function canonicalOf(tokens: readonly string[]): string {
     previousWild = wild;
   }
   return out;
+}
+
+/** Sets token i of a template with what comparing against it needs. */
+function setToken(cluster: Cluster, i: number, token: string): void {
+  const wasWild = cluster.kinds[i] === TOKEN_WILDCARD;
+  const kind = tokenKind(token);
+  cluster.tokens[i] = token;
+  cluster.kinds[i] = kind;
+  cluster.pieces[i] = kind === TOKEN_PATTERN ? patternPieces(token) : null;
+  cluster.marks[i] = hasValueMark(token) ? 1 : 0;
+  if (kind === TOKEN_WILDCARD) {
+    if (!wasWild) cluster.wildCount++;
+  } else if (wasWild) cluster.wildCount--;
 }
 
 function fnv1a(text: string): number {
@@ -116,10 +142,15 @@ export class TemplateMiner {
   readonly config: MinerConfig;
   private readonly masker: Masker;
   private readonly clusters: Cluster[] = [];
+  /** Buckets by their key text, as snapshots name them. */
   private readonly buckets = new Map<string, Cluster[]>();
+  /** The same buckets found by word count and leading words without building the key text. */
+  private readonly bucketIndex = new Map<number, BucketNode>();
   private readonly byCanonical = new Map<string, Cluster>();
   private readonly byId = new Map<string, Cluster>();
-  private readonly words: string[] = [];
+  private readonly messageWords: MessageWords;
+  /** By word count n: the fewest same words whose share reaches the similarity threshold. */
+  private readonly minSameByLength: number[] = [];
 
   constructor(config: Partial<MinerConfig> = {}) {
     this.config = { ...DEFAULT_MINER_CONFIG, ...config };
@@ -129,6 +160,7 @@ export class TemplateMiner {
     if (!Number.isInteger(shortMessageWords) || shortMessageWords < 0) throw new Error(`cannot create template miner: shortMessageWords ${shortMessageWords} is not a non-negative integer`);
     if (!Number.isInteger(confirmedAfter) || confirmedAfter < 0) throw new Error(`cannot create template miner: confirmedAfter ${confirmedAfter} is not a non-negative integer`);
     this.masker = new Masker(this.config.maskRules);
+    this.messageWords = new MessageWords(this.masker);
   }
 
   /** Number of templates, merged ones included: handles run from 0 to this. */
@@ -142,14 +174,11 @@ export class TemplateMiner {
    * may generalise or merge later.
    */
   add(message: string): number {
-    const words = this.words;
-    let n = splitWords(message, words);
-    for (let i = 0; i < n; i++) words[i] = this.masker.maskWord(words[i]!);
-    n = joinValueWords(words, n, null);
-    const bucketKey = this.bucketKey(words, n);
-    const bucket = this.buckets.get(bucketKey);
-    const best = bucket === undefined ? null : this.bestMatch(bucket, words, n);
-    if (best === null) return this.create(bucketKey, words.slice(0, n)).index;
+    const n = this.messageWords.scan(message);
+    const { words, flags } = this.messageWords;
+    const bucket = this.findBucket(words, flags, n);
+    const best = bucket === null ? null : this.bestMatch(bucket, words, flags, n);
+    if (best === null) return this.create(this.bucketKey(words, flags, n), words.slice(0, n)).index;
     this.absorb(best, words, n);
     return best.index;
   }
@@ -232,57 +261,95 @@ export class TemplateMiner {
     return cluster;
   }
 
-  private bucketKey(words: readonly string[], n: number): string {
+  /** The key text of a message's bucket: its word count, then its leading words (`<*>` for values). */
+  private bucketKey(words: readonly string[], flags: Uint8Array, n: number): string {
     let key = String(n);
     const depth = Math.min(n, this.config.prefixDepth);
-    for (let i = 0; i < depth; i++) key += hasValueMark(words[i]!) ? ' <*>' : ` ${words[i]!}`;
+    for (let i = 0; i < depth; i++) key += (flags[i]! & WORD_VALUE_MARK) !== 0 ? ' <*>' : ` ${words[i]!}`;
     return key;
   }
 
-  private bestMatch(bucket: readonly Cluster[], words: readonly string[], n: number): Cluster | null {
+  /** A message's bucket through the index; a bucket not yet in it (new, or restored) is looked up by key text once. */
+  private findBucket(words: readonly string[], flags: Uint8Array, n: number): Cluster[] | null {
+    const depth = Math.min(n, this.config.prefixDepth);
+    let node = this.bucketIndex.get(n);
+    for (let i = 0; i < depth && node !== undefined; i++) node = node.children.get((flags[i]! & WORD_VALUE_MARK) !== 0 ? WILDCARD : words[i]!);
+    if (node?.clusters != null) return node.clusters;
+    const bucket = this.buckets.get(this.bucketKey(words, flags, n));
+    if (bucket === undefined) return null;
+    let parent: BucketNode | undefined = this.bucketIndex.get(n);
+    if (parent === undefined) this.bucketIndex.set(n, (parent = { children: new Map(), clusters: null }));
+    for (let i = 0; i < depth; i++) {
+      const word = (flags[i]! & WORD_VALUE_MARK) !== 0 ? WILDCARD : words[i]!;
+      let child: BucketNode | undefined = parent.children.get(word);
+      if (child === undefined) parent.children.set(word, (child = { children: new Map(), clusters: null }));
+      parent = child;
+    }
+    parent.clusters = bucket;
+    return bucket;
+  }
+
+  private minSame(n: number): number {
+    let need = this.minSameByLength[n];
+    if (need === undefined) {
+      need = 0;
+      while (need < n && need / n < this.config.similarityThreshold) need++;
+      this.minSameByLength[n] = need;
+    }
+    return need;
+  }
+
+  /**
+   * The template of the bucket sharing the most words with the message (ties: the most `<*>`, then the
+   * oldest), if its share reaches the threshold. A template stops being compared as soon as its mismatches
+   * leave it unable to reach the threshold or the best so far: that changes no choice.
+   */
+  private bestMatch(bucket: readonly Cluster[], words: readonly string[], flags: Uint8Array, n: number): Cluster | null {
     const short = n <= this.config.shortMessageWords;
     const confirmedAfter = this.config.confirmedAfter;
+    const needSame = n === 0 ? 0 : this.minSame(n);
     let best: Cluster | null = null;
-    let bestSimilarity = -1;
+    let bestSame = -1;
     let bestWild = -1;
-    for (const cluster of bucket) {
-      const { tokens, kinds } = cluster;
+    for (let c = 0; c < bucket.length; c++) {
+      const cluster = bucket[c]!;
+      const floor = needSame > bestSame ? needSame : bestSame;
+      let room = n - cluster.wildCount;
+      if (room < floor) continue;
+      const { tokens, kinds, pieces, marks } = cluster;
       const confirmed = confirmedAfter > 0 && cluster.root.count >= confirmedAfter;
       let same = 0;
-      let wild = 0;
       let blocked = false;
       for (let i = 0; i < n; i++) {
         const kind = kinds[i];
+        if (kind === TOKEN_WILDCARD) continue;
         const word = words[i]!;
-        if (kind === TOKEN_WILDCARD) wild++;
-        else if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPattern(tokens[i]!, word)) same++;
-        else if ((short && !(hasValueMark(word) && hasValueMark(tokens[i]!))) || (confirmed && kind === TOKEN_LITERAL && !word.includes(WILDCARD))) {
+        if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPieces(pieces[i]!, word)) same++;
+        else if ((short && !((flags[i]! & WORD_VALUE_MARK) !== 0 && marks[i] === 1)) || (confirmed && kind === TOKEN_LITERAL && (flags[i]! & WORD_HAS_WILDCARD) === 0) || --room < floor) {
           blocked = true;
           break;
         }
       }
       if (blocked) continue;
-      const similarity = n === 0 ? 1 : same / n;
-      if (similarity > bestSimilarity || (similarity === bestSimilarity && wild > bestWild)) {
+      if (same > bestSame || (same === bestSame && cluster.wildCount > bestWild)) {
         best = cluster;
-        bestSimilarity = similarity;
-        bestWild = wild;
+        bestSame = same;
+        bestWild = cluster.wildCount;
       }
     }
-    return best !== null && bestSimilarity >= this.config.similarityThreshold ? best : null;
+    return best !== null && bestSame >= needSame ? best : null;
   }
 
   private absorb(cluster: Cluster, words: readonly string[], n: number): void {
     cluster.root.count++;
-    const { tokens, kinds } = cluster;
+    const { tokens, kinds, pieces } = cluster;
     let changed = false;
     for (let i = 0; i < n; i++) {
       const kind = kinds[i];
       if (kind === TOKEN_WILDCARD) continue;
       const word = words[i]!;
-      if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPattern(tokens[i]!, word)) continue;
-      tokens[i] = generaliseToken(tokens[i]!, word);
-      kinds[i] = tokenKind(tokens[i]!);
+      if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPieces(pieces[i]!, word)) continue;
+      setToken(cluster, i, generaliseToken(tokens[i]!, word));
       changed = true;
     }
     if (changed) this.retext(cluster);
@@ -323,10 +390,21 @@ export class TemplateMiner {
   }
 
   private insert(id: string, bucketKey: string, tokens: string[]): Cluster {
-    const kinds = new Uint8Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) kinds[i] = tokenKind(tokens[i]!);
-    const cluster = { id, index: this.clusters.length, bucket: bucketKey, tokens, kinds, count: 0, canonical: canonicalOf(tokens), text: null } as Omit<Cluster, 'root'> as Cluster;
+    const cluster = {
+      id,
+      index: this.clusters.length,
+      bucket: bucketKey,
+      tokens,
+      kinds: new Uint8Array(tokens.length),
+      pieces: new Array<readonly string[] | null>(tokens.length).fill(null),
+      marks: new Uint8Array(tokens.length),
+      wildCount: 0,
+      count: 0,
+      canonical: canonicalOf(tokens),
+      text: null,
+    } as Omit<Cluster, 'root'> as Cluster;
     cluster.root = cluster;
+    for (let i = 0; i < tokens.length; i++) setToken(cluster, i, tokens[i]!);
     this.clusters.push(cluster);
     this.byId.set(id, cluster);
     let bucket = this.buckets.get(bucketKey);

@@ -38,6 +38,28 @@ export function fitsPattern(pattern: string, word: string): boolean {
   return patternValues(pattern, word) !== null;
 }
 
+/** The literal pieces of a pattern token around its `<*>`s, split once so matching need not split again. */
+export function patternPieces(pattern: string): readonly string[] {
+  return pattern.split(WILDCARD);
+}
+
+/** `fitsPattern` over a pattern's pieces: the same shortest-value search, without building the values. */
+export function fitsPieces(pieces: readonly string[], word: string): boolean {
+  const first = pieces[0]!;
+  if (!word.startsWith(first)) return false;
+  let at = first.length;
+  const last = pieces.length - 1;
+  for (let k = 1; k < last; k++) {
+    const piece = pieces[k]!;
+    if (piece === '') continue;
+    const next = word.indexOf(piece, at);
+    if (next < 0) return false;
+    at = next + piece.length;
+  }
+  const tail = pieces[last]!;
+  return last === 0 || (word.endsWith(tail) && word.length - tail.length >= at);
+}
+
 const SEGMENT_DELIMITERS = ',;:=|"\'()[]{}';
 
 function segments(token: string): string[] {

@@ -9,7 +9,7 @@ const BRACKET_CLOSERS = ')]}';
 const PUNCTUATION = ',;:.';
 
 /** End of a word's text before its closing punctuation: `KB)` → 2. */
-function coreEnd(word: string): number {
+export function coreEnd(word: string): number {
   let end = word.length;
   while (end > 0 && CLOSERS.includes(word[end - 1]!)) end--;
   return end;
@@ -58,4 +58,32 @@ export function joinValueWords(words: string[], n: number, raw: string[] | null)
   words.length = out;
   if (raw !== null) raw.length = out;
   return out;
+}
+
+/** The word has a digit or `<` (a masked value): it may differ from a template word in a short message. */
+export const WORD_VALUE_MARK = 1;
+/** The word holds `<*>`. */
+export const WORD_HAS_WILDCARD = 2;
+/** The word ends with `<*>`: a unit after it joins it. */
+export const WORD_ENDS_WILDCARD = 4;
+/** The word is a unit (`KB)`, `sec`). */
+export const WORD_UNIT = 8;
+/** The word is a lone bracketed value (`(<*>)`, `()`): it joins the word before it. */
+export const WORD_BRACKETED = 16;
+
+/** What `joinValueWords` and the miner ask of a masked word, worked out once per distinct word. */
+export function valueWordFlags(word: string): number {
+  let flags = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 60) {
+      flags |= WORD_VALUE_MARK;
+      break;
+    }
+  }
+  if (word.includes(WILDCARD)) flags |= WORD_HAS_WILDCARD;
+  if (word.endsWith(WILDCARD)) flags |= WORD_ENDS_WILDCARD;
+  if (isUnit(word)) flags |= WORD_UNIT;
+  if (isBracketedValue(word)) flags |= WORD_BRACKETED;
+  return flags;
 }
