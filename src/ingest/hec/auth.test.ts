@@ -9,6 +9,16 @@ describe('parseHecAuthorization', () => {
     expect(parseHecAuthorization('splunk abc')).toEqual({ ok: true, token: 'abc' });
   });
 
+  it('reads the token of basic authentication, where it is the password', () => {
+    const basic = (credentials: string): string => `Basic ${Buffer.from(credentials).toString('base64')}`;
+    expect(parseHecAuthorization(basic('x:abc-123'))).toEqual({ ok: true, token: 'abc-123' });
+    expect(parseHecAuthorization(basic(':a:b'))).toEqual({ ok: true, token: 'a:b' });
+    for (const header of [basic('no-colon'), basic('user:'), 'Basic !!!']) {
+      const result = parseHecAuthorization(header);
+      if (result.ok) throw new Error(`expected a refusal of ${header}`);
+      expect(hecErrorResponse(result.error).body).toEqual({ text: 'Invalid authorization', code: 3 });
+    }
+  });
   it('answers Splunk\'s codes for a missing or malformed header', () => {
     for (const [header, body] of [
       [undefined, { text: 'Token is required', code: 2 }],
