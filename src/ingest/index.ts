@@ -26,3 +26,5 @@ export { severityFromName, severityFromFields } from './hec/severity.js';
 export type { LogSink } from './log-sink.js';
 export type { LogLineDefaults, LogLinesResult } from './json-logs.js';
 export { parseJsonLogLines, parseJsonLogObject, parsePlainLogLines, severityOfText } from './json-logs.js';
+export type { HecListenerOptions, HecLogger, HecStats } from './hec/listener.js';
+export { HecListener, HEC_SOURCE } from './hec/listener.js';
