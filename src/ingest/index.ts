@@ -28,3 +28,8 @@ export type { LogLineDefaults, LogLinesResult } from './json-logs.js';
 export { parseJsonLogLines, parseJsonLogObject, parsePlainLogLines, severityOfText } from './json-logs.js';
 export type { HecListenerOptions, HecLogger, HecStats } from './hec/listener.js';
 export { HecListener, HEC_SOURCE } from './hec/listener.js';
+export type { SyslogTcpListenerOptions } from './syslog/tcp-listener.js';
+export { SyslogTcpListener } from './syslog/tcp-listener.js';
+export { SYSLOG_TCP_SOURCE } from './syslog/tcp-connection.js';
+export type { SyslogUdpListenerOptions } from './syslog/udp-listener.js';
+export { SyslogUdpListener, SYSLOG_UDP_SOURCE } from './syslog/udp-listener.js';
