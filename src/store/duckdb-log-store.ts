@@ -6,7 +6,7 @@ import type { LogsConfig } from '../config/index.js';
 import { checkStoredLogs } from './check-logs.js';
 import type { StorageLogger } from './duckdb-storage.js';
 import { LogChunkWriter } from './log-chunk-writer.js';
-import { buildLogQuerySql, storedLogFromRow } from './log-query-sql.js';
+import { buildLogQuerySql, storedLogsFromColumns } from './log-query-sql.js';
 import { LOG_SCHEMA_STATEMENTS, LOGS_TABLE } from './log-schema.js';
 import type { LogQuery, LogStore, LogStoreStats, StoredLog } from './log-store.js';
 
@@ -132,7 +132,7 @@ export class DuckDbLogStore implements LogStore {
       const built = buildLogQuerySql(query);
       if (built === null) return [];
       const result = await reader.runAndReadAll(built.sql, built.values);
-      return result.getRowsJS().map(storedLogFromRow);
+      return storedLogsFromColumns(result.getColumnsJS());
     })();
     this.reads.add(running);
     const forget = (): void => {

@@ -46,24 +46,33 @@ export function buildLogQuerySql(query: LogQuery): LogQuerySql | null {
   return { sql, values };
 }
 
-/** Turns rows selected with LOG_SELECT_COLUMNS_SQL (as JS values) back into records; null columns become absent fields. */
-export function storedLogFromRow(row: readonly unknown[]): StoredLog {
-  const log: { -readonly [K in keyof StoredLog]: StoredLog[K] } = {
-    timestampMs: row[0] as number,
-    host: row[1] as string,
-    source: row[2] as string,
-    severity: LOG_SEVERITIES[row[4] as number]!,
-    message: row[9] as string,
-    fields: JSON.parse(row[12] as string) as LogRecord['fields'],
-    templateId: row[10] as string,
-    parameters: row[11] as string[],
-  };
-  if (row[3] !== null) log.sourcetype = row[3] as string;
-  if (row[5] !== null) log.facility = row[5] as string;
-  if (row[6] !== null) log.appName = row[6] as string;
-  if (row[7] !== null) log.procId = row[7] as string;
-  if (row[8] !== null) log.msgId = row[8] as string;
-  return log;
+/**
+ * Turns columns selected with LOG_SELECT_COLUMNS_SQL (as JS values) back into records; null columns
+ * become absent fields. Read by column: DuckDB's row-wise JS conversion is about six times slower.
+ */
+export function storedLogsFromColumns(columns: readonly (readonly unknown[])[]): StoredLog[] {
+  const [timestampsMs, hosts, sources, sourcetypes, severities, facilities, appNames, procIds, msgIds, messages, templateIds, parameters, fields] = columns;
+  const count = timestampsMs?.length ?? 0;
+  const logs: StoredLog[] = new Array<StoredLog>(count);
+  for (let i = 0; i < count; i++) {
+    const log: { -readonly [K in keyof StoredLog]: StoredLog[K] } = {
+      timestampMs: timestampsMs![i] as number,
+      host: hosts![i] as string,
+      source: sources![i] as string,
+      severity: LOG_SEVERITIES[severities![i] as number]!,
+      message: messages![i] as string,
+      fields: JSON.parse(fields![i] as string) as LogRecord['fields'],
+      templateId: templateIds![i] as string,
+      parameters: parameters![i] as string[],
+    };
+    if (sourcetypes![i] !== null) log.sourcetype = sourcetypes![i] as string;
+    if (facilities![i] !== null) log.facility = facilities![i] as string;
+    if (appNames![i] !== null) log.appName = appNames![i] as string;
+    if (procIds![i] !== null) log.procId = procIds![i] as string;
+    if (msgIds![i] !== null) log.msgId = msgIds![i] as string;
+    logs[i] = log;
+  }
+  return logs;
 }
 
 function severityCode(severity: LogSeverity): number {
