@@ -5,3 +5,7 @@ export { INVALID_SERIES_ID } from './series-index.js';
 export type { RetentionSweeperOptions } from './retention-sweeper.js';
 export { RetentionSweeper } from './retention-sweeper.js';
 export type { StoredLog, LogQuery, LogStoreStats, LogStore } from './log-store.js';
+export type { DuckDbLogStoreOptions } from './duckdb-log-store.js';
+export { DuckDbLogStore, createDuckDbLogStore, LOGS_DATABASE_FILE_NAME } from './duckdb-log-store.js';
+export type { LogRetentionSweeperOptions } from './log-retention-sweeper.js';
+export { LogRetentionSweeper } from './log-retention-sweeper.js';
