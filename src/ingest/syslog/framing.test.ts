@@ -86,6 +86,13 @@ describe('octet-counted framing (RFC 6587)', () => {
     ]);
   });
 
+  it('names the sender in rejections when told who it is', () => {
+    const parser = new SyslogStreamParser({ ...options, peer: '198.51.100.4:51234' });
+    const rejections: SyslogRejection[] = [];
+    parser.push(Buffer.from(octetFrame('<999>1 - - - - - - x')), RECEIVED_AT_MS, [], rejections);
+    expect(rejections.map((r) => r.message)).toEqual(['cannot parse syslog message 1 (byte 0) from 198.51.100.4:51234: bad PRI "<999>": expected <0> to <191>']);
+  });
+
   it('reports a stream that ends inside a frame', () => {
     const stream = Buffer.from(octetFrame(M3) + octetFrame(M1).slice(0, 20));
     const { records, rejections } = expectCutIndependent(stream);

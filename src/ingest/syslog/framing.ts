@@ -17,6 +17,8 @@ export interface SyslogStreamOptions {
   readonly source: string;
   /** Zone of RFC 3164 timestamps; 0 (UTC) unless configured. */
   readonly utcOffsetMinutes?: number;
+  /** The sender, named in rejections (`192.0.2.1:51234`). */
+  readonly peer?: string;
 }
 
 /**
@@ -306,7 +308,8 @@ export class SyslogStreamParser {
   private reject(rejections: SyslogRejection[], reason: RejectReason, cause: string): void {
     const line = this.messageNumber;
     const offsetBytes = this.messageOffset;
-    rejections.push({ line, offsetBytes, reason, message: `cannot parse syslog message ${line} (byte ${offsetBytes}): ${cause}` });
+    const from = this.options.peer === undefined ? '' : ` from ${this.options.peer}`;
+    rejections.push({ line, offsetBytes, reason, message: `cannot parse syslog message ${line} (byte ${offsetBytes})${from}: ${cause}` });
   }
 }
 

@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
 const V4_MAPPED_PREFIX = '::ffff:';
 
@@ -10,4 +10,11 @@ export function peerHost(address: string | undefined): string {
   if (address === undefined) return '';
   const v4 = address.startsWith(V4_MAPPED_PREFIX) ? address.slice(V4_MAPPED_PREFIX.length) : '';
   return isIPv4(v4) ? v4 : address;
+}
+
+/** How rejections name a sender: `192.0.2.1:51234`, `[2001:db8::1]:51234`. */
+export function peerLabel(address: string | undefined, port: number | undefined): string {
+  const host = peerHost(address);
+  const shown = isIPv6(host) ? `[${host}]` : host || 'unknown peer';
+  return port === undefined ? shown : `${shown}:${port}`;
 }

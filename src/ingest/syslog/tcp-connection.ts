@@ -3,7 +3,7 @@ import type { LogRecord } from '../../model/index.js';
 import type { LogSink } from '../log-sink.js';
 import type { SyslogRejection } from './framing.js';
 import { SyslogStreamParser } from './framing.js';
-import { peerHost } from './peer-host.js';
+import { peerHost, peerLabel } from './peer-host.js';
 
 export const SYSLOG_TCP_SOURCE = 'syslog_tcp';
 
@@ -48,6 +48,7 @@ export class SyslogTcpConnection {
       maxMessageBytes: options.maxMessageBytes,
       host: peerHost(socket.remoteAddress),
       source: SYSLOG_TCP_SOURCE,
+      peer: peerLabel(socket.remoteAddress, socket.remotePort),
       ...(options.utcOffsetMinutes !== undefined && { utcOffsetMinutes: options.utcOffsetMinutes }),
     });
     this.whenFinished = new Promise((resolve) => (this.resolveFinished = resolve));

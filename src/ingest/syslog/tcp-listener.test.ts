@@ -78,6 +78,7 @@ describe('SyslogTcpListener', () => {
         expect(sink.records).toHaveLength(2);
       }
     }
+    const peer = `127.0.0.1:${socket.localPort}`;
     socket.end();
     await closed(socket);
     await eventually(() => listener.connectionCount === 0, 'the connection to close');
@@ -97,9 +98,9 @@ describe('SyslogTcpListener', () => {
       [5, 'bad_timestamp'],
       [7, 'line_too_long'],
     ]);
-    expect(sink.rejections[0]!.message).toBe(`cannot parse syslog message 4 (byte ${offsets[3]}): bad PRI "<999>": expected <0> to <191>`);
-    expect(sink.rejections[1]!.message).toBe(`cannot parse syslog message 5 (byte ${offsets[4]}): bad timestamp "2024-99-01T00:00:00Z": no such date`);
-    expect(sink.rejections[2]!.message).toBe(`cannot parse syslog message 7 (byte ${offsets[6]}): frame of ${Buffer.byteLength(overLong)} bytes is longer than 256 bytes`);
+    expect(sink.rejections[0]!.message).toBe(`cannot parse syslog message 4 (byte ${offsets[3]}) from ${peer}: bad PRI "<999>": expected <0> to <191>`);
+    expect(sink.rejections[1]!.message).toBe(`cannot parse syslog message 5 (byte ${offsets[4]}) from ${peer}: bad timestamp "2024-99-01T00:00:00Z": no such date`);
+    expect(sink.rejections[2]!.message).toBe(`cannot parse syslog message 7 (byte ${offsets[6]}) from ${peer}: frame of ${Buffer.byteLength(overLong)} bytes is longer than 256 bytes`);
     expect([...sink.sources]).toEqual(['syslog_tcp']);
   });
 

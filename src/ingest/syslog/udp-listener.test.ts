@@ -47,6 +47,7 @@ describe('SyslogUdpListener', () => {
       await eventually(() => listener.datagramsReceived === i + 1, `datagram ${i + 1}`);
     }
     await eventually(() => sink.records.length === 6 && sink.rejections.length === 2, 'every record and rejection');
+    const peer = `127.0.0.1:${client.address().port}`;
 
     expect(sink.records[0]).toMatchObject({
       timestampMs: Date.UTC(2003, 9, 11, 22, 14, 15, 3),
@@ -65,8 +66,8 @@ describe('SyslogUdpListener', () => {
     expect(sink.records[5]).toMatchObject({ host: 'web01', appName: 'systemd', procId: '1', severity: 'info', facility: 'daemon', message: 'Started.' });
     expect(sink.records.every((r) => r.source === 'syslog_udp')).toBe(true);
     expect(sink.rejections).toEqual([
-      { line: 1, reason: 'bad_timestamp', message: 'cannot parse syslog datagram from 127.0.0.1: bad timestamp "2024-99-01T00:00:00Z": no such date' },
-      { line: 1, reason: 'line_too_long', message: 'cannot parse syslog datagram from 127.0.0.1: 318 bytes is longer than 256 bytes' },
+      { line: 1, reason: 'bad_timestamp', message: `cannot parse syslog datagram from ${peer}: bad timestamp "2024-99-01T00:00:00Z": no such date` },
+      { line: 1, reason: 'line_too_long', message: `cannot parse syslog datagram from ${peer}: 318 bytes is longer than 256 bytes` },
     ]);
     expect([...sink.sources]).toEqual(['syslog_udp']);
   });
@@ -99,9 +100,10 @@ describe('SyslogUdpListener', () => {
     await send(client, port, '<13>1 - h app - - - c');
     await send(client, port, '<13>1 - h app - - - dd');
     await eventually(() => sink.rejections.length === 2, 'the overload rejections');
+    const peer = `127.0.0.1:${client.address().port}`;
     expect(sink.rejections).toEqual([
-      { line: 0, reason: 'overload', message: 'datagram of 21 bytes from 127.0.0.1 dropped: 2 records are waiting to be written (limit 2)' },
-      { line: 0, reason: 'overload', message: 'datagram of 22 bytes from 127.0.0.1 dropped: 2 records are waiting to be written (limit 2)' },
+      { line: 0, reason: 'overload', message: `datagram of 21 bytes from ${peer} dropped: 2 records are waiting to be written (limit 2)` },
+      { line: 0, reason: 'overload', message: `datagram of 22 bytes from ${peer} dropped: 2 records are waiting to be written (limit 2)` },
     ]);
 
     sink.release();

@@ -8,7 +8,7 @@ import { ChangeSignal, OnceLifecycle } from '../../util/index.js';
 import type { LogSink } from '../log-sink.js';
 import { parseSyslogDatagram } from './framing.js';
 import type { SyslogContext } from './message.js';
-import { peerHost } from './peer-host.js';
+import { peerHost, peerLabel } from './peer-host.js';
 
 export const SYSLOG_UDP_SOURCE = 'syslog_udp';
 
@@ -107,31 +107,30 @@ export class SyslogUdpListener implements Lifecycle {
   private receive(datagram: Buffer, peer: RemoteInfo): void {
     this.received++;
     this.flushTimer ??= setImmediate(() => this.flush());
-    const host = peerHost(peer.address);
     if (this.pending >= this.options.maxPendingRecords) {
       this.rejections.push({
         line: 0,
         reason: 'overload',
-        message: `datagram of ${datagram.length} bytes from ${host} dropped: ${this.pending} records are waiting to be written (limit ${this.options.maxPendingRecords})`,
+        message: `datagram of ${datagram.length} bytes from ${peerLabel(peer.address, peer.port)} dropped: ${this.pending} records are waiting to be written (limit ${this.options.maxPendingRecords})`,
       });
       return;
     }
     let length = datagram.length;
     while (length > 0 && (datagram[length - 1] === LF || datagram[length - 1] === CR || datagram[length - 1] === NUL)) length--;
     if (length > this.options.maxMessageBytes) {
-      this.rejections.push({ line: 1, reason: 'line_too_long', message: `cannot parse syslog datagram from ${host}: ${length} bytes is longer than ${this.options.maxMessageBytes} bytes` });
+      this.rejections.push({ line: 1, reason: 'line_too_long', message: `cannot parse syslog datagram from ${peerLabel(peer.address, peer.port)}: ${length} bytes is longer than ${this.options.maxMessageBytes} bytes` });
       return;
     }
     const context: SyslogContext = {
       receivedAtMs: this.options.nowMs(),
-      host,
+      host: peerHost(peer.address),
       source: SYSLOG_UDP_SOURCE,
       ...(this.options.utcOffsetMinutes !== undefined && { utcOffsetMinutes: this.options.utcOffsetMinutes }),
     };
     const result = parseSyslogDatagram(datagram, context);
     if (result === undefined) return;
     if (!result.ok) {
-      this.rejections.push({ line: 1, reason: result.reason, message: `cannot parse syslog datagram from ${host}: ${result.cause}` });
+      this.rejections.push({ line: 1, reason: result.reason, message: `cannot parse syslog datagram from ${peerLabel(peer.address, peer.port)}: ${result.cause}` });
       return;
     }
     this.batch.push(result.record);
