@@ -5,6 +5,7 @@ import type { Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { ApiError } from './errors.js';
 import type { PointWriter } from './point-writer.js';
+import { registerLogRoutes, type LogApi } from './log-routes.js';
 import { registerRoutes } from './routes.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { UiAssets } from './ui-assets.js';
@@ -42,6 +43,8 @@ export interface HttpApiDeps {
   readonly logger: Logger;
   /** Re-runs detection over stored history and stores what it finds (POST /api/v1/replay). */
   readonly replay: (request: ReplayRequest) => Promise<ReplayResult>;
+  /** Log intake, search and templates (POST/GET /api/v1/logs, GET /api/v1/templates). */
+  readonly logs: LogApi;
 }
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
@@ -70,6 +73,7 @@ export class HttpApi implements Lifecycle {
       if (request.headers.authorization !== `Bearer ${authToken}`) throw new ApiError(401, 'cannot authorize request: missing or wrong bearer token');
     };
     registerRoutes(this.app, deps, requireToken);
+    registerLogRoutes(this.app, deps, requireToken);
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);
       this.app.get('/*', async (request, reply) => {

@@ -8,10 +8,20 @@ export interface StatsProviders {
   senders(): Readonly<Record<string, { sent: number; failed: number; retries: number; dropped: number; queued: number }>>;
   openEpisodes(): number;
   graphiteConnections(): number;
+  logs(): {
+    receivedBySource: Readonly<Record<string, number>>;
+    templates: number;
+    openSessions: number;
+    lateRecords: number;
+    queuedRecords: number;
+    committedRecords: number;
+  };
+  hec(): { requests: number; errors: number; pendingAcks: number; channels: number } | null;
+  syslogConnections(): number;
 }
 
 /** Protocols points arrive by; a label on the ingest counters. */
-export type IngestProtocol = 'graphite_tcp' | 'graphite_udp' | 'http_json' | 'import';
+export type IngestProtocol = 'graphite_tcp' | 'graphite_udp' | 'http_json' | 'import' | 'log_counts';
 
 /**
  * Vigil's own metrics in Prometheus form. Counters are incremented by the ingest path; gauges and
@@ -22,6 +32,7 @@ export class SelfMetrics {
   readonly pointsReceived: Counter<'protocol'>;
   readonly pointsRejected: Counter<'protocol' | 'reason'>;
   readonly anomalies: Counter<'detector'>;
+  readonly logsRejected: Counter<'source' | 'reason'>;
   readonly detectionBatchSeconds: Histogram<'partition'>;
   readonly detectionPointSeconds: Histogram;
 
@@ -30,6 +41,7 @@ export class SelfMetrics {
     const registers = [this.registry];
     this.pointsReceived = new Counter({ name: 'vigil_points_received_total', help: 'Points parsed and accepted for storage, by protocol.', labelNames: ['protocol'], registers });
     this.pointsRejected = new Counter({ name: 'vigil_points_rejected_total', help: 'Lines or records rejected, by protocol and reason.', labelNames: ['protocol', 'reason'], registers });
+    this.logsRejected = new Counter({ name: 'vigil_log_records_rejected_total', help: 'Log lines, messages or events rejected, by source and reason.', labelNames: ['source', 'reason'], registers });
     this.anomalies = new Counter({ name: 'vigil_anomalies_total', help: 'Anomalous points found, by detector.', labelNames: ['detector'], registers });
     this.detectionBatchSeconds = new Histogram({
       name: 'vigil_detection_batch_duration_seconds',
@@ -78,6 +90,26 @@ export class SelfMetrics {
     new Gauge({ name: 'vigil_detection_series', help: 'Series with live detector state.', registers, collect() { this.set(providers.detection()?.seriesTracked ?? 0); } });
     new Gauge({ name: 'vigil_alert_episodes_open', help: 'Anomaly episodes currently firing.', registers, collect() { this.set(providers.openEpisodes()); } });
     new Gauge({ name: 'vigil_graphite_connections', help: 'Open Graphite TCP connections.', registers, collect() { this.set(providers.graphiteConnections()); } });
+    new Gauge({
+      name: 'vigil_log_records_received',
+      help: 'Log records stored since start, by source (hec, syslog_tcp, syslog_udp, api).',
+      labelNames: ['source'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [source, n] of Object.entries(providers.logs().receivedBySource)) this.set({ source }, n);
+      },
+    });
+    new Gauge({ name: 'vigil_log_templates', help: 'Log templates mined.', registers, collect() { this.set(providers.logs().templates); } });
+    new Gauge({ name: 'vigil_log_open_sessions', help: 'Log sessions (blocks, requests, traces) still open.', registers, collect() { this.set(providers.logs().openSessions); } });
+    new Gauge({ name: 'vigil_log_late_records', help: 'Log records that came after their count interval was closed.', registers, collect() { this.set(providers.logs().lateRecords); } });
+    new Gauge({ name: 'vigil_log_store_queued_records', help: 'Log records accepted but not yet committed.', registers, collect() { this.set(providers.logs().queuedRecords); } });
+    new Gauge({ name: 'vigil_log_store_committed_records', help: 'Log records committed since start.', registers, collect() { this.set(providers.logs().committedRecords); } });
+    new Gauge({ name: 'vigil_hec_requests', help: 'HTTP Event Collector requests since start.', registers, collect() { this.set(providers.hec()?.requests ?? 0); } });
+    new Gauge({ name: 'vigil_hec_errors', help: 'HTTP Event Collector requests answered with an error.', registers, collect() { this.set(providers.hec()?.errors ?? 0); } });
+    new Gauge({ name: 'vigil_hec_pending_acks', help: 'Indexer acknowledgments not yet polled.', registers, collect() { this.set(providers.hec()?.pendingAcks ?? 0); } });
+    new Gauge({ name: 'vigil_hec_channels', help: 'Indexer-acknowledgment channels known.', registers, collect() { this.set(providers.hec()?.channels ?? 0); } });
+    new Gauge({ name: 'vigil_syslog_connections', help: 'Open syslog TCP connections.', registers, collect() { this.set(providers.syslogConnections()); } });
     const senderGauge = (name: string, help: string, pick: (s: { sent: number; failed: number; retries: number; dropped: number; queued: number }) => number): void => {
       new Gauge({
         name,

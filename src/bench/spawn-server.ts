@@ -9,6 +9,10 @@ export interface SpawnedServer {
   readonly process: ChildProcess;
   readonly httpPort: number;
   readonly graphitePort: number;
+  /** Splunk HEC port. */
+  readonly hecPort: number;
+  /** Syslog TCP and UDP port. */
+  readonly syslogPort: number;
   readonly dataDir: string;
   readonly url: string;
   /** Peak resident memory of the server so far, from /proc (Linux); null elsewhere. */
@@ -48,7 +52,9 @@ export async function spawnServer(options: { binPath: string; configYaml?: strin
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vigil-server-'));
   const httpPort = await freePort();
   const graphitePort = await freePort();
-  const args = [options.binPath, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--log-level', 'warn'];
+  const hecPort = await freePort();
+  const syslogPort = await freePort();
+  const args = [options.binPath, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--hec-port', String(hecPort), '--syslog-port', String(syslogPort), '--log-level', 'warn'];
   if (options.configYaml !== undefined) {
     const configFile = join(dataDir, 'bench-config.yaml');
     writeFileSync(configFile, options.configYaml);
@@ -62,6 +68,8 @@ export async function spawnServer(options: { binPath: string; configYaml?: strin
     process: child,
     httpPort,
     graphitePort,
+    hecPort,
+    syslogPort,
     dataDir,
     url,
     peakRssBytes: () => {

@@ -10,6 +10,8 @@ export interface ServerFlags {
   readonly graphitePort?: number;
   readonly graphiteTcpPort?: number;
   readonly graphiteUdpPort?: number;
+  readonly hecPort?: number;
+  readonly syslogPort?: number;
   readonly partitions?: number;
   readonly logLevel?: string;
 }
@@ -30,11 +32,13 @@ export function addServerFlags(command: Command): Command {
   return command
     .option('-c, --config <file>', 'YAML config file (env VIGIL_CONFIG)')
     .option('-d, --data-dir <dir>', 'data directory (default ./vigil-data)')
-    .option('--host <address>', 'address the HTTP and Graphite listeners bind')
+    .option('--host <address>', 'address every listener binds (HTTP, Graphite, HEC, syslog)')
     .option('--http-port <port>', 'HTTP API and UI port (default 8080)', parsePort)
     .option('--graphite-port <port>', 'Graphite plaintext TCP and UDP port (default 2003)', parsePort)
     .option('--graphite-tcp-port <port>', 'Graphite plaintext TCP port', parsePort)
     .option('--graphite-udp-port <port>', 'Graphite plaintext UDP port', parsePort)
+    .option('--hec-port <port>', 'Splunk HTTP Event Collector port (default 8088)', parsePort)
+    .option('--syslog-port <port>', 'syslog TCP and UDP port (default 5514)', parsePort)
     .option('--partitions <n>', 'detection worker threads', parsePositiveInt)
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent');
 }
@@ -46,6 +50,8 @@ export function configFromFlags(flags: ServerFlags): VigilConfig {
     logLevel: flags.logLevel,
     http: { host: flags.host, port: flags.httpPort },
     graphite: { host: flags.host, tcpPort: flags.graphiteTcpPort ?? flags.graphitePort, udpPort: flags.graphiteUdpPort ?? flags.graphitePort },
+    hec: { host: flags.host, port: flags.hecPort },
+    syslog: { host: flags.host, tcpPort: flags.syslogPort, udpPort: flags.syslogPort },
     detection: { partitions: flags.partitions },
   };
   const file = flags.config ?? configFileFromEnv();

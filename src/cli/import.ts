@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { CsvPointsParser } from '../ingest/index.js';
 import { KeyedPointsBuilder, type KeyedPoints, type Rejection } from '../model/index.js';
+import { importLogs } from './import-logs.js';
 import { Progress } from './progress.js';
 
 export interface ImportFlags {
@@ -79,7 +80,8 @@ async function postPoints(flags: ImportFlags, points: KeyedPoints): Promise<Poin
   return JSON.parse(text) as PointsResponse;
 }
 
-export async function importCommand(file: string, flags: ImportFlags): Promise<number> {
+/** `vigil import`: points from CSV, or with `logs` set, log lines (JSON lines or plain text). */
+export async function importCommand(file: string, flags: ImportFlags & { readonly logs?: boolean; readonly host?: string }): Promise<number> {
   let sizeBytes: number;
   try {
     sizeBytes = statSync(file).size;
@@ -87,8 +89,8 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<n
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
   const progress = new Progress(`importing ${file}`, sizeBytes, 'bytes');
-  const summary = await importCsv(file, flags, progress);
-  process.stdout.write(`imported ${summary.accepted} points from ${file}; rejected ${summary.rejected}\n`);
+  const summary = flags.logs === true ? await importLogs(file, flags, progress) : await importCsv(file, flags, progress);
+  process.stdout.write(`imported ${summary.accepted} ${flags.logs === true ? 'log records' : 'points'} from ${file}; rejected ${summary.rejected}\n`);
   for (const r of summary.rejections) process.stdout.write(`  ${r.line > 0 ? `line ${r.line}: ` : ''}${r.reason}: ${r.message}\n`);
   if (summary.rejected > summary.rejections.length) process.stdout.write(`  ... and ${summary.rejected - summary.rejections.length} more\n`);
   return summary.accepted === 0 && summary.rejected > 0 ? 1 : 0;

@@ -24,14 +24,17 @@ export function buildProgram(): Command {
 
   program
     .command('import')
-    .description('send a CSV file (timestamp,value with --series, or series,timestamp,value) to a running server')
-    .argument('<file>', 'CSV file; NAB data files load as they are')
+    .description('send a CSV file of points (timestamp,value with --series, or series,timestamp,value), or with --logs a log file, to a running server')
+    .argument('<file>', 'CSV file (NAB data files load as they are), or with --logs: JSON lines or plain text lines')
     .option('-s, --series <name>', 'series for a two-column timestamp,value file (a tagged path is fine)')
+    .option('--logs', 'the file holds log lines: JSON lines (message, timestamp, host, level, ...) or plain text')
+    .option('--host <name>', 'with --logs: host of lines that name none (default: this machine)')
     .option('--url <url>', 'server to send to', 'http://localhost:8080')
     .option('--token <token>', 'bearer token when the server requires one')
-    .option('--batch-size <n>', 'points per request', parsePositiveInt, 10_000)
+    .option('--batch-size <n>', 'points or log records per request', parsePositiveInt, 10_000)
     .option('--show-rejections <n>', 'how many rejected lines to print', parsePositiveInt, 20)
-    .action(async (file: string, flags: { series?: string; url: string; token?: string; batchSize: number; showRejections: number }) => {
+    .action(async (file: string, flags: { series?: string; logs?: boolean; host?: string; url: string; token?: string; batchSize: number; showRejections: number }) => {
+      if (flags.logs === true && flags.series !== undefined) throw new Error('cannot import: --series is for points, not with --logs');
       process.exitCode = await importCommand(file, flags);
     });
 

@@ -8,6 +8,8 @@ export const ENV_VARIABLES = {
   VIGIL_HTTP_PORT: 'HTTP port (http.port)',
   VIGIL_GRAPHITE_PORT: 'Graphite TCP and UDP port (graphite.tcpPort, graphite.udpPort)',
   VIGIL_AUTH_TOKEN: 'token required by write endpoints (http.authToken)',
+  VIGIL_HEC_PORT: 'Splunk HTTP Event Collector port (hec.port)',
+  VIGIL_SYSLOG_PORT: 'syslog TCP and UDP port (syslog.tcpPort, syslog.udpPort)',
 } as const;
 
 export function configFileFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -18,11 +20,14 @@ export function configFileFromEnv(env: NodeJS.ProcessEnv = process.env): string 
 export function overridesFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
   const num = (v: string | undefined): number | string | undefined => (v === undefined || v === '' ? undefined : /^\d+$/.test(v) ? Number(v) : v);
   const graphitePort = num(env.VIGIL_GRAPHITE_PORT);
+  const syslogPort = num(env.VIGIL_SYSLOG_PORT);
   return {
     dataDir: env.VIGIL_DATA_DIR || undefined,
     logLevel: env.VIGIL_LOG_LEVEL || undefined,
     http: { port: num(env.VIGIL_HTTP_PORT), authToken: env.VIGIL_AUTH_TOKEN || undefined },
     graphite: { tcpPort: graphitePort, udpPort: graphitePort },
+    hec: { port: num(env.VIGIL_HEC_PORT) },
+    syslog: { tcpPort: syslogPort, udpPort: syslogPort },
   };
 }
 

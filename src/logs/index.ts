@@ -8,3 +8,6 @@ export { TemplateMiner, DEFAULT_MINER_CONFIG, MINER_SNAPSHOT_VERSION } from './m
 export type { MinerConfig, MinerSnapshot, MinerSnapshotTemplate, MinerTemplate, TemplateMatch } from './miner.js';
 export { parseSessionLines, keySpaceOf, countKeys, countMatrix, trainNgram, trainPca, trainInvariants, DEFAULT_NGRAM_PARAMS, DEFAULT_PCA_PARAMS, DEFAULT_INVARIANT_PARAMS } from './sequence/index.js';
 export type { Session, SequenceDetector, NgramParams, PcaParams, Invariant, InvariantParams } from './sequence/index.js';
+export { LogPipeline, NEW_ERROR_TEMPLATE_DETECTOR, SESSION_DETECTOR, SESSION_SERIES } from './live/log-pipeline.js';
+export type { LogPipelineDeps, LogPipelineOptions, LogPipelineStats, TemplateSummary } from './live/log-pipeline.js';
+export { TEMPLATE_COUNT_SERIES, SEVERITY_COUNT_SERIES, templateSeriesKey, severitySeriesKey } from './live/rate-series.js';

@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { IngestProtocol } from '../api/index.js';
 import type { Rejection } from '../model/index.js';
 import type { Clock } from '../util/index.js';
 
@@ -9,7 +8,7 @@ import type { Clock } from '../util/index.js';
  * NaN values are only counted: senders such as collectd emit them routinely, so they are not news.
  */
 export class RejectionLog {
-  private readonly last = new Map<IngestProtocol, { atMs: number; suppressed: number }>();
+  private readonly last = new Map<string, { atMs: number; suppressed: number }>();
 
   constructor(
     private readonly logger: Logger,
@@ -17,7 +16,8 @@ export class RejectionLog {
     private readonly intervalMs = 10_000,
   ) {}
 
-  record(all: readonly Rejection[], protocol: IngestProtocol): void {
+  /** `protocol` is the listener's label: an ingest protocol of points, or a log source (`hec`, `syslog_tcp`, ...). */
+  record(all: readonly Rejection[], protocol: string): void {
     const rejections = all.filter((r) => r.reason !== 'nan_value');
     const first = rejections[0];
     if (first === undefined) return;

@@ -5,9 +5,10 @@ import { HttpApi, SelfMetrics, type StatusBody } from '../api/index.js';
 import { createAlertManager, type AlertManager } from '../alert/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { DetectionRunner, replayStored } from '../detect/index.js';
-import { GraphiteTcpListener, GraphiteUdpListener, type PointSink } from '../ingest/index.js';
+import { GraphiteTcpListener, GraphiteUdpListener, HecListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
+import { LogPipeline } from '../logs/index.js';
 import type { Anomaly, KeyedPoints, Rejection } from '../model/index.js';
-import { createDuckDbStorage, RetentionSweeper, type Storage } from '../store/index.js';
+import { createDuckDbLogStore, createDuckDbStorage, LogRetentionSweeper, RetentionSweeper, type LogStore, type Storage } from '../store/index.js';
 import { systemClock, type Clock, type Lifecycle } from '../util/index.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { RejectionLog } from './rejection-log.js';
@@ -25,6 +26,9 @@ export interface ServerAddresses {
   readonly httpPort: number;
   readonly graphiteTcpPort: number | null;
   readonly graphiteUdpPort: number | null;
+  readonly hecPort: number | null;
+  readonly syslogTcpPort: number | null;
+  readonly syslogUdpPort: number | null;
 }
 
 /**
@@ -43,6 +47,12 @@ export class VigilServer implements Lifecycle {
   private readonly http: HttpApi;
   private readonly graphiteTcp: GraphiteTcpListener | null;
   private readonly graphiteUdp: GraphiteUdpListener | null;
+  readonly logStore: LogStore;
+  private readonly logRetention: LogRetentionSweeper;
+  readonly logs: LogPipeline;
+  private readonly hec: HecListener | null;
+  private readonly syslogTcp: SyslogTcpListener | null;
+  private readonly syslogUdp: SyslogUdpListener | null;
   private readonly anomalyWrites = new Set<Promise<void>>();
   private checkpointTimer: NodeJS.Timeout | null = null;
   private readonly startedAtMs: number;
@@ -109,6 +119,40 @@ export class VigilServer implements Lifecycle {
         )
       : null;
 
+    const logsLogger = this.logger.child({ component: 'logs' });
+    this.logStore = createDuckDbLogStore(dataDir, config.logs, { logger: logsLogger });
+    this.logRetention = new LogRetentionSweeper({
+      store: this.logStore,
+      retentionDays: config.logs.retentionDays,
+      retentionSweepIntervalMs: config.storage.retentionSweepIntervalMs,
+      clock: this.clock,
+      logger: logsLogger,
+    });
+    this.logs = new LogPipeline(
+      { config: config.logs, snapshotFile: join(dataDir, 'log-templates.json') },
+      {
+        store: this.logStore,
+        writePoints: async (points) => {
+          await this.pipeline.write(points, 'log_counts');
+        },
+        resolveSeries: (keys) => this.storage.resolveSeries(keys),
+        onAnomalies: (anomalies) => this.onAnomalies(anomalies),
+        onRejected: (rejections, source) => {
+          for (const r of rejections) this.metrics.logsRejected.inc({ source, reason: r.reason });
+          rejectionLog.record(rejections, source);
+        },
+        clock: this.clock,
+        logger: logsLogger,
+      },
+    );
+    const logSink: LogSink = this.logs;
+    this.hec = config.hec.enabled ? new HecListener({ config: config.hec, nowMs, logger: this.logger.child({ component: 'hec' }) }, logSink) : null;
+    const syslog = config.syslog;
+    this.syslogTcp = syslog.enabled
+      ? new SyslogTcpListener({ host: syslog.host, tcpPort: syslog.tcpPort, maxMessageBytes: syslog.maxMessageBytes, maxPendingRecords: syslog.maxPendingRecords, nowMs, onError: (err) => this.logger.error({ err }, 'syslog listener failed') }, logSink)
+      : null;
+    this.syslogUdp = syslog.enabled ? new SyslogUdpListener({ host: syslog.host, udpPort: syslog.udpPort, maxMessageBytes: syslog.maxMessageBytes, maxPendingRecords: syslog.maxPendingRecords, nowMs }, logSink) : null;
+
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;
     this.http = new HttpApi(
       { host: config.http.host, port: config.http.port, maxBodyBytes: config.http.maxBodyBytes, authToken: config.http.authToken, uiDir },
@@ -121,6 +165,7 @@ export class VigilServer implements Lifecycle {
         clock: this.clock,
         logger: this.logger,
         replay: (request) => replayStored(this.storage, config.detection, request),
+        logs: this.logs,
       },
     );
     this.metrics.watch({
@@ -129,6 +174,9 @@ export class VigilServer implements Lifecycle {
       senders: () => this.alerts.stats().senders,
       openEpisodes: () => this.alerts.stats().episodes.open,
       graphiteConnections: () => this.graphiteTcp?.connectionCount ?? 0,
+      logs: () => ({ ...this.logs.stats(), ...this.logStore.stats() }),
+      hec: () => this.hec?.stats() ?? null,
+      syslogConnections: () => this.syslogTcp?.connectionCount ?? 0,
     });
   }
 
@@ -137,6 +185,9 @@ export class VigilServer implements Lifecycle {
       httpPort: this.http.port,
       graphiteTcpPort: this.graphiteTcp?.address().port ?? null,
       graphiteUdpPort: this.graphiteUdp?.address().port ?? null,
+      hecPort: this.hec?.address().port ?? null,
+      syslogTcpPort: this.syslogTcp?.address().port ?? null,
+      syslogUdpPort: this.syslogUdp?.address().port ?? null,
     };
   }
 
@@ -147,9 +198,15 @@ export class VigilServer implements Lifecycle {
     await this.retention.start();
     await this.alerts.start();
     await this.runner?.start();
+    await this.logStore.start();
+    await this.logRetention.start();
+    await this.logs.start();
     await this.http.start();
     await this.graphiteTcp?.start();
     await this.graphiteUdp?.start();
+    await this.hec?.start();
+    await this.syslogTcp?.start();
+    await this.syslogUdp?.start();
     if (this.runner !== null) {
       this.checkpointTimer = setInterval(() => {
         this.runner?.checkpoint().catch((err: unknown) => this.logger.error({ err }, 'cannot checkpoint detector state'));
@@ -159,8 +216,8 @@ export class VigilServer implements Lifecycle {
     this.state = 'running';
     const a = this.addresses;
     this.logger.info(
-      { httpPort: a.httpPort, graphiteTcpPort: a.graphiteTcpPort, graphiteUdpPort: a.graphiteUdpPort, dataDir: resolve(this.config.dataDir), series: this.storage.stats().seriesCount },
-      `Vigil is ready: UI and API on http://localhost:${a.httpPort}/, Graphite on port ${a.graphiteTcpPort ?? 'off'}`,
+      { httpPort: a.httpPort, graphiteTcpPort: a.graphiteTcpPort, graphiteUdpPort: a.graphiteUdpPort, hecPort: a.hecPort, syslogTcpPort: a.syslogTcpPort, syslogUdpPort: a.syslogUdpPort, dataDir: resolve(this.config.dataDir), series: this.storage.stats().seriesCount },
+      `Vigil is ready: UI and API on http://localhost:${a.httpPort}/, Graphite on port ${a.graphiteTcpPort ?? 'off'}, Splunk HEC on ${a.hecPort ?? 'off'}, syslog on ${a.syslogTcpPort ?? 'off'}`,
     );
   }
 
@@ -171,7 +228,13 @@ export class VigilServer implements Lifecycle {
     if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
     await this.graphiteTcp?.stop();
     await this.graphiteUdp?.stop();
+    await this.hec?.stop();
+    await this.syslogTcp?.stop();
+    await this.syslogUdp?.stop();
     await this.http.stop();
+    await this.logs.stop();
+    await this.logRetention.stop();
+    await this.logStore.stop();
     await this.pipeline.drain();
     await this.runner?.stop();
     while (this.anomalyWrites.size > 0) await Promise.allSettled([...this.anomalyWrites]);
@@ -202,12 +265,30 @@ export class VigilServer implements Lifecycle {
   private onAnomalies(anomalies: Anomaly[]): void {
     this.anomaliesFound += anomalies.length;
     for (const a of anomalies) this.metrics.anomalies.inc({ detector: a.detector });
-    const write = this.storage
-      .appendAnomalies(anomalies)
-      .then(() => this.alerts.observe(anomalies))
+    const write = this.withLogEvidence(anomalies)
+      .then(async (withEvidence) => {
+        await this.storage.appendAnomalies(withEvidence);
+        this.alerts.observe(withEvidence);
+      })
       .catch((err: unknown) => this.logger.error({ err, count: anomalies.length }, 'cannot store anomalies'));
     this.anomalyWrites.add(write);
     void write.finally(() => this.anomalyWrites.delete(write));
+  }
+
+  /** Anomalies on log count series get their template and example lines attached; the rest pass as they are. */
+  private async withLogEvidence(anomalies: Anomaly[]): Promise<Anomaly[]> {
+    return Promise.all(
+      anomalies.map(async (a) => {
+        if (a.evidence !== undefined) return a;
+        try {
+          const evidence = await this.logs.evidenceFor(a);
+          return evidence === null ? a : { ...a, evidence };
+        } catch (err) {
+          this.logger.warn({ err, series: a.series }, 'cannot gather log evidence for an anomaly');
+          return a;
+        }
+      }),
+    );
   }
 }
 
