@@ -265,8 +265,9 @@ export class DuckDbLogStore implements LogStore {
     this.clearTimer();
     this.commitInFlight = this.exclusive(() => this.commitQueued()).then(() => {
       this.commitInFlight = undefined;
+      // Admitting may itself start the next commit (half the bound queued).
       this.admitBlocked();
-      if (this.state !== 'running' || this.queuedRecords === 0) return;
+      if (this.commitInFlight !== undefined || this.state !== 'running' || this.queuedRecords === 0) return;
       if (this.commitDue || this.queuedRecords >= this.earlyCommitRecords || this.blocked.length > 0) this.requestCommit();
       else this.armTimer();
     });

