@@ -143,7 +143,15 @@ const CALENDAR_NAMES = new Set(
 /** A capitalised weekday or month name (`Fri`, `Jun`, `September`): part of a date, a value like its numbers. */
 export function isCalendarName(s: string, from: number, to: number): boolean {
   const n = to - from;
-  return n >= 3 && n <= 9 && CALENDAR_NAMES.has(s.slice(from, to));
+  if (n < 3 || n > 9) return false;
+  // Every name is a capital then small letters: anything else is rejected without a slice.
+  const first = s.charCodeAt(from);
+  if (first < 65 || first > 90) return false;
+  for (let i = from + 1; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return CALENDAR_NAMES.has(s.slice(from, to));
 }
 
 const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
@@ -209,6 +217,21 @@ const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
   'numbered-id': isNumberedId,
   number: isNumber,
 };
+
+/**
+ * Built-in tests from the cheapest and most often true (plain numbers) to the dearest: a segment is a
+ * value when any test claims it, so the order changes only how soon the answer comes.
+ */
+const TEST_ORDER: readonly BuiltinMaskKind[] = ['number', 'ipv4', 'numbered-id', 'hex', 'uuid', 'duration', 'path', 'calendar', 'hostname'];
+
+/** The segment tests of rules in the order to try them: built-ins by cost, then pattern rules as given. */
+export function orderedSegmentTests(rules: readonly MaskRule[]): SegmentTest[] {
+  const rank = (rule: MaskRule): number => ('kind' in rule ? TEST_ORDER.indexOf(rule.kind) : TEST_ORDER.length);
+  return rules
+    .map((rule, index) => ({ rule, index, test: segmentTest(rule) }))
+    .sort((a, b) => rank(a.rule) - rank(b.rule) || a.index - b.index)
+    .map((entry) => entry.test);
+}
 
 /** The segment test of a rule; a pattern rule compiles once, anchored to the whole segment. */
 export function segmentTest(rule: MaskRule): SegmentTest {

@@ -37,6 +37,9 @@ describe('mask rules', () => {
     expect(whole(isCalendarName, 'Jun')).toBe(true);
     expect(whole(isCalendarName, 'June')).toBe(true);
     expect(whole(isCalendarName, 'Junk')).toBe(false);
+    expect(whole(isCalendarName, 'jun')).toBe(false);
+    expect(whole(isCalendarName, 'JUNE')).toBe(false);
+    expect(isCalendarName('at Sept 3', 3, 7)).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_MASK_RULES, segmentTest, type MaskRule, type SegmentTest } from './mask-rules.js';
+import { DEFAULT_MASK_RULES, orderedSegmentTests, type MaskRule, type SegmentTest } from './mask-rules.js';
 
 export const WILDCARD = '<*>';
 
@@ -30,7 +30,7 @@ export class Masker {
   private readonly tests: readonly SegmentTest[];
 
   constructor(rules: readonly MaskRule[] = DEFAULT_MASK_RULES) {
-    this.tests = rules.map(segmentTest);
+    this.tests = orderedSegmentTests(rules);
   }
 
   maskWord(word: string): string {

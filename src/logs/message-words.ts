@@ -3,6 +3,12 @@ import { coreEnd, valueWordFlags, WORD_BRACKETED, WORD_ENDS_WILDCARD, WORD_UNIT 
 
 /** Slots of the raw-word cache: a power of two; enough for the constant words of a busy log source. */
 const WORD_CACHE_SLOTS = 1 << 13;
+/** Int32s per slot, one cache line: the word's hash, its length and flags, then its characters two to an int32. */
+const SLOT_INTS = 16;
+/** Characters a slot holds in place; a longer word is compared with its kept string. */
+const INLINE_CHARS = (SLOT_INTS - 2) * 2;
+/** Words at least this long are not cached: their length does not fit beside the flags. */
+const UNCACHED_LENGTH = 1 << 23;
 /** Joined words kept before the join cache starts over: joins are few (units, bracketed values). */
 const JOIN_CACHE_LIMIT = 4096;
 
@@ -14,19 +20,22 @@ interface JoinedWord {
 /**
  * Masked, joined words of one message at a time, as `splitWords`, `Masker.maskWord` and `joinValueWords`
  * make them, with each word's `valueWordFlags`. Most words of a log stream repeat, so the masked form and
- * flags of a raw word are cached in a direct-mapped table found by hashing the word's characters in place:
- * a repeated word costs no slice, no mask test and no allocation. A new word takes its slot from the word
- * before it there, which bounds the memory. `words` and `flags` are reused from message to message.
+ * flags of a raw word are cached in a direct-mapped table found by hashing the word's characters as they
+ * are read. A slot keeps the word's characters in place, so a repeated word is recognised by reading one
+ * cache line, with no slice, no mask test and no allocation. A new word takes its slot from the word before
+ * it there, which bounds the memory. `words` and `flags` are reused from message to message.
  */
 export class MessageWords {
   /** The words of the last scanned message; entries past its count are stale. */
   readonly words: string[] = [];
   flags: Uint8Array = new Uint8Array(64);
   private readonly masker: Masker;
-  private readonly rawWords: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SLOTS);
-  private readonly rawHashes = new Int32Array(WORD_CACHE_SLOTS);
-  private readonly maskedWords: string[] = new Array<string>(WORD_CACHE_SLOTS);
-  private readonly maskedFlags = new Uint8Array(WORD_CACHE_SLOTS);
+  private readonly slots = new Int32Array(WORD_CACHE_SLOTS * SLOT_INTS);
+  /** The characters of the word being read, for comparing with a slot's two at a time. */
+  private readonly scratch = new Uint16Array(INLINE_CHARS + 2);
+  private readonly scratchPairs = new Int32Array(this.scratch.buffer);
+  private readonly maskedWords: string[] = new Array<string>(WORD_CACHE_SLOTS).fill('');
+  private readonly longWords: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SLOTS).fill(undefined);
   private readonly unitJoins = new Map<string, Map<string, JoinedWord>>();
   private readonly pairJoins = new Map<string, Map<string, JoinedWord>>();
   private joinCount = 0;
@@ -44,7 +53,7 @@ export class MessageWords {
   }
 
   private split(message: string): number {
-    const { words, rawWords, rawHashes, maskedWords, maskedFlags } = this;
+    const { words, slots, scratch, scratchPairs, maskedWords } = this;
     let flags = this.flags;
     let seen = 0;
     let count = 0;
@@ -59,24 +68,43 @@ export class MessageWords {
       const start = i;
       let hash = 0x811c9dc5;
       do {
+        if (i - start < INLINE_CHARS) scratch[i - start] = c;
         hash = Math.imul(hash ^ c, 0x01000193);
         if (++i === length) break;
         c = message.charCodeAt(i);
       } while (c > 32);
+      const wordLength = i - start;
+      const pairs = (wordLength + 1) >> 1;
+      // An odd-length word's last pair ends in 0, in the scratch as in the slot.
+      if (wordLength < INLINE_CHARS) scratch[wordLength] = 0;
       const slot = (hash ^ (hash >>> 17)) & (WORD_CACHE_SLOTS - 1);
-      const raw = rawWords[slot];
+      const base = slot * SLOT_INTS;
       if (count === flags.length) flags = this.grow();
-      if (raw !== undefined && rawHashes[slot] === hash && sameText(raw, message, start, i)) {
+      let hit = slots[base] === hash && slots[base + 1]! >>> 8 === wordLength;
+      if (hit && wordLength <= INLINE_CHARS) {
+        for (let k = 0; k < pairs; k++) {
+          if (slots[base + 2 + k] !== scratchPairs[k]) {
+            hit = false;
+            break;
+          }
+        }
+      } else if (hit) hit = message.startsWith(this.longWords[slot]!, start);
+      if (hit) {
         words[count] = maskedWords[slot]!;
-        seen |= flags[count] = maskedFlags[slot]!;
+        seen |= flags[count] = slots[base + 1]! & 255;
       } else {
         const word = message.slice(start, i);
         const masked = this.masker.maskWord(word);
         const wordFlags = valueWordFlags(masked);
-        rawWords[slot] = word;
-        rawHashes[slot] = hash;
-        maskedWords[slot] = masked;
-        maskedFlags[slot] = wordFlags;
+        if (wordLength < UNCACHED_LENGTH) {
+          slots[base] = hash;
+          slots[base + 1] = (wordLength << 8) | wordFlags;
+          if (wordLength <= INLINE_CHARS) {
+            for (let k = 0; k < pairs; k++) slots[base + 2 + k] = scratchPairs[k]!;
+            this.longWords[slot] = undefined;
+          } else this.longWords[slot] = word;
+          maskedWords[slot] = masked;
+        }
         words[count] = masked;
         seen |= flags[count] = wordFlags;
       }
@@ -136,10 +164,4 @@ export class MessageWords {
     this.joinCount++;
     return entry;
   }
-}
-
-function sameText(word: string, message: string, start: number, end: number): boolean {
-  if (word.length !== end - start) return false;
-  for (let k = 0; k < word.length; k++) if (word.charCodeAt(k) !== message.charCodeAt(start + k)) return false;
-  return true;
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_MASK_RULES, type MaskRule } from './mask-rules.js';
 import { Masker, WILDCARD } from './mask.js';
 import { MessageWords } from './message-words.js';
-import { fitsPieces, generaliseToken, patternPieces, patternValues, tokenKind, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
+import { fitsPieces, generaliseToken, patternPieces, patternValues, TOKEN_LITERAL, TOKEN_PATTERN, TOKEN_WILDCARD } from './template-token.js';
 import { splitWords } from './tokenize.js';
 import { joinValueWords, WORD_HAS_WILDCARD, WORD_VALUE_MARK } from './value-words.js';
 
@@ -108,14 +108,19 @@ function canonicalOf(tokens: readonly string[]): string {
   return out;
 }
 
-/** Sets token i of a template with what comparing against it needs. */
-function setToken(cluster: Cluster, i: number, token: string): void {
+/** The word flags a template token needs: `WORD_VALUE_MARK` and `WORD_HAS_WILDCARD`. */
+function tokenFlags(token: string): number {
+  return (hasValueMark(token) ? WORD_VALUE_MARK : 0) | (token.includes(WILDCARD) ? WORD_HAS_WILDCARD : 0);
+}
+
+/** Sets token i of a template with what comparing against it needs; `flags` are the token's word flags. */
+function setToken(cluster: Cluster, i: number, token: string, flags: number): void {
   const wasWild = cluster.kinds[i] === TOKEN_WILDCARD;
-  const kind = tokenKind(token);
+  const kind = token === WILDCARD ? TOKEN_WILDCARD : (flags & WORD_HAS_WILDCARD) !== 0 ? TOKEN_PATTERN : TOKEN_LITERAL;
   cluster.tokens[i] = token;
   cluster.kinds[i] = kind;
   cluster.pieces[i] = kind === TOKEN_PATTERN ? patternPieces(token) : null;
-  cluster.marks[i] = hasValueMark(token) ? 1 : 0;
+  cluster.marks[i] = (flags & WORD_VALUE_MARK) !== 0 ? 1 : 0;
   if (kind === TOKEN_WILDCARD) {
     if (!wasWild) cluster.wildCount++;
   } else if (wasWild) cluster.wildCount--;
@@ -128,6 +133,15 @@ function fnv1a(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/** Eight lower-case hex digits of an unsigned 32-bit number (`toString(16)` padded, without its cost). */
+function hex8(value: number): string {
+  let out = '';
+  for (let shift = 28; shift >= 0; shift -= 4) out += HEX_DIGITS[(value >>> shift) & 15]!;
+  return out;
 }
 
 /**
@@ -178,7 +192,7 @@ export class TemplateMiner {
     const { words, flags } = this.messageWords;
     const bucket = this.findBucket(words, flags, n);
     const best = bucket === null ? null : this.bestMatch(bucket, words, flags, n);
-    if (best === null) return this.create(this.bucketKey(words, flags, n), words.slice(0, n)).index;
+    if (best === null) return this.create(this.bucketKey(words, flags, n), words.slice(0, n), flags).index;
     this.absorb(best, words, n);
     return best.index;
   }
@@ -242,7 +256,8 @@ export class TemplateMiner {
       if (typeof t.id !== 'string' || typeof t.bucket !== 'string' || !Array.isArray(t.tokens) || !t.tokens.every((w) => typeof w === 'string')) fail(`templates[${i}] lacks id, bucket or tokens`);
       if (!Number.isInteger(t.count) || t.count < 0) fail(`templates[${i}].count ${String(t.count)} is not a count`);
       if (miner.byId.has(t.id)) fail(`templates[${i}].id ${t.id} is repeated`);
-      const cluster = miner.insert(t.id, t.bucket, [...t.tokens]);
+      const tokens = [...t.tokens];
+      const cluster = miner.insert(t.id, t.bucket, tokens, canonicalOf(tokens), null);
       cluster.count = t.count;
     });
     snapshot.templates.forEach((t, i) => {
@@ -349,7 +364,8 @@ export class TemplateMiner {
       if (kind === TOKEN_WILDCARD) continue;
       const word = words[i]!;
       if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPieces(pieces[i]!, word)) continue;
-      setToken(cluster, i, generaliseToken(tokens[i]!, word));
+      const token = generaliseToken(tokens[i]!, word);
+      setToken(cluster, i, token, tokenFlags(token));
       changed = true;
     }
     if (changed) this.retext(cluster);
@@ -373,15 +389,11 @@ export class TemplateMiner {
     for (const c of this.clusters) if (c.root === cluster) c.root = other;
   }
 
-  private create(bucketKey: string, tokens: string[]): Cluster {
+  private create(bucketKey: string, tokens: string[], flags: Uint8Array): Cluster {
     const canonical = canonicalOf(tokens);
-    let hash = fnv1a(canonical);
-    let id = hash.toString(16).padStart(8, '0');
-    while (this.byId.has(id)) {
-      hash = fnv1a(`${id}+`);
-      id = hash.toString(16).padStart(8, '0');
-    }
-    const cluster = this.insert(id, bucketKey, tokens);
+    let id = hex8(fnv1a(canonical));
+    while (this.byId.has(id)) id = hex8(fnv1a(`${id}+`));
+    const cluster = this.insert(id, bucketKey, tokens, canonical, flags);
     const other = this.byCanonical.get(canonical);
     if (other === undefined) this.byCanonical.set(canonical, cluster);
     else cluster.root = other;
@@ -389,7 +401,8 @@ export class TemplateMiner {
     return cluster;
   }
 
-  private insert(id: string, bucketKey: string, tokens: string[]): Cluster {
+  /** Adds a template; `flags` are its tokens' word flags where known (a message's), else worked out. */
+  private insert(id: string, bucketKey: string, tokens: string[], canonical: string, flags: Uint8Array | null): Cluster {
     const cluster = {
       id,
       index: this.clusters.length,
@@ -400,11 +413,11 @@ export class TemplateMiner {
       marks: new Uint8Array(tokens.length),
       wildCount: 0,
       count: 0,
-      canonical: canonicalOf(tokens),
+      canonical,
       text: null,
     } as Omit<Cluster, 'root'> as Cluster;
     cluster.root = cluster;
-    for (let i = 0; i < tokens.length; i++) setToken(cluster, i, tokens[i]!);
+    for (let i = 0; i < tokens.length; i++) setToken(cluster, i, tokens[i]!, flags === null ? tokenFlags(tokens[i]!) : flags[i]!);
     this.clusters.push(cluster);
     this.byId.set(id, cluster);
     let bucket = this.buckets.get(bucketKey);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinValueWords, TemplateMiner } from './index.js';
+import { valueWordFlags, WORD_BRACKETED, WORD_ENDS_WILDCARD, WORD_HAS_WILDCARD, WORD_UNIT, WORD_VALUE_MARK } from './value-words.js';
 
 describe('joinValueWords', () => {
   it('joins a unit to its number and a lone bracketed value to the word before, raw words alike', () => {
@@ -26,5 +27,23 @@ describe('TemplateMiner with values stated with units', () => {
     expect(b.templateId).toBe(a.templateId);
     expect(c.templateId).toBe(a.templateId);
     expect(b.parameters).toEqual(['www.example.org', '80', '403', 'bytes (0.39 KB)', '426', '<1 sec']);
+  });
+});
+
+describe('valueWordFlags', () => {
+  it('marks values, wildcards, units and lone bracketed values as the string tests would', () => {
+    const words = ['<*>', 'a<*>', '<*>:<*>', '<*>b', '(<*>)', '[<*>],', '()', '(<*>', 'KB)', 'kb', 'Secs,', 'sec.', 'b', 'bytes', '(x)', '<1', '12', 'x<', '<*', 'ms)', '\u212AB', ''];
+    for (const word of words) {
+      const flags = valueWordFlags(word);
+      expect([word, (flags & WORD_VALUE_MARK) !== 0]).toEqual([word, /[0-9<]/.test(word)]);
+      expect([word, (flags & WORD_HAS_WILDCARD) !== 0]).toEqual([word, word.includes('<*>')]);
+      expect([word, (flags & WORD_ENDS_WILDCARD) !== 0]).toEqual([word, word.endsWith('<*>')]);
+    }
+    const unit = (w: string): boolean => (valueWordFlags(w) & WORD_UNIT) !== 0;
+    const bracketed = (w: string): boolean => (valueWordFlags(w) & WORD_BRACKETED) !== 0;
+    expect(['KB)', 'kb', 'Secs,', 'sec.', 'b', 'ms)', '\u212AB'].every(unit)).toBe(true);
+    expect(['bytes', 'x', '<*>', '', 'KBs'].some(unit)).toBe(false);
+    expect(['(<*>)', '[<*>],', '()', '{<*>};'].every(bracketed)).toBe(true);
+    expect(['(<*>', '(x)', '<*>', '', '(<*>)x'].some(bracketed)).toBe(false);
   });
 });

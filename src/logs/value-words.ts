@@ -1,23 +1,46 @@
 import { WILDCARD } from './mask.js';
 
 /** Size and time units that belong to the number before them (`0.39 KB`, `<1 sec`): one value, not two words. */
-const VALUE_UNITS = new Set(['b', 'kb', 'mb', 'gb', 'tb', 'pb', 'kib', 'mib', 'gib', 'tib', 'sec', 'secs', 'ms', 'us', 'ns']);
+const VALUE_UNITS: readonly string[] = ['b', 'kb', 'mb', 'gb', 'tb', 'pb', 'kib', 'mib', 'gib', 'tib', 'sec', 'secs', 'ms', 'us', 'ns'];
 
-const CLOSERS = ')]},;:.';
-const OPENERS = '([{';
-const BRACKET_CLOSERS = ')]}';
-const PUNCTUATION = ',;:.';
+/** `)]},;:.`: what may close a word after its text. */
+function isCloser(c: number): boolean {
+  return c === 41 || c === 93 || c === 125 || c === 44 || c === 59 || c === 58 || c === 46;
+}
+
+/** `,;:.` */
+function isPunctuation(c: number): boolean {
+  return c === 44 || c === 59 || c === 58 || c === 46;
+}
 
 /** End of a word's text before its closing punctuation: `KB)` → 2. */
 export function coreEnd(word: string): number {
   let end = word.length;
-  while (end > 0 && CLOSERS.includes(word[end - 1]!)) end--;
+  while (end > 0 && isCloser(word.charCodeAt(end - 1))) end--;
   return end;
+}
+
+/** Whether the first `end` characters of a word are a unit, in any case. */
+function isUnitText(word: string, end: number): boolean {
+  for (let i = 0; i < end; i++) {
+    // Past ASCII, lower-casing is Unicode's: leave it to toLowerCase.
+    if (word.charCodeAt(i) >= 128) return VALUE_UNITS.includes(word.slice(0, end).toLowerCase());
+  }
+  for (const unit of VALUE_UNITS) {
+    if (unit.length !== end) continue;
+    let same = true;
+    for (let i = 0; i < end && same; i++) {
+      const c = word.charCodeAt(i);
+      same = (c >= 65 && c <= 90 ? c | 32 : c) === unit.charCodeAt(i);
+    }
+    if (same) return true;
+  }
+  return false;
 }
 
 function isUnit(word: string): boolean {
   const end = coreEnd(word);
-  return end > 0 && end <= 4 && VALUE_UNITS.has(word.slice(0, end).toLowerCase());
+  return end > 0 && end <= 4 && isUnitText(word, end);
 }
 
 /**
@@ -25,9 +48,12 @@ function isUnit(word: string): boolean {
  * (`403 bytes (0.39 KB)`, `from 10.0.0.1 (host.example.com)`).
  */
 function isBracketedValue(word: string): boolean {
+  const first = word.charCodeAt(0);
+  if (first !== 40 && first !== 91 && first !== 123) return false;
   let end = word.length;
-  while (end > 0 && PUNCTUATION.includes(word[end - 1]!)) end--;
-  if (end < 2 || !OPENERS.includes(word[0]!) || !BRACKET_CLOSERS.includes(word[end - 1]!)) return false;
+  while (end > 0 && isPunctuation(word.charCodeAt(end - 1))) end--;
+  const last = word.charCodeAt(end - 1);
+  if (end < 2 || (last !== 41 && last !== 93 && last !== 125)) return false;
   return end === 2 || (end === WILDCARD.length + 2 && word.startsWith(WILDCARD, 1));
 }
 
@@ -71,18 +97,22 @@ export const WORD_UNIT = 8;
 /** The word is a lone bracketed value (`(<*>)`, `()`): it joins the word before it. */
 export const WORD_BRACKETED = 16;
 
-/** What `joinValueWords` and the miner ask of a masked word, worked out once per distinct word. */
+/** What `joinValueWords` and the miner ask of a masked word, worked out once per distinct word in one pass. */
 export function valueWordFlags(word: string): number {
   let flags = 0;
-  for (let i = 0; i < word.length; i++) {
+  const n = word.length;
+  for (let i = 0; i < n; i++) {
     const c = word.charCodeAt(i);
-    if ((c >= 48 && c <= 57) || c === 60) {
+    if (c >= 48 && c <= 57) flags |= WORD_VALUE_MARK;
+    else if (c === 60) {
       flags |= WORD_VALUE_MARK;
-      break;
+      // `<*>` here: a wildcard, the last one if it ends the word.
+      if (i + 2 < n && word.charCodeAt(i + 1) === 42 && word.charCodeAt(i + 2) === 62) {
+        flags |= WORD_HAS_WILDCARD;
+        if (i + 3 === n) flags |= WORD_ENDS_WILDCARD;
+      }
     }
   }
-  if (word.includes(WILDCARD)) flags |= WORD_HAS_WILDCARD;
-  if (word.endsWith(WILDCARD)) flags |= WORD_ENDS_WILDCARD;
   if (isUnit(word)) flags |= WORD_UNIT;
   if (isBracketedValue(word)) flags |= WORD_BRACKETED;
   return flags;
