@@ -249,7 +249,7 @@ export class LogPipeline implements LogSink, Lifecycle {
       this.catalog.record(handle, log.timestampMs, log.severity, log.message);
       this.rates.count(log.timestampMs, log.templateId, log.host, log.severity);
       if (log.timestampMs > this.newestMs) this.newestMs = log.timestampMs;
-      const sessionId = this.sessions.sessionIdOf(log.parameters);
+      const sessionId = this.sessions.sessionIdOf(log.parameters, log.message);
       if (sessionId !== null) {
         const early = this.sessions.observe(sessionId, log.templateId, log.timestampMs);
         if (early !== null) this.judgeSession(early, anomalies);

@@ -6,8 +6,9 @@ describe('SessionTracker', () => {
 
   it('finds the session id among the parameters and closes sessions once idle, oldest first', () => {
     const tracker = new SessionTracker({ pattern, idleMs: 100, maxOpen: 10 });
-    expect(tracker.sessionIdOf(['10.0.0.1', 'blk_-42', 'blk_7'])).toBe('blk_-42');
-    expect(tracker.sessionIdOf(['10.0.0.1'])).toBeNull();
+    expect(tracker.sessionIdOf(['10.0.0.1', 'blk_-42', 'blk_7'], 'x')).toBe('blk_-42');
+    expect(tracker.sessionIdOf(['10.0.0.1'], 'served 10.0.0.1')).toBeNull();
+    expect(tracker.sessionIdOf(['/a/part-blk_1'], 'allocate /a/part-blk_1 (blk_1), done')).toBe('blk_1');
     tracker.observe('blk_1', 'A', 0);
     tracker.observe('blk_2', 'A', 10);
     tracker.observe('blk_1', 'B', 50);

@@ -19,6 +19,9 @@ export interface SessionTrackerOptions {
 /** Records kept per session; a longer session keeps its first ones (the order that matters is how it starts). */
 const MAX_SESSION_RECORDS = 10_000;
 
+/** Brackets, quotes and separators around a word (`(blk_1,` is `blk_1`). */
+const EDGE_PUNCTUATION = /^[(\[{"'<]+|[)\]}"'>,;:.]+$/g;
+
 interface OpenSession {
   readonly templateIds: string[];
   lastMs: number;
@@ -38,9 +41,17 @@ export class SessionTracker {
     return this.open.size;
   }
 
-  /** The first parameter that names a session, or null. */
-  sessionIdOf(parameters: readonly string[]): string | null {
-    for (const value of parameters) if (this.options.pattern.test(value)) return value;
+  /**
+   * The first parameter that names a session, else the first word of the message that does (a template
+   * keeps an id as a literal word until a second id has been seen in its place), or null.
+   */
+  sessionIdOf(parameters: readonly string[], message: string): string | null {
+    const pattern = this.options.pattern;
+    for (const value of parameters) if (pattern.test(value)) return value;
+    for (const word of message.split(/\s+/)) {
+      const bare = word.replace(EDGE_PUNCTUATION, '');
+      if (bare !== '' && pattern.test(bare)) return bare;
+    }
     return null;
   }
 
