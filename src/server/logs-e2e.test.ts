@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/index.js';
 import type { Anomaly } from '../model/index.js';
@@ -174,5 +178,35 @@ describe('end to end: logs in by HTTP, HEC and syslog; templates, search and log
       'the syslog message',
     );
     expect(mail[0]).toMatchObject({ host: 'mail-1', source: 'syslog_tcp', severity: 'error', message: 'delivery to mx.example.org failed: timeout', timestampMs: Date.parse(sent) });
+  });
+
+  it('imports a log file with vigil import --logs, naming rejected lines by their line numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-import-logs-'));
+    try {
+      const t = Date.now();
+      const json = join(dir, 'app.jsonl');
+      writeFileSync(json, [`{"timestampMs":${t},"host":"batch-1","level":"warn","msg":"queue orders is 93% full"}`, '{"msg":', `{"timestampMs":${t},"host":"batch-1","msg":"queue refunds is 12% full"}`, ''].join('\n'));
+      const jsonRun = spawnSync(process.execPath, [builtBinPath(), 'import', '--logs', json, '--url', server.url], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(jsonRun.stdout).toContain('imported 2 log records');
+      expect(jsonRun.stdout).toMatch(/line 2: malformed_line: line 2: JSON is malformed/);
+      const plain = join(dir, 'plain.log');
+      writeFileSync(plain, 'ERROR cannot open /var/lib/app/state.db: permission denied\nINFO recovered\n');
+      const plainRun = spawnSync(process.execPath, [builtBinPath(), 'import', '--logs', plain, '--host', 'batch-2', '--url', server.url], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(plainRun.stdout).toContain('imported 2 log records');
+      expect(plainRun.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds imported records by host and severity', async () => {
+    const batch1 = await getJson<{ logs: StoredLogJson[] }>(`${server.url}/api/v1/logs?from=0&host=batch-1`);
+    expect(batch1.logs.map((l) => [l.message, l.severity]).sort()).toEqual([
+      ['queue orders is 93% full', 'warning'],
+      ['queue refunds is 12% full', 'info'],
+    ]);
+    const errors = await getJson<{ logs: StoredLogJson[] }>(`${server.url}/api/v1/logs?from=0&host=batch-2&severity=error`);
+    expect(errors.logs.map((l) => l.message)).toEqual(['ERROR cannot open /var/lib/app/state.db: permission denied']);
+    expect(errors.logs[0]!.source).toMatch(/plain\.log$/);
   });
 });
