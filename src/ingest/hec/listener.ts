@@ -190,6 +190,7 @@ export class HecListener implements Lifecycle {
     server.on('error', (error) => this.options.logger?.warn({ err: error }, 'hec listener error'));
     this.server = server;
     this.options.logger?.info({ host, port: this.address().port, tokens: this.options.config.tokens.map(tokenName) }, 'hec listening');
+    if (this.options.config.tokens.length === 0) this.options.logger?.warn({ port: this.address().port }, 'hec has no tokens configured (hec.tokens): every request is refused as "Invalid token"');
   }
 
   private async close(): Promise<void> {
