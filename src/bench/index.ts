@@ -40,3 +40,5 @@ export {
   loadLoghubSystems,
 } from './loghub/index.js';
 export type { LoghubBenchmarkOptions, LoghubBenchmarkResult, LoghubSystemResult, LoghubJsonReport, LoghubScores, AccuracyFigures } from './loghub/index.js';
+export { runDrain3Comparison, defaultDrain3VenvDir, DRAIN3_PACKAGE } from './loghub/index.js';
+export type { Drain3Options, Drain3Outcome, Drain3Comparison, LoghubDrain3Json } from './loghub/index.js';

@@ -1,5 +1,19 @@
 import { join } from 'node:path';
-import { formatIngestResult, formatNabReport, nabJsonReport, runIngestBench, runNabBenchmark, scoreNabResults, writeNabResults } from '../bench/index.js';
+import {
+  formatIngestResult,
+  formatLoghubReport,
+  formatNabReport,
+  loadLoghubSystems,
+  loghubJsonReport,
+  nabJsonReport,
+  runDrain3Comparison,
+  runIngestBench,
+  runLoghubBenchmark,
+  runNabBenchmark,
+  scoreNabResults,
+  writeNabResults,
+  type Drain3Outcome,
+} from '../bench/index.js';
 import { PACKAGE_ROOT } from '../server/index.js';
 
 export interface IngestBenchFlags {
@@ -67,4 +81,22 @@ export function benchNabCommand(flags: NabBenchFlags): void {
     thresholds: t === undefined ? undefined : { standard: t, reward_low_FP_rate: t, reward_low_FN_rate: t },
   });
   process.stdout.write(flags.json ? `${JSON.stringify(nabJsonReport(result))}\n` : `${formatNabReport(result)}\n`);
+}
+
+export interface LoghubBenchFlags {
+  readonly data: string;
+  readonly json: boolean;
+  /** False with --no-drain3. */
+  readonly drain3: boolean;
+}
+
+/**
+ * `vigil bench loghub`: Vigil's miner over Loghub-2.0's 2k samples, and Drain3 (installed from PyPI into a
+ * scratch virtual environment) on the same lines beside it unless --no-drain3.
+ */
+export function benchLoghubCommand(flags: LoghubBenchFlags): void {
+  const systems = loadLoghubSystems(flags.data);
+  const result = runLoghubBenchmark({ dataDir: flags.data, systems });
+  const drain3: Drain3Outcome = flags.drain3 ? runDrain3Comparison(systems, result, { note: (line) => process.stderr.write(`${line}\n`) }) : { skipped: 'turned off by --no-drain3' };
+  process.stdout.write(flags.json ? `${JSON.stringify(loghubJsonReport(result, drain3))}\n` : `${formatLoghubReport(result, drain3)}\n`);
 }

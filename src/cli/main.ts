@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { formatHdfsReport, formatLoghubReport, hdfsJsonReport, loghubJsonReport, runHdfsBenchmark, runLoghubBenchmark } from '../bench/index.js';
+import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
-import { benchIngestCommand, benchNabCommand, parseThreshold, type NabBenchFlags } from './bench.js';
+import { benchIngestCommand, benchLoghubCommand, benchNabCommand, parseThreshold, type LoghubBenchFlags, type NabBenchFlags } from './bench.js';
 import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
@@ -93,13 +93,11 @@ export function buildProgram(): Command {
     .action((flags: NabBenchFlags) => benchNabCommand(flags));
   bench
     .command('loghub')
-    .description("mine templates from Loghub-2.0's 2k samples as a stream; GA, FGA, PA, FTA and lines per second beside Drain's published figures")
+    .description("mine templates from Loghub-2.0's 2k samples as a stream; GA, FGA, PA, FTA and lines per second beside Drain's published figures and Drain3 run on the same lines")
     .requiredOption('--data <dir>', 'Loghub data: <System>/<System>_2k.log_structured_corrected.csv, published/effectiveness_results.csv')
+    .addOption(new Option('--no-drain3', 'skip Drain3 (otherwise installed from PyPI into a scratch virtual environment and run on the same lines)'))
     .option('--json', 'print one JSON object', false)
-    .action((flags: { data: string; json: boolean }) => {
-      const result = runLoghubBenchmark({ dataDir: flags.data });
-      process.stdout.write(flags.json ? `${JSON.stringify(loghubJsonReport(result))}\n` : `${formatLoghubReport(result)}\n`);
-    });
+    .action((flags: LoghubBenchFlags) => benchLoghubCommand(flags));
   bench
     .command('hdfs')
     .description('sequence anomaly detectors (n-gram, PCA, invariant mining) on the DeepLog HDFS session split: precision, recall, F1, time')

@@ -47,7 +47,7 @@ async function runCli(args: readonly string[]): Promise<string> {
 
 describe('vigil bench loghub', () => {
   it('--json prints one object: per-system metrics beside published Drain figures, the mean and lines per second', async () => {
-    const out = await runCli(['bench', 'loghub', '--data', dir, '--json']);
+    const out = await runCli(['bench', 'loghub', '--data', dir, '--json', '--no-drain3']);
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!) as {
@@ -55,6 +55,7 @@ describe('vigil bench loghub', () => {
       systems: Record<string, { GA: number; FGA: number; PA: number; FTA: number; lines: number; publishedDrain: unknown }>;
       mean: Record<string, number>;
       linesPerSecond: number;
+      drain3: unknown;
     };
     expect(report.suite).toBe('loghub');
     expect(Object.keys(report.systems)).toEqual(['Alpha', 'Beta']);
@@ -64,16 +65,18 @@ describe('vigil bench loghub', () => {
     expect(report.systems.Beta!.FTA).toBeCloseTo(2 / 3, 3);
     expect(report.mean.PA).toBeCloseTo((1 + 0.75) / 2, 3);
     expect(report.linesPerSecond).toBeGreaterThan(0);
+    expect(report.drain3).toEqual({ skipped: 'turned off by --no-drain3' });
   });
 
   it('prints a table with a row per system and the mean', async () => {
-    const out = await runCli(['bench', 'loghub', '--data', dir]);
+    const out = await runCli(['bench', 'loghub', '--data', dir, '--no-drain3']);
     expect(out).toMatch(/^Alpha\s+1\.000 0\.500/m);
     expect(out).toMatch(/^Beta\s+1\.000 {3}- {3}/m);
     expect(out).toMatch(/^mean\s/m);
+    expect(out).toMatch(/^Drain3 column skipped: turned off by --no-drain3$/m);
   });
 
   it('names the problem when the directory holds no Loghub system', async () => {
-    await expect(runCli(['bench', 'loghub', '--data', join(dir, 'published')])).rejects.toThrow(/no <System>\/<System>_2k\.log_structured_corrected\.csv found/);
+    await expect(runCli(['bench', 'loghub', '--data', join(dir, 'published'), '--no-drain3'])).rejects.toThrow(/no <System>\/<System>_2k\.log_structured_corrected\.csv found/);
   });
 });
