@@ -11,3 +11,5 @@ export type { Session, SequenceDetector, NgramParams, PcaParams, Invariant, Inva
 export { LogPipeline, NEW_ERROR_TEMPLATE_DETECTOR, SESSION_DETECTOR, SESSION_SERIES } from './live/log-pipeline.js';
 export type { LogPipelineDeps, LogPipelineOptions, LogPipelineStats, TemplateSummary } from './live/log-pipeline.js';
 export { TEMPLATE_COUNT_SERIES, SEVERITY_COUNT_SERIES, templateSeriesKey, severitySeriesKey } from './live/rate-series.js';
+export { trainDeepLog, DEFAULT_DEEPLOG_PARAMS, resolveDeepLogParams } from './sequence/index.js';
+export type { DeepLogDetector, DeepLogParams } from './sequence/index.js';

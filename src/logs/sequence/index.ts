@@ -11,3 +11,7 @@ export type { Invariant, InvariantParams } from './invariants.js';
 export { symmetricEigen } from './symmetric-eigen.js';
 export type { Eigen } from './symmetric-eigen.js';
 export { normalQuantile } from './normal-quantile.js';
+export { trainDeepLog } from './deeplog.js';
+export type { DeepLogDetector } from './deeplog.js';
+export { DEFAULT_DEEPLOG_PARAMS, resolveDeepLogParams } from './deeplog-params.js';
+export type { DeepLogParams } from './deeplog-params.js';
