@@ -326,6 +326,7 @@ export class TemplateMiner {
     let best: Cluster | null = null;
     let bestSame = -1;
     let bestWild = -1;
+    // A word equal to a token's text fits it, pattern or not: the pattern search is left for other words.
     for (let c = 0; c < bucket.length; c++) {
       const cluster = bucket[c]!;
       const floor = needSame > bestSame ? needSame : bestSame;
@@ -339,7 +340,7 @@ export class TemplateMiner {
         const kind = kinds[i];
         if (kind === TOKEN_WILDCARD) continue;
         const word = words[i]!;
-        if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPieces(pieces[i]!, word)) same++;
+        if (tokens[i] === word || (kind === TOKEN_PATTERN && fitsPieces(pieces[i]!, word))) same++;
         else if ((short && !((flags[i]! & WORD_VALUE_MARK) !== 0 && marks[i] === 1)) || (confirmed && kind === TOKEN_LITERAL && (flags[i]! & WORD_HAS_WILDCARD) === 0) || --room < floor) {
           blocked = true;
           break;
@@ -363,7 +364,7 @@ export class TemplateMiner {
       const kind = kinds[i];
       if (kind === TOKEN_WILDCARD) continue;
       const word = words[i]!;
-      if (kind === TOKEN_LITERAL ? tokens[i] === word : fitsPieces(pieces[i]!, word)) continue;
+      if (tokens[i] === word || (kind === TOKEN_PATTERN && fitsPieces(pieces[i]!, word))) continue;
       const token = generaliseToken(tokens[i]!, word);
       setToken(cluster, i, token, tokenFlags(token));
       changed = true;
