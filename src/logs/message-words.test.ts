@@ -57,6 +57,19 @@ describe('MessageWords', () => {
     }
   });
 
+  it('tells apart words around the length kept in place, long words, and words past ASCII', () => {
+    const scanner = new MessageWords(masker);
+    const lengths = [1, 2, 27, 28, 29, 30, 64];
+    const messages = lengths.flatMap((n) => ['a', 'b'].map((last) => `${'x'.repeat(n - 1)}${last} ${'/p'.repeat(n)} id=${'9'.repeat(n)}`));
+    messages.push('héllo wörld 3 Größe 7 KB)', 'emoji 😀 x😀 12😀', 'tab\tand\r\nnewline', '   ', '');
+    for (let round = 0; round < 3; round++) {
+      for (const message of messages) {
+        const expected = reference(masker, message);
+        expect(scanned(scanner, message)).toEqual({ words: expected, flags: expected.map(valueWordFlags) });
+      }
+    }
+  });
+
   it('reuses its arrays and grows them for a long message', () => {
     const scanner = new MessageWords(masker);
     const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');

@@ -46,6 +46,30 @@ describe('TemplateMiner', () => {
     expect(first.match('a b 9').templateId).toMatch(/^[0-9a-f]{8}$/);
   });
 
+  it('keeps the template ids and texts of earlier releases for the same stream', () => {
+    const miner = new TemplateMiner();
+    const lines = [
+      'PacketResponder 1 for block blk_38865049064139660 terminating',
+      'PacketResponder 2 for block blk_-6952295868487656571 terminating',
+      'Received block blk_1 of size 67108864 from /10.251.42.84',
+      'proxy.example.org:5070 close, 403 bytes (0.39 KB) sent, 426 bytes received, lifetime <1 sec',
+      'www.example.org:80 close, 0 bytes sent, 0 bytes received, lifetime 00:01',
+      'session opened for user root by (uid=0)',
+      'session opened for user alice by (uid=1000)',
+      'Starting service now',
+      'Stopping service now',
+    ];
+    expect(lines.map((l) => miner.match(l).templateId)).toEqual(['1bf52a8b', '1bf52a8b', 'b5443a9a', 'cc2f1d12', 'cc2f1d12', '4b059789', '4b059789', 'cbe68e7a', 'c5d9428a']);
+    expect(miner.templates()).toEqual([
+      { templateId: '1bf52a8b', template: 'PacketResponder <*> for block <*> terminating', count: 2 },
+      { templateId: 'b5443a9a', template: 'Received block blk_1 of size <*> from <*>', count: 1 },
+      { templateId: 'cc2f1d12', template: '<*>:<*> close, <*> <*> sent, <*> bytes received, lifetime <*>', count: 2 },
+      { templateId: '4b059789', template: 'session opened for user <*> by (uid=<*>)', count: 2 },
+      { templateId: 'cbe68e7a', template: 'Starting service now', count: 1 },
+      { templateId: 'c5d9428a', template: 'Stopping service now', count: 1 },
+    ]);
+  });
+
   it('continues identically after a snapshot passes through JSON and is restored', () => {
     const before = ['PacketResponder 1 for block blk_38865049064139660 terminating', 'Received block blk_1 of size 67108864 from /10.251.42.84', 'user login failed reason 42 at 10', 'user login failed reason 42 43 at 10', 'Verification succeeded for blk_-5'];
     const after = ['PacketResponder 2 for block blk_-6952295868487656571 terminating', 'Received block blk_2 of size 3 from /10.0.0.1', 'user login failed reason x y z at 11', 'Deleting block blk_7 file /mnt/x'];
