@@ -4,7 +4,7 @@ import type { HecConfig } from '../../config/index.js';
 import { configSchema } from '../../config/index.js';
 import type { HecListenerOptions } from './listener.js';
 import { HEC_SOURCE, HecListener } from './listener.js';
-import { CollectingLogSink } from './test-support.js';
+import { CollectingLogSink } from '../test-support.js';
 
 const START_MS = Date.UTC(2024, 5, 15, 12, 0, 0);
 const APP = '11111111-1111-1111-1111-111111111111';
@@ -119,14 +119,14 @@ describe('HecListener event endpoint', () => {
     const answer = hec.post('/services/collector/event', '{"event":"a"}{"event":"b"}', auth(APP));
     await hec.sink.whenHeld(1);
     expect(hec.listener.stats().inFlightRecords).toBe(2);
-    hec.sink.fail();
+    hec.sink.failHeld();
     expect(await answer).toEqual({ status: 503, body: { text: 'Server is busy', code: 9 } });
     expect(hec.sink.records).toHaveLength(0);
     expect(hec.listener.stats()).toMatchObject({ events: 0, errors: 1, inFlightRecords: 0 });
 
     const second = hec.post('/services/collector/event', '{"event":"c"}', auth(APP));
     await hec.sink.whenHeld(1);
-    hec.sink.release();
+    hec.sink.stopHolding();
     expect(await second).toEqual({ status: 200, body: { text: 'Success', code: 0 } });
     expect(hec.sink.records.map((r) => r.message)).toEqual(['c']);
   });
@@ -259,7 +259,7 @@ describe('HecListener health and load', () => {
     await hec.sink.whenHeld(1);
     expect(await hec.get('/services/collector/health')).toEqual({ status: 503, body: { text: 'HEC is unhealthy, queues are full', code: 18 } });
     expect(await hec.post('/services/collector/event', '{"event":"c"}', auth(APP))).toEqual({ status: 503, body: { text: 'Server is busy', code: 9 } });
-    hec.sink.release();
+    hec.sink.stopHolding();
     expect((await first).status).toBe(200);
     expect(await hec.get('/services/collector/health')).toEqual({ status: 200, body: { text: 'HEC is healthy', code: 17 } });
     expect(await hec.post('/services/collector/event', '{"event":"c"}', auth(APP))).toEqual({ status: 200, body: { text: 'Success', code: 0 } });
@@ -283,7 +283,7 @@ describe('HecListener indexer acknowledgment', () => {
     expect(await query([0, 1, 7])).toEqual({ status: 200, body: { acks: { '0': false, '1': false, '7': false } } });
     expect(hec.sink.records).toEqual([]);
 
-    hec.sink.release();
+    hec.sink.stopHolding();
     await hec.waitForAck(CHANNEL, 0);
     expect(hec.sink.records.map((r) => r.message).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(await query([0, 1])).toEqual({ status: 200, body: { acks: { '0': false, '1': true } } });
@@ -297,10 +297,10 @@ describe('HecListener indexer acknowledgment', () => {
     hec.sink.hold();
     expect((await hec.post('/services/collector/event', '{"event":"lost"}', acked())).body['ackId']).toBe(0);
     await hec.sink.whenHeld(1);
-    hec.sink.fail();
+    hec.sink.failHeld();
     expect((await hec.post('/services/collector/event', '{"event":"kept"}', acked())).body['ackId']).toBe(1);
     await hec.sink.whenHeld(1);
-    hec.sink.release();
+    hec.sink.stopHolding();
     await hec.waitForAck(CHANNEL, 1);
     expect(await hec.post('/services/collector/ack', '{"acks":[0]}', acked())).toEqual({ status: 200, body: { acks: { '0': false } } });
     expect(hec.sink.records.map((r) => r.message)).toEqual(['kept']);
@@ -355,7 +355,7 @@ describe('HecListener lifecycle', () => {
     // Time for the server to close; a slow machine only makes the check below stricter.
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(stopped).toBe(false);
-    hec.sink.release();
+    hec.sink.stopHolding();
     await stopping;
     await hec.listener.stop();
     expect(hec.listener.stats().events).toBe(1);

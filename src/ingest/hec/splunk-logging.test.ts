@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/index.js';
 import { HecListener } from './listener.js';
-import { CollectingLogSink } from './test-support.js';
+import { CollectingLogSink } from '../test-support.js';
 
 /** The part of splunk-logging's Logger these tests drive (the package ships no types). */
 interface SplunkLoggerConfig {

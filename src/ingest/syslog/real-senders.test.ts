@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../model/index.js';
-import { CollectingLogSink, eventually } from './collecting-log-sink.testsuite.js';
+import { CollectingLogSink, eventually } from '../test-support.js';
 import { SyslogTcpListener } from './tcp-listener.js';
 import { SyslogUdpListener } from './udp-listener.js';
 
