@@ -1,4 +1,4 @@
-import type { Masker } from './mask.js';
+import { WILDCARD, type Masker } from './mask.js';
 import { coreEnd, valueWordFlags, WORD_BRACKETED, WORD_ENDS_WILDCARD, WORD_UNIT } from './value-words.js';
 
 /** Slots of the raw-word cache: a power of two; enough for the constant words of a busy log source. */
@@ -9,6 +9,8 @@ const SLOT_INTS = 16;
 const INLINE_CHARS = (SLOT_INTS - 2) * 2;
 /** Words at least this long are not cached: their length does not fit beside the flags. */
 const UNCACHED_LENGTH = 1 << 23;
+/** The flags of `<*>`, the masked form of most new words (a whole-word value). */
+const WILDCARD_FLAGS = valueWordFlags(WILDCARD);
 /** Joined words kept before the join cache starts over: joins are few (units, bracketed values). */
 const JOIN_CACHE_LIMIT = 4096;
 
@@ -95,7 +97,7 @@ export class MessageWords {
       } else {
         const word = message.slice(start, i);
         const masked = this.masker.maskWord(word);
-        const wordFlags = valueWordFlags(masked);
+        const wordFlags = masked === WILDCARD ? WILDCARD_FLAGS : valueWordFlags(masked);
         if (wordLength < UNCACHED_LENGTH) {
           slots[base] = hash;
           slots[base + 1] = (wordLength << 8) | wordFlags;
