@@ -100,11 +100,11 @@ export function buildProgram(): Command {
     .action((flags: LoghubBenchFlags) => benchLoghubCommand(flags));
   bench
     .command('hdfs')
-    .description('sequence anomaly detectors (n-gram, PCA, invariant mining) on the DeepLog HDFS session split: precision, recall, F1, time')
+    .description('sequence anomaly detectors (n-gram, PCA, invariant mining, DeepLog LSTM) on the DeepLog HDFS session split: precision, recall, F1, time')
     .requiredOption('--data <dir>', 'directory with hdfs_train, hdfs_test_normal and hdfs_test_abnormal (one session of key ids per line)')
     .option('--json', 'print one JSON object', false)
-    .action((flags: { data: string; json: boolean }) => {
-      const result = runHdfsBenchmark({ dataDir: flags.data });
+    .action(async (flags: { data: string; json: boolean }) => {
+      const result = await runHdfsBenchmark({ dataDir: flags.data });
       process.stdout.write(flags.json ? `${JSON.stringify(hdfsJsonReport(result))}\n` : `${formatHdfsReport(result)}\n`);
     });
 

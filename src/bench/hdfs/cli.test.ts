@@ -48,8 +48,8 @@ describe('vigil bench hdfs', () => {
     const report = JSON.parse(printed[0]!) as { suite: string; methods: Record<string, Record<string, number | string | null>>; best: Record<string, number | string> };
     expect(Object.keys(report).slice(0, 3)).toEqual(['suite', 'methods', 'best']);
     expect(report.suite).toBe('hdfs');
-    expect(Object.keys(report.methods)).toEqual(['ngram', 'pca', 'invariants']);
-    const expected = runHdfsBenchmark({ dataDir: dir });
+    expect(Object.keys(report.methods)).toEqual(['ngram', 'pca', 'invariants', 'deeplog']);
+    const expected = await runHdfsBenchmark({ dataDir: dir });
     for (const [id, method] of Object.entries(report.methods)) {
       expect(method).toMatchObject({ precision: expected.methods[id]!.precision, recall: expected.methods[id]!.recall, f1: expected.methods[id]!.f1 });
       expect(method['trainMs']).toBeGreaterThanOrEqual(0);
@@ -60,6 +60,8 @@ describe('vigil bench hdfs', () => {
     // The n-gram model and the invariants catch all four broken blocks and accept every normal variant.
     expect(report.methods['ngram']).toMatchObject({ truePositives: 4, falsePositives: 0, f1: 1 });
     expect(report.methods['invariants']).toMatchObject({ truePositives: 4, falsePositives: 0, f1: 1 });
+    // Six classes (pad, four keys, end) fit in DeepLog's top 9, so only the key never seen (7) is flagged.
+    expect(report.methods['deeplog']).toMatchObject({ truePositives: 1, falsePositives: 0, threshold: 9, publishedF1: 0.96 });
     expect(report.best).toEqual({ method: 'ngram', precision: 1, recall: 1, f1: 1 });
   });
 
@@ -68,6 +70,7 @@ describe('vigil bench hdfs', () => {
     expect(out).toContain('test 10 normal, 4 abnormal');
     expect(out).toMatch(/ngram\s+1\.0000\s+1\.0000\s+1\.0000\s+0\s+0\s.*DeepLog 0\.96/);
     expect(out).toContain('Invariant Mining 0.92');
+    expect(out).toMatch(/deeplog\s+1\.0000\s+0\.2500\s+0\.4000\s+0\s+3\s.*DeepLog 0\.96/);
     expect(out).toContain('LogClustering (published, full HDFS): F1 0.84');
     expect(out).toContain('best: ngram F1 1.0000');
   });

@@ -15,4 +15,5 @@ export const PUBLISHED_PEER: Readonly<Record<string, string>> = {
   ngram: 'DeepLog',
   pca: 'PCA',
   invariants: 'Invariant Mining',
+  deeplog: 'DeepLog',
 };
