@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,10 +58,13 @@ export interface Drain3Comparison {
 
 export type Drain3Outcome = Drain3Comparison | { readonly skipped: string };
 
-/** The last non-empty line of a tool's error output, or the error itself: the reason in one line. */
-function lastLine(text: string | null | undefined, fallback: string): string {
+/** A tool's error output as one line: its last error line (pip's `ERROR: ...`, Python's `...Error: ...`), else all of it, shortened. */
+function oneLine(text: string | null | undefined, fallback: string): string {
   const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.length === 0 ? fallback : lines[lines.length - 1]!;
+  if (lines.length === 0) return fallback;
+  const error = lines.findLast((l) => /^(error\b|\w*(Error|Exception)\b)/i.test(l));
+  const all = error ?? lines.join(' ');
+  return all.length > 300 ? `${all.slice(0, 297)}...` : all;
 }
 
 function venvPython(venvDir: string): string {
@@ -85,12 +88,16 @@ export function ensureDrain3(options: Drain3Options = {}): { readonly python: st
     options.note?.(`creating a Python virtual environment in ${venvDir}`);
     const created = spawnSync(base, ['-m', 'venv', venvDir], { encoding: 'utf8', timeout: 300_000 });
     if (created.error !== undefined) return { skipped: `cannot run ${base}: ${created.error.message}` };
-    if (created.status !== 0) return { skipped: `cannot create a virtual environment with ${base} -m venv: ${lastLine(created.stderr, `exit status ${String(created.status)}`)}` };
+    if (created.status !== 0) {
+      // A half-made environment (no pip, say) would only fail again next time.
+      rmSync(venvDir, { recursive: true, force: true });
+      return { skipped: `cannot create a virtual environment with ${base} -m venv: ${oneLine(created.stderr, `exit status ${String(created.status)}`)}` };
+    }
   }
   options.note?.(`installing ${DRAIN3_PACKAGE} from PyPI into ${venvDir}`);
-  const installed = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', DRAIN3_PACKAGE], { encoding: 'utf8', timeout: 600_000 });
+  const installed = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--retries', '1', '--timeout', '30', DRAIN3_PACKAGE], { encoding: 'utf8', timeout: 600_000 });
   if (installed.error !== undefined) return { skipped: `cannot run pip in ${venvDir}: ${installed.error.message}` };
-  if (installed.status !== 0) return { skipped: `cannot install ${DRAIN3_PACKAGE}: ${lastLine(installed.stderr, `pip exit status ${String(installed.status)}`)}` };
+  if (installed.status !== 0) return { skipped: `cannot install ${DRAIN3_PACKAGE}: ${oneLine(installed.stderr, `pip exit status ${String(installed.status)}`)}` };
   if (!importsDrain3(python)) return { skipped: `cannot import drain3 after installing it into ${venvDir}` };
   return { python };
 }
@@ -152,7 +159,7 @@ export function runDrain3(python: string, systems: readonly LoghubSystem[], roun
   const input = JSON.stringify({ rounds, systems: systems.map((s) => ({ name: s.name, contents: s.contents })) });
   const run = spawnSync(python, [RUNNER_PATH], { input, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000 });
   if (run.error !== undefined) throw new Error(`cannot run ${RUNNER_PATH}: ${run.error.message}`);
-  if (run.status !== 0) throw new Error(`cannot run ${RUNNER_PATH}: ${lastLine(run.stderr, `exit status ${String(run.status)}`)}`);
+  if (run.status !== 0) throw new Error(`cannot run ${RUNNER_PATH}: ${oneLine(run.stderr, `exit status ${String(run.status)}`)}`);
   return parseDrain3Output(run.stdout, systems);
 }
 
