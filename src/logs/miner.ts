@@ -326,7 +326,6 @@ export class TemplateMiner {
     let best: Cluster | null = null;
     let bestSame = -1;
     let bestWild = -1;
-    // A word equal to a token's text fits it, pattern or not: the pattern search is left for other words.
     for (let c = 0; c < bucket.length; c++) {
       const cluster = bucket[c]!;
       const floor = needSame > bestSame ? needSame : bestSame;
@@ -340,6 +339,7 @@ export class TemplateMiner {
         const kind = kinds[i];
         if (kind === TOKEN_WILDCARD) continue;
         const word = words[i]!;
+        // A word equal to a token's text fits it, pattern or not: only other words need the pattern search.
         if (tokens[i] === word || (kind === TOKEN_PATTERN && fitsPieces(pieces[i]!, word))) same++;
         else if ((short && !((flags[i]! & WORD_VALUE_MARK) !== 0 && marks[i] === 1)) || (confirmed && kind === TOKEN_LITERAL && (flags[i]! & WORD_HAS_WILDCARD) === 0) || --room < floor) {
           blocked = true;
