@@ -129,12 +129,15 @@ class DeepLogModel implements DeepLogDetector {
 
   /** Runs the model on new windows, fills each one's ranks and keeps them in the cache (starting it over when full). */
   private predictRanks(windows: Int32Array, ranks: readonly Uint32Array[]): void {
-    if (ranks.length === 0) return;
-    const probabilities = this.model.predict(windows);
+    const h = this.params.historyLength;
     const classes = this.classes;
     const order = this.order;
+    let probabilities: Float32Array = new Float32Array(0);
     for (let w = 0; w < ranks.length; w++) {
-      const p = probabilities.subarray(w * classes, (w + 1) * classes);
+      // One long session can bring more than a batch of new windows: predict them a batch at a time.
+      const inBatch = w % PREDICT_BATCH;
+      if (inBatch === 0) probabilities = this.model.predict(windows.subarray(w * h, Math.min(w + PREDICT_BATCH, ranks.length) * h));
+      const p = probabilities.subarray(inBatch * classes, (inBatch + 1) * classes);
       for (let c = 0; c < classes; c++) order[c] = c;
       order.sort((a, b) => p[b]! - p[a]!);
       const rank = ranks[w]!;
@@ -142,7 +145,6 @@ class DeepLogModel implements DeepLogDetector {
       for (let j = 0; j < classes; j++) rank[order[j]!] = j > 0 && p[order[j]!] === p[order[j - 1]!] ? rank[order[j - 1]!]! : j + 1;
     }
     if (this.cache.size + ranks.length > this.params.cachedWindows) this.cache.clear();
-    const h = this.params.historyLength;
     for (let w = 0; w < ranks.length && this.cache.size < this.params.cachedWindows; w++) this.cache.add(windows, w * h, ranks[w]!);
   }
 
