@@ -27,7 +27,10 @@ export interface DeepLogParams {
    * no such symbol; it is on by default because a block that stops early is a typical HDFS failure.
    */
   readonly judgeEnd: boolean;
-  /** Distinct windows whose predictions scoring keeps for reuse; the cache starts over when it is full. */
+  /**
+   * Distinct windows whose predictions scoring keeps for reuse (each costs 4 bytes per class); the cache starts over
+   * when it is full.
+   */
   readonly cachedWindows: number;
 }
 
