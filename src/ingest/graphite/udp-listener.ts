@@ -1,10 +1,5 @@
-import type { Socket } from 'node:dgram';
-import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
-import { isIPv6 } from 'node:net';
 import type { KeyedPointsBuilder, Rejection } from '../../model/index.js';
-import type { Lifecycle } from '../../util/index.js';
-import { ChangeSignal, OnceLifecycle } from '../../util/index.js';
+import { DatagramListener } from '../net/datagram-listener.js';
 import type { PointSink } from '../sink.js';
 import { pointsBuilderFor } from './chunk-builder.js';
 import { SeriesKeyCache } from './key-cache.js';
@@ -29,20 +24,19 @@ export interface GraphiteUdpListenerOptions {
   readonly nowMs?: () => number;
 }
 
-/** Graphite plaintext over UDP: each datagram holds whole lines and is parsed on its own. */
-export class GraphiteUdpListener implements Lifecycle {
-  private socket: Socket | null = null;
-  private readonly lifecycle = new OnceLifecycle('graphite udp listener', () => this.bind(), () => this.close());
+/**
+ * Graphite plaintext over UDP: each datagram holds whole lines and is parsed on its own. stop() stops
+ * receiving and resolves once every write handed to the sink has settled.
+ */
+export class GraphiteUdpListener extends DatagramListener {
   private readonly parser: GraphiteLineParser;
   private readonly maxPendingPoints: number;
-  private pending = 0;
-  /** Notified when the last unsettled write settles. */
-  private readonly idle = new ChangeSignal();
 
   constructor(
-    private readonly options: GraphiteUdpListenerOptions,
+    options: GraphiteUdpListenerOptions,
     private readonly sink: PointSink,
   ) {
+    super({ protocol: 'graphite udp', host: options.host, port: options.port });
     this.parser = new GraphiteLineParser({
       maxLineBytes: options.maxLineBytes,
       nowMs: options.nowMs ?? Date.now,
@@ -53,46 +47,14 @@ export class GraphiteUdpListener implements Lifecycle {
 
   /** Points handed to the sink whose write has not settled. */
   get pendingPoints(): number {
-    return this.pending;
+    return this.pending.value;
   }
 
-  /** The bound address; its port is the real one when options.port was 0. */
-  address(): AddressInfo {
-    if (this.socket === null) throw new Error('cannot get graphite udp listener address: the listener is not bound');
-    return this.socket.address();
-  }
-
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  /** Stops receiving and resolves once every write handed to the sink has settled. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async bind(): Promise<void> {
-    const socket = createSocket(isIPv6(this.options.host) ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.options.port, this.options.host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      socket.close();
-      throw new Error(`cannot listen for graphite udp on ${this.options.host}:${this.options.port}: ${(err as Error).message}`);
-    });
-    // Receive errors concern one datagram, which is lost either way.
-    socket.on('error', () => {});
-    socket.on('message', (datagram: Buffer) => this.receive(datagram));
-    this.socket = socket;
-  }
-
-  private receive(datagram: Buffer): void {
-    if (this.pending > this.maxPendingPoints) {
+  protected override receive(datagram: Buffer): void {
+    const pending = this.pending.value;
+    if (pending > this.maxPendingPoints) {
       this.sink.reject(
-        [{ line: 0, reason: 'overload', message: `datagram of ${datagram.length} bytes dropped: ${this.pending} points are waiting to be written (limit ${this.maxPendingPoints})` }],
+        [{ line: 0, reason: 'overload', message: `datagram of ${datagram.length} bytes dropped: ${pending} points are waiting to be written (limit ${this.maxPendingPoints})` }],
         GRAPHITE_UDP_SOURCE,
       );
       return;
@@ -113,18 +75,8 @@ export class GraphiteUdpListener implements Lifecycle {
     const count = out.length;
     const written = this.sink.write(out.finish(), GRAPHITE_UDP_SOURCE);
     if (written === undefined) return;
-    this.pending += count;
-    const settle = (): void => {
-      this.pending -= count;
-      if (this.pending === 0) this.idle.notify();
-    };
+    this.pending.add(count);
+    const settle = (): void => this.pending.settle(count);
     written.then(settle, settle);
-  }
-
-  private async close(): Promise<void> {
-    if (!(await this.lifecycle.waitForStart())) return;
-    const socket = this.socket!;
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    if (this.pending > 0) await this.idle.wait();
   }
 }

@@ -10,6 +10,9 @@ import type { LogRecord } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
 import { OnceLifecycle } from '../../util/index.js';
 import type { LogSink } from '../log-sink.js';
+import { listenOn, listeningAddress } from '../net/listen.js';
+import { PendingCount } from '../net/pending-count.js';
+import { writeLogs } from '../write-logs.js';
 import { HecAcks } from './acks.js';
 import type { HecBodyRead } from './body.js';
 import { readHecBody } from './body.js';
@@ -119,11 +122,11 @@ export class HecListener implements Lifecycle {
   private readonly tokens: HecTokens;
   private readonly acks: HecAcks;
   private readonly maxInFlightRecords: number;
-  private readonly writes = new Set<Promise<boolean>>();
+  /** Records handed to the sink and not yet durable. */
+  private readonly inFlight = new PendingCount();
   private requests = 0;
   private events = 0;
   private errors = 0;
-  private inFlightRecords = 0;
 
   constructor(
     private readonly options: HecListenerOptions,
@@ -148,17 +151,13 @@ export class HecListener implements Lifecycle {
       errors: this.errors,
       pendingAcks: this.acks.pendingAcks,
       channels: this.acks.channelCount,
-      inFlightRecords: this.inFlightRecords,
+      inFlightRecords: this.inFlight.value,
     };
   }
 
   /** The bound address; its port is the real one when config.port was 0. */
   address(): AddressInfo {
-    const address = this.server?.address();
-    if (address === undefined || address === null || typeof address === 'string') {
-      throw new Error('cannot get hec listener address: the listener is not listening');
-    }
-    return address;
+    return listeningAddress(this.server, 'hec');
   }
 
   start(): Promise<void> {
@@ -178,15 +177,7 @@ export class HecListener implements Lifecycle {
         if (!response.headersSent) this.answer(response, hecResponse('internalError'));
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((error: unknown) => {
-      throw new Error(`cannot listen for hec on ${host}:${port}: ${(error as Error).message}`);
-    });
+    await listenOn(server, host, port, 'hec');
     server.on('error', (error) => this.options.logger?.warn({ err: error }, 'hec listener error'));
     this.server = server;
     this.options.logger?.info({ host, port: this.address().port, tokens: this.options.config.tokens.map(tokenName) }, 'hec listening');
@@ -201,7 +192,7 @@ export class HecListener implements Lifecycle {
     const grace = setTimeout(() => server.closeAllConnections(), this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
     await closed;
     clearTimeout(grace);
-    await Promise.all(this.writes);
+    await this.inFlight.drained();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -215,7 +206,7 @@ export class HecListener implements Lifecycle {
       return this.answer(response, httpError(405, 'Method Not Allowed'));
     }
     if (route === 'health') {
-      const busy = this.inFlightRecords >= this.maxInFlightRecords;
+      const busy = this.inFlight.value >= this.maxInFlightRecords;
       return this.answer(response, hecResponse(busy ? 'unhealthyQueuesFull' : 'healthy'));
     }
     const auth = this.tokens.authenticate(request.headers.authorization, url.searchParams.get('token'));
@@ -230,8 +221,8 @@ export class HecListener implements Lifecycle {
   }
 
   private async ingest(route: 'event' | 'raw', request: IncomingMessage, response: ServerResponse, url: URL, token: HecTokenConfig, channel: string | undefined): Promise<void> {
-    if (this.inFlightRecords >= this.maxInFlightRecords) {
-      return this.refuse(response, { status: 'serverBusy', cause: `${this.inFlightRecords} records are waiting for the store` });
+    if (this.inFlight.value >= this.maxInFlightRecords) {
+      return this.refuse(response, { status: 'serverBusy', cause: `${this.inFlight.value} records are waiting for the store` });
     }
     if (token.useAck && !this.acks.canReserve(channel!)) {
       return this.refuse(response, { status: 'serverBusy', cause: 'the channel holds as many acknowledgments as allowed' });
@@ -281,13 +272,8 @@ export class HecListener implements Lifecycle {
 
   /** Hands records to the sink; true once they are durable, false when the sink refused them. */
   private write(records: readonly LogRecord[], token: HecTokenConfig): Promise<boolean> {
-    this.inFlightRecords += records.length;
-    let written: Promise<void>;
-    try {
-      written = this.sink.write(records, HEC_SOURCE);
-    } catch (error) {
-      written = Promise.reject(error);
-    }
+    this.inFlight.add(records.length);
+    const written = writeLogs(this.sink, records, HEC_SOURCE);
     const settled = written.then(
       () => {
         this.events += records.length;
@@ -298,11 +284,7 @@ export class HecListener implements Lifecycle {
         return false;
       },
     );
-    this.writes.add(settled);
-    void settled.then(() => {
-      this.inFlightRecords -= records.length;
-      this.writes.delete(settled);
-    });
+    void settled.then(() => this.inFlight.settle(records.length));
     return settled;
   }
 

@@ -1,49 +1,41 @@
-import type { Socket } from 'node:net';
 import type { LogRecord } from '../../model/index.js';
 import type { LogSink } from '../log-sink.js';
+import type { SenderConnection, StreamReader } from '../net/sender-connection.js';
+import { writeLogs } from '../write-logs.js';
 import type { SyslogRejection } from './framing.js';
 import { SyslogStreamParser } from './framing.js';
 import { peerHost, peerLabel } from './peer-host.js';
 
 export const SYSLOG_TCP_SOURCE = 'syslog_tcp';
 
-export interface SyslogTcpConnectionOptions {
+export interface SyslogTcpReaderOptions {
   readonly maxMessageBytes: number;
-  readonly maxPendingRecords: number;
   readonly nowMs: () => number;
   readonly utcOffsetMinutes?: number;
 }
 
-/** What a connection tells its listener, for the listener's totals. */
-export interface SyslogTcpConnectionEvents {
+/** What a reader tells its listener, for the listener's totals. */
+export interface SyslogTcpReaderEvents {
   received(sizeBytes: number): void;
   /** Records whose write the sink rejected: lost, since syslog cannot tell the sender. */
   lost(records: number): void;
-  closed(): void;
 }
 
 /**
- * One syslog sender: its own stream parser (a message may straddle reads), one sink write per read, and
- * a count of records handed to the sink that are not durable yet. Beyond maxPendingRecords the socket
- * is paused, so the kernel's receive window, not our memory, absorbs a sender faster than the sink.
+ * One syslog sender's reads: its own stream parser (a message may straddle reads), one sink write per
+ * read, tracked by the connection until the records are durable (it pauses the socket while too many
+ * are pending, and is closed when the sink rejects a write: syslog has no way to say "not taken").
  */
-export class SyslogTcpConnection {
-  /** Records written to the sink whose promise has not settled yet. */
-  pendingRecords = 0;
-  /** Whether reading is paused until the sink catches up. */
-  paused = false;
+export class SyslogTcpReader implements StreamReader {
   private readonly parser: SyslogStreamParser;
-  private closed = false;
-  private graceTimer: NodeJS.Timeout | null = null;
-  private readonly whenFinished: Promise<void>;
-  private resolveFinished: () => void = () => {};
 
   constructor(
-    private readonly socket: Socket,
-    private readonly options: SyslogTcpConnectionOptions,
+    private readonly connection: SenderConnection,
+    private readonly options: SyslogTcpReaderOptions,
     private readonly sink: LogSink,
-    private readonly events: SyslogTcpConnectionEvents,
+    private readonly events: SyslogTcpReaderEvents,
   ) {
+    const { socket } = connection;
     this.parser = new SyslogStreamParser({
       maxMessageBytes: options.maxMessageBytes,
       host: peerHost(socket.remoteAddress),
@@ -51,37 +43,10 @@ export class SyslogTcpConnection {
       peer: peerLabel(socket.remoteAddress, socket.remotePort),
       ...(options.utcOffsetMinutes !== undefined && { utcOffsetMinutes: options.utcOffsetMinutes }),
     });
-    this.whenFinished = new Promise((resolve) => (this.resolveFinished = resolve));
-    socket.setKeepAlive(true);
-    socket.on('data', (chunk: Buffer) => this.parse(chunk));
-    socket.on('end', () => this.parse(null));
-    // A reset or timeout ends the connection; 'close' follows and does the bookkeeping.
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      this.closed = true;
-      if (this.graceTimer !== null) clearTimeout(this.graceTimer);
-      events.closed();
-      this.checkFinished();
-    });
-  }
-
-  /**
-   * Asks the sender to finish: our side of the connection is closed, and what it still sends until it
-   * closes its side (at most graceMs) is parsed and written; then the connection is cut.
-   */
-  shutdown(graceMs: number): void {
-    if (this.closed || this.graceTimer !== null) return;
-    this.socket.end();
-    this.graceTimer = setTimeout(() => this.socket.destroy(), graceMs);
-  }
-
-  /** Resolves once the socket is closed and every write to the sink has settled. */
-  finished(): Promise<void> {
-    return this.whenFinished;
   }
 
   /** Parses a read, or with null the unterminated last message of a sender that has closed its side. */
-  private parse(chunk: Buffer | null): void {
+  read(chunk: Buffer | null): void {
     const records: LogRecord[] = [];
     const rejections: SyslogRejection[] = [];
     const receivedAtMs = this.options.nowMs();
@@ -97,38 +62,7 @@ export class SyslogTcpConnection {
 
   private write(records: LogRecord[]): void {
     const count = records.length;
-    let written: Promise<void>;
-    try {
-      written = this.sink.write(records, SYSLOG_TCP_SOURCE);
-    } catch (err) {
-      written = Promise.reject(err);
-    }
-    this.pendingRecords += count;
-    if (this.pendingRecords > this.options.maxPendingRecords && !this.paused) {
-      this.paused = true;
-      this.socket.pause();
-    }
-    written.then(
-      () => this.settle(count),
-      () => {
-        // Syslog has no way to say "not taken": closing the connection is the only signal a sender gets.
-        this.events.lost(count);
-        this.socket.destroy();
-        this.settle(count);
-      },
-    );
-  }
-
-  private settle(count: number): void {
-    this.pendingRecords -= count;
-    if (this.paused && this.pendingRecords <= this.options.maxPendingRecords) {
-      this.paused = false;
-      this.socket.resume();
-    }
-    this.checkFinished();
-  }
-
-  private checkFinished(): void {
-    if (this.closed && this.pendingRecords === 0) this.resolveFinished();
+    const written = writeLogs(this.sink, records, SYSLOG_TCP_SOURCE);
+    this.connection.track(count, written, () => this.events.lost(count));
   }
 }

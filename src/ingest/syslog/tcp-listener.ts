@@ -1,12 +1,7 @@
-import type { AddressInfo, Server, Socket } from 'node:net';
-import { createServer } from 'node:net';
-import type { Lifecycle } from '../../util/index.js';
-import { OnceLifecycle } from '../../util/index.js';
 import type { LogSink } from '../log-sink.js';
-import { SyslogTcpConnection } from './tcp-connection.js';
-
-/** How long stop() lets a sender finish after being asked to, unless options say otherwise. */
-const DEFAULT_STOP_GRACE_MS = 2_000;
+import type { SenderConnection } from '../net/sender-connection.js';
+import { StreamListener } from '../net/stream-listener.js';
+import { SyslogTcpReader } from './tcp-connection.js';
 
 /** The syslog config's TCP fields, and what the server supplies. */
 export interface SyslogTcpListenerOptions {
@@ -30,37 +25,27 @@ export interface SyslogTcpListenerOptions {
 /**
  * Syslog over TCP (RFC 6587: octet-counted and newline-delimited frames, RFC 5424 and RFC 3164
  * messages): one parser per connection, the records of each read handed to the sink in one write.
+ * stop() stops accepting, asks every sender to finish, and resolves once all they sent is parsed and durable.
  */
-export class SyslogTcpListener implements Lifecycle {
-  private server: Server | null = null;
-  private readonly lifecycle = new OnceLifecycle('syslog tcp listener', () => this.listen(), () => this.close());
-  private readonly connections = new Set<SyslogTcpConnection>();
-  private openSockets = 0;
+export class SyslogTcpListener extends StreamListener {
   private received = 0;
   private lost = 0;
 
   constructor(
     private readonly options: SyslogTcpListenerOptions,
     private readonly sink: LogSink,
-  ) {}
-
-  /** Open sender connections. */
-  get connectionCount(): number {
-    return this.openSockets;
+  ) {
+    super({ protocol: 'syslog tcp', host: options.host, port: options.tcpPort, maxPendingPerConnection: options.maxPendingRecords, stopGraceMs: options.stopGraceMs, onError: options.onError });
   }
 
   /** Connections whose reading is paused until the sink catches up. */
   get pausedConnectionCount(): number {
-    let paused = 0;
-    for (const connection of this.connections) if (connection.paused) paused++;
-    return paused;
+    return this.pausedConnections;
   }
 
   /** Records handed to the sink whose write has not settled, over all connections. */
   get pendingRecords(): number {
-    let pending = 0;
-    for (const connection of this.connections) pending += connection.pendingRecords;
-    return pending;
+    return this.pendingItems;
   }
 
   /** Bytes read from senders since start. */
@@ -73,62 +58,10 @@ export class SyslogTcpListener implements Lifecycle {
     return this.lost;
   }
 
-  /** The bound address; its port is the real one when options.tcpPort was 0. */
-  address(): AddressInfo {
-    const address = this.server?.address();
-    if (address === undefined || address === null || typeof address === 'string') {
-      throw new Error('cannot get syslog tcp listener address: the listener is not listening');
-    }
-    return address;
-  }
-
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  /** Stops accepting, asks every sender to finish, and resolves once all they sent is parsed and durable. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async listen(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.tcpPort, this.options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      throw new Error(`cannot listen for syslog tcp on ${this.options.host}:${this.options.tcpPort}: ${(err as Error).message}`);
-    });
-    server.on('error', (err) => this.options.onError?.(err));
-    this.server = server;
-  }
-
-  private accept(socket: Socket): void {
-    if (this.lifecycle.stopRequested) {
-      socket.destroy();
-      return;
-    }
-    this.openSockets++;
-    const connection = new SyslogTcpConnection(socket, this.options, this.sink, {
+  protected override openReader(connection: SenderConnection): SyslogTcpReader {
+    return new SyslogTcpReader(connection, this.options, this.sink, {
       received: (sizeBytes) => (this.received += sizeBytes),
       lost: (records) => (this.lost += records),
-      closed: () => this.openSockets--,
     });
-    this.connections.add(connection);
-    void connection.finished().then(() => this.connections.delete(connection));
-  }
-
-  private async close(): Promise<void> {
-    if (!(await this.lifecycle.waitForStart())) return;
-    const server = this.server!;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const graceMs = this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
-    const connections = [...this.connections];
-    for (const connection of connections) connection.shutdown(graceMs);
-    await Promise.all(connections.map((connection) => connection.finished()));
-    await closed;
   }
 }

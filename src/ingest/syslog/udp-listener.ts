@@ -1,11 +1,8 @@
-import type { RemoteInfo, Socket } from 'node:dgram';
-import { createSocket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
-import { isIPv6 } from 'node:net';
+import type { RemoteInfo } from 'node:dgram';
 import type { LogRecord, Rejection } from '../../model/index.js';
-import type { Lifecycle } from '../../util/index.js';
-import { ChangeSignal, OnceLifecycle } from '../../util/index.js';
 import type { LogSink } from '../log-sink.js';
+import { DatagramListener } from '../net/datagram-listener.js';
+import { writeLogs } from '../write-logs.js';
 import { parseSyslogDatagram } from './framing.js';
 import type { SyslogContext } from './message.js';
 import { peerHost, peerLabel } from './peer-host.js';
@@ -37,28 +34,26 @@ export interface SyslogUdpListenerOptions {
 /**
  * Syslog over UDP (RFC 5426: one RFC 5424 or RFC 3164 message per datagram). The datagrams of one
  * event-loop turn are handed to the sink in one write: they are batched until the loop's check phase.
+ * Records count as pending from when they are batched. stop() stops receiving, hands what was received
+ * to the sink, and resolves once every write has settled.
  */
-export class SyslogUdpListener implements Lifecycle {
-  private socket: Socket | null = null;
-  private readonly lifecycle = new OnceLifecycle('syslog udp listener', () => this.bind(), () => this.close());
+export class SyslogUdpListener extends DatagramListener {
   private batch: LogRecord[] = [];
   private rejections: Rejection[] = [];
   private flushTimer: NodeJS.Immediate | null = null;
-  /** Records batched or written whose write has not settled. */
-  private pending = 0;
   private received = 0;
   private lost = 0;
-  /** Notified when the last unsettled write settles. */
-  private readonly idle = new ChangeSignal();
 
   constructor(
     private readonly options: SyslogUdpListenerOptions,
     private readonly sink: LogSink,
-  ) {}
+  ) {
+    super({ protocol: 'syslog udp', host: options.host, port: options.udpPort });
+  }
 
   /** Records received whose write to the sink has not settled. */
   get pendingRecords(): number {
-    return this.pending;
+    return this.pending.value;
   }
 
   /** Datagrams received since start, shed ones included. */
@@ -71,47 +66,15 @@ export class SyslogUdpListener implements Lifecycle {
     return this.lost;
   }
 
-  /** The bound address; its port is the real one when options.udpPort was 0. */
-  address(): AddressInfo {
-    if (this.socket === null) throw new Error('cannot get syslog udp listener address: the listener is not bound');
-    return this.socket.address();
-  }
-
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  /** Stops receiving, hands what was received to the sink, and resolves once every write has settled. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async bind(): Promise<void> {
-    const socket = createSocket(isIPv6(this.options.host) ? 'udp6' : 'udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(this.options.udpPort, this.options.host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    }).catch((err: unknown) => {
-      socket.close();
-      throw new Error(`cannot listen for syslog udp on ${this.options.host}:${this.options.udpPort}: ${(err as Error).message}`);
-    });
-    // Receive errors concern one datagram, which is lost either way.
-    socket.on('error', () => {});
-    socket.on('message', (datagram: Buffer, peer: RemoteInfo) => this.receive(datagram, peer));
-    this.socket = socket;
-  }
-
-  private receive(datagram: Buffer, peer: RemoteInfo): void {
+  protected override receive(datagram: Buffer, peer: RemoteInfo): void {
     this.received++;
     this.flushTimer ??= setImmediate(() => this.flush());
-    if (this.pending >= this.options.maxPendingRecords) {
+    const pending = this.pending.value;
+    if (pending >= this.options.maxPendingRecords) {
       this.rejections.push({
         line: 0,
         reason: 'overload',
-        message: `datagram of ${datagram.length} bytes from ${peerLabel(peer.address, peer.port)} dropped: ${this.pending} records are waiting to be written (limit ${this.options.maxPendingRecords})`,
+        message: `datagram of ${datagram.length} bytes from ${peerLabel(peer.address, peer.port)} dropped: ${pending} records are waiting to be written (limit ${this.options.maxPendingRecords})`,
       });
       return;
     }
@@ -134,7 +97,7 @@ export class SyslogUdpListener implements Lifecycle {
       return;
     }
     this.batch.push(result.record);
-    this.pending++;
+    this.pending.add(1);
   }
 
   private flush(): void {
@@ -153,16 +116,8 @@ export class SyslogUdpListener implements Lifecycle {
 
   private write(records: LogRecord[]): void {
     const count = records.length;
-    let written: Promise<void>;
-    try {
-      written = this.sink.write(records, SYSLOG_UDP_SOURCE);
-    } catch (err) {
-      written = Promise.reject(err);
-    }
-    const settle = (): void => {
-      this.pending -= count;
-      if (this.pending === 0) this.idle.notify();
-    };
+    const written = writeLogs(this.sink, records, SYSLOG_UDP_SOURCE);
+    const settle = (): void => this.pending.settle(count);
     written.then(settle, () => {
       // A UDP sender cannot be told; the loss is counted.
       this.lost += count;
@@ -170,14 +125,10 @@ export class SyslogUdpListener implements Lifecycle {
     });
   }
 
-  private async close(): Promise<void> {
-    if (!(await this.lifecycle.waitForStart())) return;
-    const socket = this.socket!;
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    if (this.flushTimer !== null) {
-      clearImmediate(this.flushTimer);
-      this.flush();
-    }
-    while (this.pending > 0) await this.idle.wait();
+  /** The socket is closed: what is batched is handed over now rather than at the loop's check phase. */
+  protected override closed(): void {
+    if (this.flushTimer === null) return;
+    clearImmediate(this.flushTimer);
+    this.flush();
   }
 }
