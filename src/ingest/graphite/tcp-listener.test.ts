@@ -1,72 +1,11 @@
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeyedPoints, Rejection } from '../../model/index.js';
+import { closed, connectTo } from '../net/test-support.js';
 import type { PointSink } from '../sink.js';
+import { eventually } from '../test-support.js';
 import { GraphiteTcpListener } from './tcp-listener.js';
+import { RecordingPointSink } from './test-support.js';
 
 const NOW_MS = 1_234_000;
-
-/** Records what listeners hand over; `hold` makes writes return promises the test settles. */
-class RecordingSink implements PointSink {
-  readonly keys: string[] = [];
-  readonly values: number[] = [];
-  readonly timestampsMs: number[] = [];
-  readonly rejections: Rejection[] = [];
-  readonly sources = new Set<string>();
-  held: { count: number; resolve: () => void; reject: (err: Error) => void }[] = [];
-  heldPoints = 0;
-  maxHeldPoints = 0;
-  writeCalls = 0;
-
-  constructor(private readonly mode: 'sync' | 'hold') {}
-
-  write(points: KeyedPoints, source: string): Promise<void> | void {
-    this.writeCalls++;
-    this.sources.add(source);
-    for (let i = 0; i < points.length; i++) {
-      this.keys.push(points.keys[i]!);
-      this.values.push(points.values[i]!);
-      this.timestampsMs.push(points.timestampsMs[i]!);
-    }
-    if (this.mode === 'sync') return;
-    this.heldPoints += points.length;
-    this.maxHeldPoints = Math.max(this.maxHeldPoints, this.heldPoints);
-    return new Promise((resolve, reject) => this.held.push({ count: points.length, resolve, reject }));
-  }
-
-  reject(rejections: readonly Rejection[], source: string): void {
-    this.sources.add(source);
-    this.rejections.push(...rejections);
-  }
-
-  releaseAll(): void {
-    const held = this.held;
-    this.held = [];
-    for (const h of held) {
-      this.heldPoints -= h.count;
-      h.resolve();
-    }
-  }
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function connectTo(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
-}
 
 describe('GraphiteTcpListener', () => {
   const listeners: GraphiteTcpListener[] = [];
@@ -84,7 +23,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('parses lines split across writes, rejects bad ones, and flushes the last line at end of stream', async () => {
-    const sink = new RecordingSink('sync');
+    const sink = new RecordingPointSink('sync');
     const listener = await start(sink);
     expect(listener.address().port).toBeGreaterThan(0);
     const socket = await connectTo(listener.address().port);
@@ -103,7 +42,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('keeps a separate parser and line count per connection', async () => {
-    const sink = new RecordingSink('sync');
+    const sink = new RecordingPointSink('sync');
     const listener = await start(sink);
     const first = await connectTo(listener.address().port);
     const second = await connectTo(listener.address().port);
@@ -123,7 +62,7 @@ describe('GraphiteTcpListener', () => {
   it('pauses a fast sender while the sink is slow, so pending points stay bounded, and loses nothing', async () => {
     const maxPendingPoints = 500;
     const lineCount = 60_000;
-    const sink = new RecordingSink('hold');
+    const sink = new RecordingPointSink('hold');
     const listener = await start(sink, { maxPendingPoints });
     const lines: string[] = [];
     for (let i = 0; i < lineCount; i++) lines.push(`load.m${i % 10} ${i} 1700000000\n`);
@@ -164,7 +103,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('stops gracefully: asks senders to finish, writes what they sent, then refuses new connections', async () => {
-    const sink = new RecordingSink('sync');
+    const sink = new RecordingPointSink('sync');
     const listener = await start(sink);
     const port = listener.address().port;
     const socket = await connectTo(port);
@@ -180,7 +119,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('cuts a sender that does not close within the grace period, and waits for unsettled writes', async () => {
-    const sink = new RecordingSink('hold');
+    const sink = new RecordingPointSink('hold');
     const listener = await start(sink, { stopGraceMs: 100 });
     const socket = await connectTo(listener.address().port, { allowHalfOpen: true });
     socket.on('error', () => {});
@@ -199,7 +138,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('refuses to start again after stop, and stop without start is a no-op', async () => {
-    const listener = new GraphiteTcpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 100, maxPendingPoints: 10, keyCacheEntries: 16 }, new RecordingSink('sync'));
+    const listener = new GraphiteTcpListener({ host: '127.0.0.1', port: 0, maxLineBytes: 100, maxPendingPoints: 10, keyCacheEntries: 16 }, new RecordingPointSink('sync'));
     await listener.stop();
     await expect(listener.start()).rejects.toThrow('cannot start graphite tcp listener: it was stopped');
     expect(() => listener.address()).toThrow('cannot get graphite tcp listener address: the listener is not listening');

@@ -1,47 +1,12 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KeyedPoints, Rejection } from '../../model/index.js';
+import { sendDatagram } from '../net/test-support.js';
 import type { PointSink } from '../sink.js';
+import { eventually } from '../test-support.js';
+import { RecordingPointSink } from './test-support.js';
 import { GraphiteUdpListener } from './udp-listener.js';
 
 const NOW_MS = 9_000;
-
-class RecordingSink implements PointSink {
-  readonly keys: string[] = [];
-  readonly timestampsMs: number[] = [];
-  readonly rejections: Rejection[] = [];
-  readonly sources = new Set<string>();
-  held: (() => void)[] = [];
-
-  constructor(private readonly hold: boolean) {}
-
-  write(points: KeyedPoints, source: string): Promise<void> | void {
-    this.sources.add(source);
-    for (let i = 0; i < points.length; i++) {
-      this.keys.push(points.keys[i]!);
-      this.timestampsMs.push(points.timestampsMs[i]!);
-    }
-    if (!this.hold) return;
-    return new Promise((resolve) => this.held.push(resolve));
-  }
-
-  reject(rejections: readonly Rejection[], source: string): void {
-    this.sources.add(source);
-    this.rejections.push(...rejections);
-  }
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function send(client: Socket, port: number, text: string): Promise<void> {
-  return new Promise((resolve, reject) => client.send(text, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
-}
 
 describe('GraphiteUdpListener', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -60,12 +25,12 @@ describe('GraphiteUdpListener', () => {
   };
 
   it('parses each datagram as whole lines, numbering lines per datagram', async () => {
-    const sink = new RecordingSink(false);
+    const sink = new RecordingPointSink('sync');
     const { listener, client } = await setUp(sink);
     const port = listener.address().port;
-    await send(client, port, 'a.b 1 10\nbad line here now\nc;y=1;x=2 3');
+    await sendDatagram(client, port, 'a.b 1 10\nbad line here now\nc;y=1;x=2 3');
     await eventually(() => sink.keys.length === 2 && sink.rejections.length === 1, 'the first datagram');
-    await send(client, port, 'junk\r\nd 4 -1\r\n');
+    await sendDatagram(client, port, 'junk\r\nd 4 -1\r\n');
     await eventually(() => sink.keys.length === 3 && sink.rejections.length === 2, 'the second datagram');
 
     expect(sink.keys).toEqual(['a.b', 'c;x=2;y=1', 'd']);
@@ -78,19 +43,19 @@ describe('GraphiteUdpListener', () => {
   });
 
   it('drops whole datagrams as overload while too many points are unsettled, and stop waits for them', async () => {
-    const sink = new RecordingSink(true);
+    const sink = new RecordingPointSink('hold');
     const { listener, client } = await setUp(sink, 2);
     const port = listener.address().port;
-    await send(client, port, 'a 1 1\nb 2 2\nc 3 3\n');
+    await sendDatagram(client, port, 'a 1 1\nb 2 2\nc 3 3\n');
     await eventually(() => listener.pendingPoints === 3, 'the first datagram');
-    await send(client, port, 'd 4 4\n');
+    await sendDatagram(client, port, 'd 4 4\n');
     await eventually(() => sink.rejections.length === 1, 'the overload rejection');
     expect(sink.rejections[0]).toMatchObject({ line: 0, reason: 'overload' });
     expect(sink.rejections[0]!.message).toBe('datagram of 6 bytes dropped: 3 points are waiting to be written (limit 2)');
 
-    for (const release of sink.held.splice(0)) release();
+    sink.releaseAll();
     await eventually(() => listener.pendingPoints === 0, 'the writes to settle');
-    await send(client, port, 'e 5 5\n');
+    await sendDatagram(client, port, 'e 5 5\n');
     await eventually(() => sink.keys.length === 4, 'the next datagram');
     expect(sink.keys).toEqual(['a', 'b', 'c', 'e']);
 
@@ -98,7 +63,7 @@ describe('GraphiteUdpListener', () => {
     const stopping = listener.stop().then(() => (stopped = true));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stopped).toBe(false);
-    for (const release of sink.held.splice(0)) release();
+    sink.releaseAll();
     await stopping;
   });
 });

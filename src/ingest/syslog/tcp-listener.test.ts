@@ -1,20 +1,9 @@
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closed, connectTo } from '../net/test-support.js';
 import { CollectingLogSink, eventually } from '../test-support.js';
 import { SyslogTcpListener, type SyslogTcpListenerOptions } from './tcp-listener.js';
 
 const NOW_MS = Date.UTC(2024, 5, 15, 12, 30, 0);
-
-function connectTo(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false, noDelay: true }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function closed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
-}
 
 function octetFrame(message: string): string {
   return `${Buffer.byteLength(message)} ${message}`;

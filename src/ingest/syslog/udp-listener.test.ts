@@ -1,13 +1,10 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sendDatagram } from '../net/test-support.js';
 import { CollectingLogSink, eventually } from '../test-support.js';
 import { SyslogUdpListener, type SyslogUdpListenerOptions } from './udp-listener.js';
 
 const NOW_MS = Date.UTC(2024, 5, 15, 12, 30, 0);
-
-function send(client: Socket, port: number, message: string | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => client.send(message, port, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
-}
 
 describe('SyslogUdpListener', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -43,7 +40,7 @@ describe('SyslogUdpListener', () => {
     ];
     // One at a time, so that the order is kept and none is lost to a full receive buffer.
     for (const [i, datagram] of datagrams.entries()) {
-      await send(client, port, datagram);
+      await sendDatagram(client, port, datagram);
       await eventually(() => listener.datagramsReceived === i + 1, `datagram ${i + 1}`);
     }
     await eventually(() => sink.records.length === 6 && sink.rejections.length === 2, 'every record and rejection');
@@ -76,7 +73,7 @@ describe('SyslogUdpListener', () => {
     const sink = new CollectingLogSink();
     const { client, port } = await setUp(sink);
     const count = 20;
-    await Promise.all(Array.from({ length: count }, (_, i) => send(client, port, `<13>1 - h a - - - m${i}`)));
+    await Promise.all(Array.from({ length: count }, (_, i) => sendDatagram(client, port, `<13>1 - h a - - - m${i}`)));
     await eventually(() => sink.records.length === count, 'every datagram');
     expect(sink.writeCalls).toBeLessThanOrEqual(count / 2);
   });
@@ -84,7 +81,7 @@ describe('SyslogUdpListener', () => {
   it('reads RFC 3164 timestamps in the configured zone', async () => {
     const sink = new CollectingLogSink();
     const { client, port } = await setUp(sink, { utcOffsetMinutes: 120 });
-    await send(client, port, '<13>Jun 15 10:00:01 h a: zoned');
+    await sendDatagram(client, port, '<13>Jun 15 10:00:01 h a: zoned');
     await eventually(() => sink.records.length === 1, 'the datagram');
     expect(sink.records[0]!.timestampMs).toBe(Date.UTC(2024, 5, 15, 8, 0, 1));
   });
@@ -93,12 +90,12 @@ describe('SyslogUdpListener', () => {
     const sink = new CollectingLogSink('hold');
     const { listener, client, port } = await setUp(sink, { maxPendingRecords: 2 });
     for (const [i, name] of ['a', 'b'].entries()) {
-      await send(client, port, `<13>1 - h app - - - ${name}`);
+      await sendDatagram(client, port, `<13>1 - h app - - - ${name}`);
       await sink.whenHeld(i + 1);
     }
     expect(listener.pendingRecords).toBe(2);
-    await send(client, port, '<13>1 - h app - - - c');
-    await send(client, port, '<13>1 - h app - - - dd');
+    await sendDatagram(client, port, '<13>1 - h app - - - c');
+    await sendDatagram(client, port, '<13>1 - h app - - - dd');
     await eventually(() => sink.rejections.length === 2, 'the overload rejections');
     const peer = `127.0.0.1:${client.address().port}`;
     expect(sink.rejections).toEqual([
@@ -109,7 +106,7 @@ describe('SyslogUdpListener', () => {
     sink.release();
     expect(sink.messages()).toEqual(['a', 'b']);
     await eventually(() => listener.pendingRecords === 0, 'the writes to settle');
-    await send(client, port, '<13>1 - h app - - - e');
+    await sendDatagram(client, port, '<13>1 - h app - - - e');
     await sink.whenHeld(1);
 
     let stopped = false;
@@ -125,7 +122,7 @@ describe('SyslogUdpListener', () => {
   it('counts records the sink cannot take as lost', async () => {
     const sink = new CollectingLogSink('fail');
     const { listener, client, port } = await setUp(sink);
-    await send(client, port, '<13>1 - h app - - - gone');
+    await sendDatagram(client, port, '<13>1 - h app - - - gone');
     await eventually(() => listener.recordsLost === 1, 'the failed write');
     expect(listener.pendingRecords).toBe(0);
   });
