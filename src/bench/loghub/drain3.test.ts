@@ -48,11 +48,13 @@ describe('Drain3 beside Vigil', () => {
     expect(drain3.ratio).toBeCloseTo(vigil.linesPerSecond / drain3.linesPerSecond, 9);
     expect(drain3.mean.PA).toBeCloseTo((1 + 0.75) / 2, 12);
 
-    const json = loghubJsonReport(vigil, drain3);
-    expect(json.drain3).toMatchObject({ version: '0.9.11', linesPerSecond: Math.round(drain3.linesPerSecond), mean: { GA: 1, PA: 0.875 } });
+    const json = loghubJsonReport(vigil, drain3, { skipped: 'not run' });
+    expect(json.drain3Default).toEqual({ skipped: 'not run' });
+    expect(json.drain3).toMatchObject({ version: '0.9.11', configName: 'default', linesPerSecond: Math.round(drain3.linesPerSecond), mean: { GA: 1, PA: 0.875 } });
     expect(json.drain3 && 'ratio' in json.drain3 ? json.drain3.ratio : null).toBeCloseTo(drain3.ratio, 0);
-    const text = formatLoghubReport(vigil, drain3);
-    expect(text).toMatch(/Drain3 0\.9\.11 from PyPI, default configuration \(sim_th 0\.4, depth 4/);
+    const text = formatLoghubReport(vigil, drain3, drain3);
+    expect(text).toMatch(/Drain3 0\.9\.11 from PyPI, no configuration file \(no masking\) \(sim_th 0\.4, depth 4/);
+    expect(text).toMatch(/^Drain3 no configuration file \(no masking\): GA 1\.000, FGA 1\.000, PA 0\.875, FTA \S+; \d+ lines\/s; Vigil\/Drain3 \d+\.\dx$/m);
     expect(text).toMatch(/^Beta\s.*\|\s+1\.000 1\.000 0\.750 \S+\s+\d+\s+\d+\.\dx$/m);
     expect(text).toMatch(/^mean\s.*\|\s+1\.000 1\.000 0\.875 \S+\s+\d+\s+\d+\.\dx$/m);
   });

@@ -15,6 +15,12 @@ export const DRAIN3_PACKAGE = 'drain3==0.9.11';
 /** The runner sits beside this file in the source tree; compiled files sit as deep under dist/. */
 const RUNNER_PATH = fileURLToPath(new URL('../../../src/bench/loghub/drain3_runner.py', import.meta.url));
 
+/**
+ * Drain3's configurations the benchmark runs: `default` (no config file: no masking) and `example` (the
+ * examples/drain3.ini Drain3 ships: masking of IDs, IPs, hex and numbers, as Vigil masks values too).
+ */
+export type Drain3Config = 'default' | 'example';
+
 export interface Drain3Options {
   /** Virtual environment Drain3 is installed into, reused when it already has Drain3. */
   readonly venvDir?: string;
@@ -24,6 +30,8 @@ export interface Drain3Options {
   readonly rounds?: number;
   /** Progress notes (installing, mining); none by default. */
   readonly note?: (line: string) => void;
+  /** Drain3's configuration; `default` unless given. */
+  readonly config?: Drain3Config;
 }
 
 export function defaultDrain3VenvDir(): string {
@@ -47,6 +55,8 @@ export interface Drain3SystemResult extends LoghubScores {
 
 export interface Drain3Comparison {
   readonly version: string;
+  /** Which configuration ran (`default` or `example`). */
+  readonly configName: Drain3Config;
   readonly config: Readonly<Record<string, number>>;
   readonly systems: readonly Drain3SystemResult[];
   readonly mean: AccuracyFigures;
@@ -133,7 +143,7 @@ export function parseDrain3Output(text: string, systems: readonly LoghubSystem[]
 }
 
 /** Drain3's templates scored as Vigil's are (Loghub-2.0 correction, then GA/FGA/PA/FTA), beside Vigil's speed. */
-export function compareWithDrain3(systems: readonly LoghubSystem[], output: Drain3RunnerOutput, vigil: LoghubBenchmarkResult): Drain3Comparison {
+export function compareWithDrain3(systems: readonly LoghubSystem[], output: Drain3RunnerOutput, vigil: LoghubBenchmarkResult, configName: Drain3Config = 'default'): Drain3Comparison {
   const vigilSpeed = new Map(vigil.systems.map((s) => [s.system, s.linesPerSecond]));
   let totalLines = 0;
   let totalSeconds = 0;
@@ -151,12 +161,12 @@ export function compareWithDrain3(systems: readonly LoghubSystem[], output: Drai
     };
   });
   const linesPerSecond = totalLines / totalSeconds;
-  return { version: output.drain3Version, config: output.config, systems: results, mean: meanFigures(results), linesPerSecond, ratio: vigil.linesPerSecond / linesPerSecond };
+  return { version: output.drain3Version, configName, config: output.config, systems: results, mean: meanFigures(results), linesPerSecond, ratio: vigil.linesPerSecond / linesPerSecond };
 }
 
 /** Mines the systems with Drain3 in its virtual environment's Python, through `drain3_runner.py`. */
-export function runDrain3(python: string, systems: readonly LoghubSystem[], rounds: number): Drain3RunnerOutput {
-  const input = JSON.stringify({ rounds, systems: systems.map((s) => ({ name: s.name, contents: s.contents })) });
+export function runDrain3(python: string, systems: readonly LoghubSystem[], rounds: number, config: Drain3Config = 'default'): Drain3RunnerOutput {
+  const input = JSON.stringify({ rounds, config, systems: systems.map((s) => ({ name: s.name, contents: s.contents })) });
   const run = spawnSync(python, [RUNNER_PATH], { input, encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000 });
   if (run.error !== undefined) throw new Error(`cannot run ${RUNNER_PATH}: ${run.error.message}`);
   if (run.status !== 0) throw new Error(`cannot run ${RUNNER_PATH}: ${oneLine(run.stderr, `exit status ${String(run.status)}`)}`);
@@ -171,9 +181,10 @@ export function runDrain3(python: string, systems: readonly LoghubSystem[], roun
 export function runDrain3Comparison(systems: readonly LoghubSystem[], vigil: LoghubBenchmarkResult, options: Drain3Options = {}): Drain3Outcome {
   const setup = ensureDrain3(options);
   if ('skipped' in setup) return setup;
-  options.note?.(`mining with Drain3 (${setup.python})`);
+  const config = options.config ?? 'default';
+  options.note?.(`mining with Drain3, ${config} configuration (${setup.python})`);
   try {
-    return compareWithDrain3(systems, runDrain3(setup.python, systems, Math.max(1, options.rounds ?? 5)), vigil);
+    return compareWithDrain3(systems, runDrain3(setup.python, systems, Math.max(1, options.rounds ?? 5), config), vigil, config);
   } catch (err) {
     return { skipped: err instanceof Error ? err.message : String(err) };
   }

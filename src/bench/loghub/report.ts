@@ -7,6 +7,8 @@ import type { LoghubBenchmarkResult } from './run.js';
 export type LoghubDrain3Json =
   | {
       readonly version: string;
+      /** `example`: Drain3's shipped examples/drain3.ini (with masking); `default`: no config file, no masking. */
+      readonly configName: string;
       readonly config: Readonly<Record<string, number>>;
       readonly linesPerSecond: number;
       /** Vigil's lines per second over Drain3's. */
@@ -22,7 +24,10 @@ export interface LoghubJsonReport {
   readonly mean: AccuracyFigures;
   readonly publishedDrainMean: AccuracyFigures | null;
   readonly linesPerSecond: number;
+  /** Drain3 with the configuration it ships as an example (masking values, as Vigil does). */
   readonly drain3?: LoghubDrain3Json;
+  /** Drain3 with no configuration at all (no masking): faster, less accurate. */
+  readonly drain3Default?: LoghubDrain3Json;
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -37,11 +42,14 @@ function drain3Json(drain3: Drain3Outcome): LoghubDrain3Json {
   if ('skipped' in drain3) return { skipped: drain3.skipped };
   const systems: Record<string, AccuracyFigures & { linesPerSecond: number; ratio: number; templates: number }> = {};
   for (const s of drain3.systems) systems[s.system] = { ...figures(s), linesPerSecond: Math.round(s.linesPerSecond), ratio: round1(s.ratio), templates: s.parsedTemplates };
-  return { version: drain3.version, config: drain3.config, linesPerSecond: Math.round(drain3.linesPerSecond), ratio: round1(drain3.ratio), mean: figures(drain3.mean), systems };
+  return { version: drain3.version, configName: drain3.configName, config: drain3.config, linesPerSecond: Math.round(drain3.linesPerSecond), ratio: round1(drain3.ratio), mean: figures(drain3.mean), systems };
 }
 
-/** The benchmark as one JSON object; with `drain3`, Drain3's side (or why it was skipped) under `drain3`. */
-export function loghubJsonReport(result: LoghubBenchmarkResult, drain3?: Drain3Outcome): LoghubJsonReport {
+/**
+ * The benchmark as one JSON object; Drain3's runs (or why they were skipped) under `drain3` (its example
+ * configuration) and `drain3Default` (no configuration).
+ */
+export function loghubJsonReport(result: LoghubBenchmarkResult, drain3?: Drain3Outcome, drain3Default?: Drain3Outcome): LoghubJsonReport {
   const systems: LoghubJsonReport['systems'] = {};
   for (const s of result.systems) {
     systems[s.system] = {
@@ -60,7 +68,12 @@ export function loghubJsonReport(result: LoghubBenchmarkResult, drain3?: Drain3O
     publishedDrainMean: result.publishedDrainMean === null ? null : figures(result.publishedDrainMean),
     linesPerSecond: Math.round(result.linesPerSecond),
     ...(drain3 === undefined ? {} : { drain3: drain3Json(drain3) }),
+    ...(drain3Default === undefined ? {} : { drain3Default: drain3Json(drain3Default) }),
   };
+}
+
+function configWords(run: Drain3Comparison): string {
+  return run.configName === 'example' ? 'the configuration it ships as examples/drain3.ini (masking IDs, IPs, hex and numbers)' : 'no configuration file (no masking)';
 }
 
 function cell(ours: number, drain: number | undefined): string {
@@ -76,7 +89,7 @@ function drain3Cells(figures: AccuracyFigures, linesPerSecond: number, ratio: nu
  * One row per system: each metric ours then Drain's published 2k figure, then lines per second; with a
  * Drain3 run, Drain3's figures on the same lines and Vigil's speed over Drain3's follow on the same row.
  */
-export function formatLoghubReport(result: LoghubBenchmarkResult, drain3?: Drain3Outcome): string {
+export function formatLoghubReport(result: LoghubBenchmarkResult, drain3?: Drain3Outcome, drain3Default?: Drain3Outcome): string {
   const name = Math.max(12, ...result.systems.map((s) => s.system.length));
   const ran: Drain3Comparison | null = drain3 === undefined || 'skipped' in drain3 ? null : drain3;
   const bySystem = new Map(ran?.systems.map((s) => [s.system, s]));
@@ -92,9 +105,16 @@ export function formatLoghubReport(result: LoghubBenchmarkResult, drain3?: Drain
   const lines = ['Loghub-2.0 2k samples: streaming template mining, one configuration; Drain = published 2k figures (Loghub-2.0 paper)'];
   if (ran !== null) {
     const config = Object.entries(ran.config).map(([k, v]) => `${k} ${v}`).join(', ');
-    lines.push(`Drain3 = Drain3 ${ran.version} from PyPI, default configuration (${config}), mining the same lines, scored the same way; lines/s: fastest pass of each, mining loop only`);
+    lines.push(`Drain3 = Drain3 ${ran.version} from PyPI, ${configWords(ran)} (${config}), mining the same lines, scored the same way; lines/s: fastest pass of each, mining loop only`);
   }
   lines.push(header, ...rows, meanRow);
   if (drain3 !== undefined && 'skipped' in drain3) lines.push(`Drain3 column skipped: ${drain3.skipped}`);
+  if (drain3Default !== undefined) {
+    lines.push(
+      'skipped' in drain3Default
+        ? `Drain3 without configuration skipped: ${drain3Default.skipped}`
+        : `Drain3 ${configWords(drain3Default)}: ${METRICS.map((m) => `${m} ${drain3Default.mean[m].toFixed(3)}`).join(', ')}; ${Math.round(drain3Default.linesPerSecond)} lines/s; Vigil/Drain3 ${drain3Default.ratio.toFixed(1)}x`,
+    );
+  }
   return lines.join('\n');
 }
