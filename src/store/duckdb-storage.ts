@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBDoubleVector, DuckDBInstance, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
+import { DuckDBDoubleVector, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 import type { Anomaly, AnomalyEvidence, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
 import { ANOMALY_KINDS, DAY_MS } from '../model/index.js';
@@ -8,11 +8,15 @@ import type { Clock } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import type { StorageConfig } from '../config/schema.js';
 import { acceptPoints } from './accept-points.js';
+import { CommitScheduler } from './commit-scheduler.js';
+import { DuckDbDatabase } from './duckdb-database.js';
+import { appendRows, clampMs, errorMessage, inTransaction } from './duckdb-helpers.js';
 import { PointChunkWriter } from './point-chunk-writer.js';
 import { PointQueue } from './point-queue.js';
 import { POINTS_TABLE, SCHEMA_STATEMENTS, SERIES_TABLE } from './schema.js';
 import { SeriesIndex } from './series-index.js';
 import type { AnomalyQuery, AppendResult, RangeQuery, RetentionResult, SeriesPoints, Storage, StorageStats } from './storage.js';
+import { StoreLifecycle } from './store-lifecycle.js';
 
 export interface StorageLogger {
   warn(obj: object, msg: string): void;
@@ -50,20 +54,10 @@ export function createDuckDbStorage(
   });
 }
 
-type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
-
 interface AppendWaiter {
   readonly result: AppendResult;
   readonly resolve: (result: AppendResult) => void;
   readonly reject: (error: Error) => void;
-}
-
-interface Open {
-  readonly instance: DuckDBInstance;
-  /** Used only under the write lock: group commits (in explicit transactions), anomalies, retention. */
-  readonly writer: DuckDBConnection;
-  /** Autocommit reads, so that queries see committed data only and never wait for a commit. */
-  readonly reader: DuckDBConnection;
 }
 
 const AGGREGATE_SQL: Readonly<Record<RangeQuery['agg'], string>> = {
@@ -98,24 +92,18 @@ export class DuckDbStorage implements Storage {
   private readonly clock: Clock;
   private readonly index = new SeriesIndex();
   private readonly chunkWriter = new PointChunkWriter();
-  private state: State = 'new';
-  private startPromise: Promise<void> | undefined;
-  private stopPromise: Promise<void> | undefined;
-  private open: Open | undefined;
+  private readonly lifecycle = new StoreLifecycle('storage', () => this.openAndLoad(), () => this.drainAndClose());
+  private readonly commits: CommitScheduler;
+  private readonly db = new DuckDbDatabase('storage');
 
   private queued = new PointQueue();
   private spare = new PointQueue();
   private waiters: AppendWaiter[] = [];
   private committingPoints = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private commitInFlight: Promise<void> | undefined;
-  private commitDue = false;
   private lastCommitFailed = false;
-  private writeChain: Promise<void> = Promise.resolve();
-  private readonly reads = new Set<Promise<unknown>>();
 
   private committedPoints = 0;
-  private commits = 0;
+  private commitCount = 0;
 
   constructor(private readonly options: DuckDbStorageOptions) {
     for (const field of ['flushIntervalMs', 'flushMaxPoints', 'maxFutureMs'] as const) {
@@ -123,21 +111,24 @@ export class DuckDbStorage implements Storage {
       if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`cannot create storage: ${field} must be a positive integer, got ${value}`);
     }
     this.clock = options.clock ?? systemClock;
+    this.commits = new CommitScheduler({
+      intervalMs: options.flushIntervalMs,
+      commit: () => this.db.exclusive(() => this.commitQueued()),
+      running: () => this.lifecycle.running,
+      queued: () => (!this.hasQueuedWork() ? 'none' : this.queued.length >= this.options.flushMaxPoints ? 'enough' : 'some'),
+    });
   }
 
   start(): Promise<void> {
-    if (this.state === 'stopping' || this.state === 'stopped') return Promise.reject(new Error('cannot start storage: it has been stopped'));
-    this.startPromise ??= this.openAndLoad();
-    return this.startPromise;
+    return this.lifecycle.start();
   }
 
   stop(): Promise<void> {
-    this.stopPromise ??= this.drainAndClose();
-    return this.stopPromise;
+    return this.lifecycle.stop();
   }
 
   resolveSeries(keys: readonly string[]): Uint32Array {
-    if (this.state !== 'running') throw new Error(`cannot resolve series: storage is ${this.stateWord()}`);
+    if (!this.lifecycle.running) throw new Error(`cannot resolve series: storage is ${this.lifecycle.notRunningWord}`);
     const ids = this.index.resolve(keys);
     if (this.index.pendingCount > 0) this.scheduleCommit();
     return ids;
@@ -156,7 +147,7 @@ export class DuckDbStorage implements Storage {
   }
 
   append(batch: PointBatch): Promise<AppendResult> {
-    if (this.state !== 'running') return Promise.reject(new Error(`cannot append points: storage is ${this.stateWord()}`));
+    if (!this.lifecycle.running) return Promise.reject(new Error(`cannot append points: storage is ${this.lifecycle.notRunningWord}`));
     const result = acceptPoints(
       batch,
       { seriesCount: this.index.size, nowMs: this.clock.nowMs(), maxFutureMs: this.options.maxFutureMs, retentionMs: this.options.retentionMs ?? Infinity },
@@ -174,7 +165,7 @@ export class DuckDbStorage implements Storage {
   }
 
   appendAnomalies(anomalies: readonly Anomaly[]): Promise<void> {
-    if (this.state !== 'running') return Promise.reject(new Error(`cannot append anomalies: storage is ${this.stateWord()}`));
+    if (!this.lifecycle.running) return Promise.reject(new Error(`cannot append anomalies: storage is ${this.lifecycle.notRunningWord}`));
     if (anomalies.length === 0) return Promise.resolve();
     let columns: DuckDBValue[];
     try {
@@ -182,8 +173,8 @@ export class DuckDbStorage implements Storage {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.exclusive(async () => {
-      await this.requireOpen().writer.run(ANOMALY_INSERT_SQL, columns, ANOMALY_INSERT_TYPES);
+    return this.db.exclusive(async () => {
+      await this.db.writer.run(ANOMALY_INSERT_SQL, columns, ANOMALY_INSERT_TYPES);
     });
   }
 
@@ -192,11 +183,11 @@ export class DuckDbStorage implements Storage {
   }
 
   deleteBefore(cutoffMs: number): Promise<RetentionResult> {
-    if (this.state !== 'running') return Promise.reject(new Error(`cannot delete old data: storage is ${this.stateWord()}`));
+    if (!this.lifecycle.running) return Promise.reject(new Error(`cannot delete old data: storage is ${this.lifecycle.notRunningWord}`));
     if (Number.isNaN(cutoffMs)) return Promise.reject(new Error(`cannot delete old data: cut-off ${cutoffMs} is not a number`));
     const cutoff = clampMs(Math.ceil(cutoffMs));
-    return this.exclusive(async () => {
-      const { writer } = this.requireOpen();
+    return this.db.exclusive(async () => {
+      const { writer } = this.db;
       const points = await writer.run(`DELETE FROM ${POINTS_TABLE} WHERE ts_ms < CAST($1 AS BIGINT)`, [cutoff]);
       const anomalies = await writer.run('DELETE FROM anomalies WHERE ts_ms < CAST($1 AS BIGINT)', [cutoff]);
       this.committedPoints -= points.rowsChanged;
@@ -211,71 +202,41 @@ export class DuckDbStorage implements Storage {
       seriesCount: this.index.size,
       queuedPoints: this.queued.length + this.committingPoints,
       committedPoints: this.committedPoints,
-      commits: this.commits,
+      commits: this.commitCount,
     };
   }
 
   private async openAndLoad(): Promise<void> {
-    this.state = 'starting';
-    let instance: DuckDBInstance | undefined;
     try {
-      instance = await DuckDBInstance.create(this.options.path);
-      const writer = await instance.connect();
-      const reader = await instance.connect();
-      for (const statement of SCHEMA_STATEMENTS) await writer.run(statement);
-      const series = await writer.runAndReadAll(`SELECT id, key FROM ${SERIES_TABLE} ORDER BY id`);
-      for (const [id, key] of series.getRows()) this.index.load(Number(id), String(key));
-      const count = await writer.runAndReadAll(`SELECT count(*) FROM ${POINTS_TABLE}`);
-      this.committedPoints = Number(count.getRows()[0]![0]);
-      this.open = { instance, writer, reader };
+      await this.db.open(this.options.path, SCHEMA_STATEMENTS, async (writer) => {
+        const series = await writer.runAndReadAll(`SELECT id, key FROM ${SERIES_TABLE} ORDER BY id`);
+        for (const [id, key] of series.getRows()) this.index.load(Number(id), String(key));
+        const count = await writer.runAndReadAll(`SELECT count(*) FROM ${POINTS_TABLE}`);
+        this.committedPoints = Number(count.getRows()[0]![0]);
+      });
     } catch (cause) {
-      instance?.closeSync();
-      this.state = 'new';
-      this.startPromise = undefined;
       throw new Error(`cannot start storage at ${this.options.path}: ${errorMessage(cause)}`, { cause });
     }
-    if (this.stopPromise === undefined) this.state = 'running';
   }
 
   private async drainAndClose(): Promise<void> {
-    if (this.startPromise !== undefined) await this.startPromise.catch(() => undefined);
-    if (this.open === undefined) {
-      this.state = 'stopped';
-      return;
-    }
-    this.state = 'stopping';
-    this.clearTimer();
+    this.commits.disarm();
     // Commit what is queued; after a failed attempt, stop anyway rather than retry forever.
     let attempts = 0;
     for (;;) {
-      if (this.commitInFlight !== undefined) {
-        await this.commitInFlight;
+      const inFlight = this.commits.inFlight;
+      if (inFlight !== undefined) {
+        await inFlight;
         continue;
       }
       if (!this.hasQueuedWork() || (attempts > 0 && this.lastCommitFailed)) break;
       attempts++;
-      this.requestCommit();
+      this.commits.request();
     }
     if (this.index.pendingCount > 0) {
       this.options.logger?.warn({ series: this.index.pendingCount }, 'cannot commit new series before stopping');
     }
-    await this.writeChain;
-    await Promise.allSettled([...this.reads]);
-    const { instance, writer, reader } = this.open;
-    this.open = undefined;
-    reader.closeSync();
-    writer.closeSync();
-    instance.closeSync();
-    this.state = 'stopped';
-  }
-
-  private stateWord(): string {
-    return this.state === 'new' || this.state === 'starting' ? 'not started' : 'stopped';
-  }
-
-  private requireOpen(): Open {
-    if (this.open === undefined) throw new Error('storage is not open');
-    return this.open;
+    await this.db.close();
   }
 
   private hasQueuedWork(): boolean {
@@ -283,39 +244,8 @@ export class DuckDbStorage implements Storage {
   }
 
   private scheduleCommit(): void {
-    if (this.queued.length >= this.options.flushMaxPoints) this.requestCommit();
-    else this.armTimer();
-  }
-
-  /** Pending work keeps the timer referenced: the process must not exit before it is durable. */
-  private armTimer(): void {
-    if (this.timer !== undefined || this.state !== 'running') return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.requestCommit();
-    }, this.options.flushIntervalMs);
-  }
-
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  /** Starts a commit now, or marks one as due right after the one in flight. */
-  private requestCommit(): void {
-    if (this.commitInFlight !== undefined) {
-      this.commitDue = true;
-      return;
-    }
-    this.commitDue = false;
-    this.clearTimer();
-    this.commitInFlight = this.exclusive(() => this.commitQueued()).then(() => {
-      this.commitInFlight = undefined;
-      if (this.state !== 'running' || !this.hasQueuedWork()) return;
-      if (this.commitDue || this.queued.length >= this.options.flushMaxPoints) this.requestCommit();
-      else this.armTimer();
-    });
+    if (this.queued.length >= this.options.flushMaxPoints) this.commits.request();
+    else this.commits.arm();
   }
 
   /** One group commit. Never throws: a failure rejects the appends that waited on it. */
@@ -328,7 +258,7 @@ export class DuckDbStorage implements Storage {
     this.committingPoints = points.length;
     try {
       await this.writeTransaction(series, points);
-      this.commits++;
+      this.commitCount++;
       this.committedPoints += points.length;
       this.lastCommitFailed = false;
       for (const waiter of waiters) waiter.resolve(waiter.result);
@@ -346,12 +276,10 @@ export class DuckDbStorage implements Storage {
   }
 
   private async writeTransaction(series: readonly SeriesInfo[], points: PointQueue): Promise<void> {
-    const { writer } = this.requireOpen();
-    await writer.run('BEGIN TRANSACTION');
-    try {
+    const { writer } = this.db;
+    await inTransaction(writer, async () => {
       if (series.length > 0) {
-        const appender = await writer.createAppender(SERIES_TABLE);
-        try {
+        await appendRows(writer, SERIES_TABLE, (appender) => {
           for (const info of series) {
             appender.appendUInteger(info.id);
             appender.appendVarchar(info.key);
@@ -359,48 +287,15 @@ export class DuckDbStorage implements Storage {
             appender.appendVarchar(JSON.stringify(info.tags));
             appender.endRow();
           }
-          appender.closeSync();
-        } catch (error) {
-          discardAppender(appender);
-          throw error;
-        }
+        });
       }
-      if (points.length > 0) {
-        const appender = await writer.createAppender(POINTS_TABLE);
-        try {
-          this.chunkWriter.write(appender, points);
-          appender.closeSync();
-        } catch (error) {
-          discardAppender(appender);
-          throw error;
-        }
-      }
-      await writer.run('COMMIT');
-    } catch (error) {
-      await writer.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  }
-
-  /** Runs writes one at a time; the chain itself never rejects. */
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.writeChain.then(work);
-    this.writeChain = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+      if (points.length > 0) await appendRows(writer, POINTS_TABLE, (appender) => this.chunkWriter.write(appender, points));
+    });
   }
 
   private read<T>(what: string, work: (reader: DuckDBConnection) => Promise<T>): Promise<T> {
-    if (this.state !== 'running' || this.open === undefined) return Promise.reject(new Error(`cannot ${what}: storage is ${this.stateWord()}`));
-    const running = work(this.open.reader);
-    this.reads.add(running);
-    const forget = (): void => {
-      this.reads.delete(running);
-    };
-    running.then(forget, forget);
-    return running;
+    if (!this.lifecycle.running || !this.db.isOpen) return Promise.reject(new Error(`cannot ${what}: storage is ${this.lifecycle.notRunningWord}`));
+    return this.db.read(work);
   }
 
   private async runRangeQuery(reader: DuckDBConnection, query: RangeQuery): Promise<SeriesPoints> {
@@ -519,23 +414,4 @@ function readTwoDoubleColumns(result: DuckDBMaterializedResult): SeriesPoints {
     offset += n;
   }
   return { timestampsMs, values };
-}
-
-/** An appender that failed must not flush its rows later, when the finalizer closes it. */
-function discardAppender(appender: { clear(): void; closeSync(): void }): void {
-  try {
-    appender.clear();
-    appender.closeSync();
-  } catch {
-    // The transaction is rolled back anyway; the appender's own error is the one reported.
-  }
-}
-
-/** Keeps a millisecond bound inside the range a stored timestamp can have. */
-function clampMs(ms: number): number {
-  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, ms));
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
