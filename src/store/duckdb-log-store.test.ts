@@ -1,21 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/index.js';
 import { DuckDbLogStore, LOGS_DATABASE_FILE_NAME, createDuckDbLogStore } from './duckdb-log-store.js';
 import type { DuckDbLogStoreOptions } from './duckdb-log-store.js';
 import type { StoredLog } from './log-store.js';
 import { runLogStoreSuite } from './log-store.testsuite.js';
+import { storesPerTest, tempDir } from './test-support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const HOUR_MS = 3_600_000;
 const EVERYTHING = { fromMs: -Number.MAX_SAFE_INTEGER, toMs: Number.MAX_SAFE_INTEGER, limit: 1_000_000 };
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-logs-'));
-}
 
 function log(timestampMs: number, message: string, extra: Partial<StoredLog> = {}): StoredLog {
   return { timestampMs, host: 'h', source: 's', severity: 'info', message, fields: {}, templateId: 't', parameters: [], ...extra };
@@ -45,7 +41,7 @@ async function createPoisonableTable(file: string): Promise<void> {
 }
 
 runLogStoreSuite('DuckDB file', async (settings) => {
-  const dir = tempDir();
+  const dir = tempDir('vigil-logs-');
   const options: DuckDbLogStoreOptions = { path: path.join(dir, LOGS_DATABASE_FILE_NAME), ...settings };
   return {
     store: new DuckDbLogStore(options),
@@ -60,23 +56,9 @@ runLogStoreSuite('DuckDB in memory', async (settings) => ({
 }));
 
 describe('DuckDbLogStore', () => {
-  let dir: string;
-  const stores: DuckDbLogStore[] = [];
-  const open = async (options: Partial<DuckDbLogStoreOptions> = {}): Promise<DuckDbLogStore> => {
-    const store = new DuckDbLogStore({ path: path.join(dir, 'logs.duckdb'), flushIntervalMs: 10, maxQueuedRecords: 100_000, ...options });
-    stores.push(store);
-    await store.start();
-    return store;
-  };
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = storesPerTest('vigil-logs-');
+  const open = (options: Partial<DuckDbLogStoreOptions> = {}): Promise<DuckDbLogStore> =>
+    scratch.start(new DuckDbLogStore({ path: path.join(scratch.dir(), 'logs.duckdb'), flushIntervalMs: 10, maxQueuedRecords: 100_000, ...options }));
 
   it('commits appends made together in one transaction', async () => {
     const store = await open({ flushIntervalMs: 50 });
@@ -127,7 +109,7 @@ describe('DuckDbLogStore', () => {
   });
 
   it('keeps severity as its syslog code and fields as JSON text in the table', async () => {
-    const file = path.join(dir, 'logs.duckdb');
+    const file = path.join(scratch.dir(), 'logs.duckdb');
     const store = await open({ path: file });
     await store.append([log(T0, 'm', { severity: 'error', fields: { a: 'b' }, parameters: ['x', 'y'] })]);
     await store.stop();
@@ -143,7 +125,7 @@ describe('DuckDbLogStore', () => {
   });
 
   it('rejects every append of a failed commit, never acknowledging them, and recovers', async () => {
-    const file = path.join(dir, 'logs.duckdb');
+    const file = path.join(scratch.dir(), 'logs.duckdb');
     await createPoisonableTable(file);
 
     const warnings: string[] = [];
@@ -161,7 +143,7 @@ describe('DuckDbLogStore', () => {
   });
 
   it('commits what waited for room at stop, even after a failed commit', async () => {
-    const file = path.join(dir, 'logs.duckdb');
+    const file = path.join(scratch.dir(), 'logs.duckdb');
     await createPoisonableTable(file);
     const store = await open({ path: file, flushIntervalMs: HOUR_MS, maxQueuedRecords: 10 });
     // The first reaches half the bound and commits at once, failing; the second waits for room meanwhile.
@@ -179,18 +161,16 @@ describe('DuckDbLogStore', () => {
   it('refuses bad options and names a database it cannot open', async () => {
     expect(() => new DuckDbLogStore({ path: ':memory:', flushIntervalMs: 0, maxQueuedRecords: 1 })).toThrow(/flushIntervalMs must be a positive integer, got 0/);
     expect(() => new DuckDbLogStore({ path: ':memory:', flushIntervalMs: 1, maxQueuedRecords: 1.5 })).toThrow(/maxQueuedRecords must be a positive integer, got 1.5/);
-    const missing = path.join(dir, 'no', 'such', 'dir', 'logs.duckdb');
+    const missing = path.join(scratch.dir(), 'no', 'such', 'dir', 'logs.duckdb');
     const broken = new DuckDbLogStore({ path: missing, flushIntervalMs: 10, maxQueuedRecords: 10 });
     await expect(broken.start()).rejects.toThrow(`cannot start log store at ${missing}`);
     await broken.stop();
   });
 
   it('creates its data directory and logs.duckdb from the logs config', async () => {
-    const dataDir = path.join(dir, 'nested', 'data');
+    const dataDir = path.join(scratch.dir(), 'nested', 'data');
     const config = configSchema.parse({ logs: { flushIntervalMs: 10, maxQueuedRecords: 500 } }).logs;
-    const store = createDuckDbLogStore(dataDir, config);
-    stores.push(store);
-    await store.start();
+    const store = await scratch.start(createDuckDbLogStore(dataDir, config));
     await store.append([log(T0, 'configured')]);
     expect(LOGS_DATABASE_FILE_NAME).toBe('logs.duckdb');
     expect(fs.existsSync(path.join(dataDir, 'logs.duckdb'))).toBe(true);

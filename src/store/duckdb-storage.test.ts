@@ -1,20 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PointBatch } from '../model/index.js';
 import type { StorageConfig } from '../config/schema.js';
 import { DuckDbStorage, createDuckDbStorage } from './duckdb-storage.js';
 import type { DuckDbStorageOptions } from './duckdb-storage.js';
 import { runStorageSuite } from './storage.testsuite.js';
+import { storesPerTest, tempDir } from './test-support.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const FAST = { flushIntervalMs: 10, flushMaxPoints: 100_000, maxFutureMs: 86_400_000 };
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-store-'));
-}
 
 function seq(seriesId: number, count: number, firstMs: number, value: (i: number) => number): PointBatch {
   const timestampsMs = new Float64Array(count);
@@ -27,7 +23,7 @@ function seq(seriesId: number, count: number, firstMs: number, value: (i: number
 }
 
 runStorageSuite('DuckDB file', async () => {
-  const dir = tempDir();
+  const dir = tempDir('vigil-store-');
   const options: DuckDbStorageOptions = { path: path.join(dir, 'test.duckdb'), ...FAST };
   return {
     storage: new DuckDbStorage(options),
@@ -42,23 +38,9 @@ runStorageSuite('DuckDB in memory', async () => ({
 }));
 
 describe('DuckDbStorage', () => {
-  let dir: string;
-  const stores: DuckDbStorage[] = [];
-  const open = async (options: Partial<DuckDbStorageOptions> = {}): Promise<DuckDbStorage> => {
-    const storage = new DuckDbStorage({ path: path.join(dir, 'db.duckdb'), ...FAST, ...options });
-    stores.push(storage);
-    await storage.start();
-    return storage;
-  };
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = storesPerTest('vigil-store-');
+  const open = (options: Partial<DuckDbStorageOptions> = {}): Promise<DuckDbStorage> =>
+    scratch.start(new DuckDbStorage({ path: path.join(scratch.dir(), 'db.duckdb'), ...FAST, ...options }));
 
   it('groups appends made together into one commit', async () => {
     const storage = await open({ flushIntervalMs: 50 });
@@ -136,7 +118,7 @@ describe('DuckDbStorage', () => {
   });
 
   it('rejects the appends of a failed commit, never acknowledging them, and recovers', async () => {
-    const file = path.join(dir, 'db.duckdb');
+    const file = path.join(scratch.dir(), 'db.duckdb');
     // A stricter table made beforehand: the store keeps an existing table, so DuckDB refuses the row at commit.
     const instance = await DuckDBInstance.create(file);
     const connection = await instance.connect();
@@ -162,23 +144,21 @@ describe('DuckDbStorage', () => {
   });
 
   it('refuses work before start and names a database it cannot open', async () => {
-    const storage = new DuckDbStorage({ path: path.join(dir, 'db.duckdb'), ...FAST });
+    const storage = new DuckDbStorage({ path: path.join(scratch.dir(), 'db.duckdb'), ...FAST });
     expect(() => storage.resolveSeries(['x'])).toThrow('cannot resolve series: storage is not started');
     await expect(storage.append(seq(0, 1, T0, () => 1))).rejects.toThrow('cannot append points: storage is not started');
     await storage.stop();
 
-    const missing = path.join(dir, 'no', 'such', 'dir', 'db.duckdb');
+    const missing = path.join(scratch.dir(), 'no', 'such', 'dir', 'db.duckdb');
     const broken = new DuckDbStorage({ path: missing, ...FAST });
     await expect(broken.start()).rejects.toThrow(`cannot start storage at ${missing}`);
     expect(() => new DuckDbStorage({ path: ':memory:', ...FAST, flushMaxPoints: 0 })).toThrow(/flushMaxPoints must be a positive integer, got 0/);
   });
 
   it('creates its data directory and database file from the config', async () => {
-    const dataDir = path.join(dir, 'nested', 'data');
+    const dataDir = path.join(scratch.dir(), 'nested', 'data');
     const config: StorageConfig = { retentionDays: 30, retentionSweepIntervalMs: 3_600_000, maxQueuedPoints: 1_000_000, ...FAST };
-    const storage = createDuckDbStorage(dataDir, config);
-    stores.push(storage);
-    await storage.start();
+    const storage = await scratch.start(createDuckDbStorage(dataDir, config));
     const [s] = storage.resolveSeries(['cfg.s']);
     await storage.append(seq(s!, 1, T0, () => 1));
     expect(fs.existsSync(path.join(dataDir, 'vigil.duckdb'))).toBe(true);
