@@ -4,7 +4,8 @@ import type { Incident, IncidentEffect } from './incidents.js';
 import { applyIncidentEffect, incidentHits } from './incidents.js';
 import type { FleetHost, MetricName } from './layout.js';
 import { DEFAULT_HOSTS_PER_SERVICE, DEFAULT_SERVICES, fleetHosts, METRIC_INDEX, METRICS } from './layout.js';
-import { gaussianAt, mulberry32, smoothNoiseAt, uniformAt } from './prng.js';
+import { seededRandom } from '../util/index.js';
+import { gaussianAt, smoothNoiseAt, uniformAt } from './prng.js';
 import { seasonalLoad } from './seasonality.js';
 
 export interface FleetOptions {
@@ -199,7 +200,7 @@ export class FleetSimulator {
 
 /** A plausible profile for a service name the simulator has no preset for, stable per name. */
 function derivedProfile(service: string): ServiceProfile {
-  const next = mulberry32(hashSeriesKey(service));
+  const next = seededRandom(hashSeriesKey(service));
   return { peakRatePerSecond: 50 + 450 * next(), p50Ms: 20 + 130 * next(), errorFraction: 0.001 + 0.004 * next() };
 }
 

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianAt, mulberry32, smoothNoiseAt, uniformAt } from './prng.js';
-
-describe('mulberry32', () => {
-  it('repeats its sequence for a seed and differs between seeds', () => {
-    const a = mulberry32(7);
-    const b = mulberry32(7);
-    const c = mulberry32(8);
-    const seqA = Array.from({ length: 5 }, () => a());
-    expect(Array.from({ length: 5 }, () => b())).toEqual(seqA);
-    expect(Array.from({ length: 5 }, () => c())).not.toEqual(seqA);
-    for (const x of seqA) expect(x >= 0 && x < 1).toBe(true);
-  });
-});
+import { gaussianAt, smoothNoiseAt, uniformAt } from './prng.js';
 
 describe('stateless draws', () => {
   it('are pure functions of (seed, stream, index)', () => {

@@ -1,24 +1,12 @@
 /**
  * Deterministic pseudo-random numbers for the simulator. Not for cryptography.
  *
- * `mulberry32` is a sequential generator; `uniformAt`/`gaussianAt` are its stateless counterparts, keyed by
+ * `seededRandom` (util) is the sequential generator; `uniformAt`/`gaussianAt` are its stateless counterparts, keyed by
  * (seed, stream, index), so that any point of a simulated series can be computed without replaying the points
  * before it and history and live phases agree whatever their step.
  */
 
 const TWO_POW_32 = 4294967296;
-
-/** mulberry32: a tiny 32-bit generator returning uniforms in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / TWO_POW_32;
-  };
-}
 
 /** MurmurHash3's 32-bit finaliser: every input bit affects every output bit. */
 function fmix32(value: number): number {

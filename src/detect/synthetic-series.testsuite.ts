@@ -1,15 +1,7 @@
-/** Seeded random numbers for tests: the same seed always yields the same series. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../util/index.js';
+
+/** Seeded uniforms for tests, re-exported where the other synthetic-series helpers are. */
+export { seededRandom };
 
 /** Standard normal samples (Box-Muller) from a seeded source. */
 export function seededGaussian(seed: number): () => number {

@@ -7,3 +7,4 @@ export { BoundedQueue } from './bounded-queue.js';
 export { globToRegExp } from './glob.js';
 export { OnceLifecycle } from './once-lifecycle.js';
 export { ChangeSignal } from './change-signal.js';
+export { seededRandom, shuffleInPlace } from './random.js';

@@ -3,28 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../cli/main.js';
+import { writeTinyLoghub } from './tiny-dataset.testsuite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-loghub-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function writeSystem(name: string, rows: readonly (readonly [string, string])[]): void {
-  mkdirSync(join(dir, name));
-  const quote = (s: string): string => `"${s.replaceAll('"', '""')}"`;
-  const body = rows.map(([content, template], i) => `${i + 1},${quote(content)},E${template.length},${quote(template)}`).join('\n');
-  writeFileSync(join(dir, name, `${name}_2k.log_structured_corrected.csv`), `LineId,Content,EventId,EventTemplate\n${body}\n`);
-}
-
-writeSystem('Alpha', [
-  ['Connection from 10.0.0.1 closed', 'Connection from <*> closed'],
-  ['Connection from 10.0.0.2 closed', 'Connection from <*> closed'],
-  ['Disk /dev/sda1 is full', 'Disk <*> is full'],
-]);
-writeSystem('Beta', [
-  ['job 17 started', 'job <*> started'],
-  ['job 18 started', 'job <*> started'],
-  ['job 18 finished, code=0', 'job <*> finished, code=<*>'],
-  ['shutting down now', 'shutting down'],
-]);
+writeTinyLoghub(dir);
 mkdirSync(join(dir, 'published'));
 writeFileSync(
   join(dir, 'published', 'effectiveness_results.csv'),

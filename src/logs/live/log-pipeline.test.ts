@@ -47,7 +47,7 @@ describe('LogPipeline', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  async function open(dir: string, outputs: Outputs, overrides: Record<string, unknown> = {}): Promise<{ pipeline: LogPipeline; store: DuckDbLogStore }> {
+  async function open(dir: string, outputs: Outputs, overrides: Record<string, unknown> = {}): Promise<{ pipeline: LogPipeline; store: DuckDbLogStore; stop(): Promise<void> }> {
     const config = configSchema.parse({ logs: { rateIntervalMs: 1000, sessionIdleMs: 5000, sessionTrainingCount: 40, ...overrides } }).logs;
     const store = new DuckDbLogStore({ path: join(dir, 'logs.duckdb'), flushIntervalMs: 10, maxQueuedRecords: 100_000 });
     await store.start();

@@ -1,4 +1,5 @@
-import { initEngine, seededRandom, shuffleInPlace } from '../../ml/engine/index.js';
+import { initEngine } from '../../ml/engine/index.js';
+import { seededRandom, shuffleInPlace } from '../../util/index.js';
 import type { Engine, EngineBackend, LstmClassifier } from '../../ml/engine/index.js';
 import { resolveDeepLogParams } from './deeplog-params.js';
 import type { DeepLogParams } from './deeplog-params.js';

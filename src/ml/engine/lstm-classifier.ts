@@ -1,5 +1,5 @@
 import type * as tfjs from '@tensorflow/tfjs';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../util/index.js';
 
 type Tf = typeof tfjs;
 

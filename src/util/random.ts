@@ -1,6 +1,6 @@
 /**
- * A seeded uniform generator on [0, 1) (mulberry32): the same seed gives the same weights and the same shuffles on
- * every run and machine, which Math.random cannot.
+ * A seeded uniform generator on [0, 1) (mulberry32): the same seed gives the same numbers (model weights, shuffles,
+ * simulated series, test data) on every run and machine, which Math.random cannot.
  */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

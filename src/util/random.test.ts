@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom, shuffleInPlace } from './seeded-random.js';
+import { seededRandom, shuffleInPlace } from './random.js';
 
 describe('seeded random', () => {
   it('repeats for a seed, differs between seeds and stays in [0, 1)', () => {
