@@ -6,7 +6,7 @@ import type { TemplateSummary } from '../logs/index.js';
 import type { LogQuery, Storage, StoredLog } from '../store/index.js';
 import type { Clock } from '../util/index.js';
 import { ApiError, badRequest } from './errors.js';
-import { defaultStepMs, parseDurationMs, parseLimit, parseTimeMs } from './params.js';
+import { defaultStepMs, parseDurationMs, parseLimit, parseTimeRange } from './params.js';
 
 /** What the log routes need: the log write path, the search and the template list. */
 export interface LogApi extends LogSink {
@@ -69,9 +69,7 @@ export function registerLogRoutes(
   app.get('/api/v1/logs', async (request) => {
     const q = request.query as Query;
     const nowMs = clock.nowMs();
-    const toMs = parseTimeMs(q.to, nowMs, 'to', nowMs + 1);
-    const fromMs = parseTimeMs(q.from, nowMs, 'from', toMs - DAY_MS);
-    if (!(fromMs < toMs)) throw badRequest(`cannot search logs: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const { fromMs, toMs } = parseTimeRange(q.from, q.to, nowMs, { toMs: nowMs + 1, spanMs: DAY_MS }, 'search logs');
     const minSeverity = parseSeverity(q.severity);
     const query: LogQuery = {
       fromMs,
@@ -90,9 +88,7 @@ export function registerLogRoutes(
     const q = request.query as Query;
     const limit = parseLimit(q.limit, 100, MAX_TEMPLATE_LIMIT);
     const nowMs = clock.nowMs();
-    const toMs = parseTimeMs(q.to, nowMs, 'to', nowMs + 1);
-    const fromMs = parseTimeMs(q.from, nowMs, 'from', toMs - DAY_MS);
-    if (!(fromMs < toMs)) throw badRequest(`cannot list templates: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const { fromMs, toMs } = parseTimeRange(q.from, q.to, nowMs, { toMs: nowMs + 1, spanMs: DAY_MS }, 'list templates');
     const stepMs = q.step ? parseDurationMs(q.step, 'step') : defaultStepMs(fromMs, toMs, RATE_BUCKETS);
     const minSeverity = parseSeverity(q.severity);
     const text = q.query?.toLowerCase();

@@ -34,6 +34,17 @@ export function parseTimeMs(text: string | undefined, nowMs: number, field: stri
   return parsed;
 }
 
+/**
+ * `from` and `to` of a request: `to` defaults to `defaultToMs`, `from` to `defaultSpanMs` before `to`;
+ * `from` must come first. `action` names the request in the error (`cannot <action>: ...`).
+ */
+export function parseTimeRange(from: string | undefined, to: string | undefined, nowMs: number, defaults: { readonly toMs: number; readonly spanMs: number }, action: string): { fromMs: number; toMs: number } {
+  const toMs = parseTimeMs(to, nowMs, 'to', defaults.toMs);
+  const fromMs = parseTimeMs(from, nowMs, 'from', toMs - defaults.spanMs);
+  if (!(fromMs < toMs)) throw badRequest(`cannot ${action}: from (${fromMs}) must be before to (${toMs})`, 'from');
+  return { fromMs, toMs };
+}
+
 export function parseAggregation(text: string | undefined): Aggregation {
   if (text === undefined || text === '') return 'avg';
   if ((AGGREGATIONS as readonly string[]).includes(text)) return text as Aggregation;

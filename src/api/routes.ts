@@ -6,7 +6,7 @@ import { DAY_MS, HOUR_MS } from '../model/index.js';
 import { ApiError, badRequest } from './errors.js';
 import type { HttpApiDeps } from './http-server.js';
 import { acceptedRecordLines } from './line-numbers.js';
-import { defaultStepMs, parseAggregation, parseDurationMs, parseLimit, parseTimeMs } from './params.js';
+import { defaultStepMs, parseAggregation, parseDurationMs, parseLimit, parseTimeRange } from './params.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -40,9 +40,7 @@ export function registerRoutes(app: FastifyInstance, deps: HttpApiDeps, requireT
     const series = storage.seriesByKey(q.series);
     if (series === undefined) throw new ApiError(404, `cannot find series ${JSON.stringify(q.series)}`, 'series');
     const nowMs = clock.nowMs();
-    const toMs = parseTimeMs(q.to, nowMs, 'to', nowMs);
-    const fromMs = parseTimeMs(q.from, nowMs, 'from', toMs - HOUR_MS);
-    if (!(fromMs < toMs)) throw badRequest(`cannot query: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const { fromMs, toMs } = parseTimeRange(q.from, q.to, nowMs, { toMs: nowMs, spanMs: HOUR_MS }, 'query');
     const stepMs = q.step ? parseDurationMs(q.step, 'step') : defaultStepMs(fromMs, toMs);
     if ((toMs - fromMs) / stepMs > MAX_BUCKETS) throw badRequest(`cannot query: step ${stepMs} ms gives more than ${MAX_BUCKETS} buckets; use a larger step`, 'step');
     const agg = parseAggregation(q.agg);
@@ -53,9 +51,7 @@ export function registerRoutes(app: FastifyInstance, deps: HttpApiDeps, requireT
   app.get('/api/v1/anomalies', async (request) => {
     const q = request.query as Query;
     const nowMs = clock.nowMs();
-    const toMs = parseTimeMs(q.to, nowMs, 'to', nowMs + 1);
-    const fromMs = parseTimeMs(q.from, nowMs, 'from', toMs - DAY_MS);
-    if (!(fromMs < toMs)) throw badRequest(`cannot list anomalies: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const { fromMs, toMs } = parseTimeRange(q.from, q.to, nowMs, { toMs: nowMs + 1, spanMs: DAY_MS }, 'list anomalies');
     const limit = parseLimit(q.limit, 10_000, MAX_ANOMALY_LIMIT);
     let seriesIds: number[] | undefined;
     if (q.series) {
@@ -72,9 +68,7 @@ export function registerRoutes(app: FastifyInstance, deps: HttpApiDeps, requireT
     const fields = body as Record<string, unknown>;
     const nowMs = clock.nowMs();
     const seriesGlob = readString(fields, 'series', true)!;
-    const toMs = parseTimeMs(readString(fields, 'to', false), nowMs, 'to', nowMs + 1);
-    const fromMs = parseTimeMs(readString(fields, 'from', false), nowMs, 'from', toMs - DAY_MS);
-    if (!(fromMs < toMs)) throw badRequest(`cannot replay: from (${fromMs}) must be before to (${toMs})`, 'from');
+    const { fromMs, toMs } = parseTimeRange(readString(fields, 'from', false), readString(fields, 'to', false), nowMs, { toMs: nowMs + 1, spanMs: DAY_MS }, 'replay');
     const detectorId = readString(fields, 'detector', false);
     try {
       return await deps.replay({ seriesGlob, fromMs, toMs, ...(detectorId === undefined ? {} : { detectorId }) });
