@@ -27,7 +27,13 @@ export interface StatusBody {
   readonly pointsReceived: number;
   readonly pointsRejected: number;
   readonly anomaliesFound: number;
+  /** Log records stored and rejected since start, and templates mined so far. */
+  readonly logRecordsReceived: number;
+  readonly logRecordsRejected: number;
+  readonly logTemplates: number;
   readonly graphite: { readonly enabled: boolean; readonly host: string; readonly tcpPort: number; readonly udpPort: number };
+  readonly hec: { readonly enabled: boolean; readonly port: number; readonly tokens: number };
+  readonly syslog: { readonly enabled: boolean; readonly tcpPort: number; readonly udpPort: number };
   readonly http: { readonly port: number };
   readonly detectors: readonly string[];
 }

@@ -18,7 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', `\nEnvironment:\n${Object.entries(ENV_VARIABLES).map(([k, v]) => `  ${k.padEnd(20)} ${v}`).join('\n')}`);
 
-  addServerFlags(program.command('serve').description('run Vigil with embedded storage: HTTP API and UI, Graphite listeners, detection, alerts')).action(
+  addServerFlags(program.command('serve').description('run Vigil with embedded storage: HTTP API and UI, Graphite, Splunk HEC and syslog listeners, log mining, detection, alerts')).action(
     async (flags: ServerFlags) => serveCommand(flags),
   );
 

@@ -248,6 +248,7 @@ export class VigilServer implements Lifecycle {
   status(): StatusBody {
     const a = this.addresses;
     const graphite = this.config.graphite;
+    const logs = this.logs.stats();
     return {
       version: readVersion(),
       startedAtMs: this.startedAtMs,
@@ -255,7 +256,12 @@ export class VigilServer implements Lifecycle {
       pointsReceived: this.pipeline.pointsReceived,
       pointsRejected: this.pipeline.pointsRejected,
       anomaliesFound: this.anomaliesFound,
+      logRecordsReceived: logs.recordsReceived,
+      logRecordsRejected: logs.recordsRejected,
+      logTemplates: logs.templates,
       graphite: { enabled: graphite.enabled, host: graphite.host, tcpPort: a.graphiteTcpPort ?? graphite.tcpPort, udpPort: a.graphiteUdpPort ?? graphite.udpPort },
+      hec: { enabled: this.config.hec.enabled, port: a.hecPort ?? this.config.hec.port, tokens: this.config.hec.tokens.length },
+      syslog: { enabled: this.config.syslog.enabled, tcpPort: a.syslogTcpPort ?? this.config.syslog.tcpPort, udpPort: a.syslogUdpPort ?? this.config.syslog.udpPort },
       http: { port: a.httpPort },
       detectors: this.runner === null ? [] : this.config.detection.detectors.map((d) => d.id),
     };

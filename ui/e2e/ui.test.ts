@@ -92,8 +92,10 @@ describe('web UI against a real vigil server', () => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-ui-e2e-'));
     const httpPort = await freePort();
     const graphitePort = await freePort();
+    const hecPort = await freePort();
+    const syslogPort = await freePort();
     baseUrl = `http://127.0.0.1:${httpPort}`;
-    const args = ['bin/vigil.js', 'serve', '--data-dir', path.join(tmpDir, 'data'), '--http-port', String(httpPort), '--graphite-port', String(graphitePort)];
+    const args = ['bin/vigil.js', 'serve', '--data-dir', path.join(tmpDir, 'data'), '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--hec-port', String(hecPort), '--syslog-port', String(syslogPort)];
     server = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer): void => {
       serverOutput = (serverOutput + chunk.toString()).slice(-20_000);
@@ -176,5 +178,30 @@ describe('web UI against a real vigil server', () => {
     fs.mkdirSync(path.dirname(SCREENSHOT_PATH), { recursive: true });
     await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
     expect(fs.statSync(SCREENSHOT_PATH).size).toBeGreaterThan(10_000);
+  });
+
+  it('shows the evidence of a log-derived anomaly: the reason, the template and the line', { timeout: 120_000 }, async () => {
+    const message = 'fatal: replica set rs0 lost quorum after 3 elections';
+    const res = await fetch(`${baseUrl}/api/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify({ timestampMs: Date.now(), host: 'db-1', level: 'critical', message })}\n`,
+    });
+    expect(res.status).toBe(200);
+    const templates = (await (await fetch(`${baseUrl}/api/v1/templates`)).json()) as { templates: { series: string; template: string }[] };
+    const series = templates.templates.find((t) => t.template.startsWith('fatal'))!.series;
+
+    await page.getByTestId('series-search').fill('log.template');
+    const item = page.locator(`[data-testid="series-item"][data-series-key="${series}"]`);
+    await item.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await item.click();
+    const evidence = page.getByTestId('anomaly-evidence').first();
+    await evidence.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await expect(evidence.locator('summary').innerText()).resolves.toContain('never seen before');
+    await evidence.locator('summary').click();
+    await expect(page.getByTestId('evidence-template').first().innerText()).resolves.toContain('replica set');
+    await expect(evidence.innerText()).resolves.toContain(message);
+    await expect(page.getByTestId('error-banner').count()).resolves.toBe(0);
+    await page.screenshot({ path: SCREENSHOT_PATH.replace(/\.png$/, '-evidence.png'), fullPage: true });
   });
 });

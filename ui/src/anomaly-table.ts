@@ -1,10 +1,29 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import type { AnomalyItem } from './api.js';
+import type { AnomalyEvidence, AnomalyItem } from './api.js';
 import { formatScore, formatTime, formatValue } from './format.js';
 
 export interface AnomalyTableProps {
   readonly anomalies: readonly AnomalyItem[];
+}
+
+/** Most example lines shown per anomaly; the API keeps a few per template. */
+const MAX_EXAMPLES = 5;
+
+/** The evidence of a log-derived anomaly: its sentence, opening to the template, example lines or the session's templates. */
+function Evidence({ evidence }: { readonly evidence: AnomalyEvidence }): VNode {
+  const examples = (evidence.examples ?? []).slice(0, MAX_EXAMPLES);
+  return html`
+    <details class="evidence" data-testid="anomaly-evidence">
+      <summary>${evidence.reason ?? evidence.template?.text ?? 'evidence'}</summary>
+      ${evidence.template === undefined ? null : html`<div>template <code data-testid="evidence-template">${evidence.template.text}</code></div>`}
+      ${examples.length === 0 ? null : html`<ul class="examples">${examples.map((line) => html`<li><code>${line}</code></li>`)}</ul>`}
+      ${evidence.session === undefined
+        ? null
+        : html`<div>session <code>${evidence.session.id}</code></div>
+            <ol class="examples">${evidence.session.templates.map((t) => html`<li><code>${t}</code></li>`)}</ol>`}
+    </details>
+  `;
 }
 
 /** Anomalies of the selected series in range, newest first. */
@@ -22,6 +41,7 @@ export function AnomalyTable({ anomalies }: AnomalyTableProps): VNode {
             <th class="num">score</th>
             <th>kind</th>
             <th>detector</th>
+            <th>evidence</th>
           </tr>
         </thead>
         <tbody>
@@ -34,6 +54,7 @@ export function AnomalyTable({ anomalies }: AnomalyTableProps): VNode {
                 <td class="num">${formatScore(a.score)}</td>
                 <td>${a.kind ?? '—'}</td>
                 <td>${a.detector}</td>
+                <td class="evidence-cell">${a.evidence === undefined ? '—' : html`<${Evidence} evidence=${a.evidence} />`}</td>
               </tr>
             `,
           )}

@@ -23,6 +23,14 @@ export interface QueryResult {
   readonly values: readonly (number | null)[];
 }
 
+/** What backs a log-derived anomaly: the template, example lines, the session, a sentence. */
+export interface AnomalyEvidence {
+  readonly template?: { readonly id: string; readonly text: string; readonly severity?: string };
+  readonly examples?: readonly string[];
+  readonly session?: { readonly id: string; readonly templates: readonly string[] };
+  readonly reason?: string;
+}
+
 export interface AnomalyItem {
   readonly series: string;
   readonly seriesId: number;
@@ -32,6 +40,7 @@ export interface AnomalyItem {
   readonly kind: string | null;
   readonly expected: number | null;
   readonly detector: string;
+  readonly evidence?: AnomalyEvidence;
 }
 
 export interface Status {
@@ -39,6 +48,7 @@ export interface Status {
   readonly startedAtMs: number;
   readonly seriesCount: number;
   readonly pointsReceived: number;
+  readonly logRecordsReceived: number;
   readonly anomaliesFound: number;
   readonly graphite: { readonly tcpPort: number; readonly udpPort: number; readonly host: string };
   readonly http: { readonly port: number };

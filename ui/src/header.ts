@@ -18,7 +18,7 @@ export function Header({ status, autoRefresh, onAutoRefresh }: HeaderProps): VNo
     status === undefined
       ? 'Connecting…'
       : `${plural(status.seriesCount, 'series', 'series')} · ` +
-        `${plural(status.pointsReceived, 'point', 'points')} received · ` +
+        `${plural(status.pointsReceived, 'point', 'points')} and ${plural(status.logRecordsReceived, 'log record', 'log records')} received · ` +
         `${plural(status.anomaliesFound, 'anomaly', 'anomalies')} found`;
   return html`
     <header class="header">
