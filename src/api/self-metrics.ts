@@ -21,7 +21,7 @@ export interface StatsProviders {
 }
 
 /** Protocols points arrive by; a label on the ingest counters. */
-export type IngestProtocol = 'graphite_tcp' | 'graphite_udp' | 'http_json' | 'import' | 'log_counts';
+export type IngestProtocol = 'graphite_tcp' | 'graphite_udp' | 'graphite_pickle' | 'remote_write' | 'otlp' | 'statsd' | 'http_json' | 'import' | 'log_counts';
 
 /**
  * Vigil's own metrics in Prometheus form. Counters are incremented by the ingest path; gauges and

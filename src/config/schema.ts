@@ -32,6 +32,46 @@ const graphiteSchema = z
     maxPendingPoints: positiveInt.default(100_000),
     /** Series paths remembered per listener so known series cost no parsing; beyond it the cache starts over. */
     keyCacheEntries: positiveInt.default(1_000_000),
+    /** Graphite pickle protocol (carbon relays, carbon-c-relay): 4-byte big-endian length, then a pickled list of (path, (timestamp, value)). */
+    pickleEnabled: z.boolean().default(true),
+    picklePort: port.default(2004),
+    /** A pickle frame longer than this closes the connection (a sender out of step or hostile). */
+    maxPickleFrameBytes: positiveInt.default(1024 * 1024),
+  })
+  .prefault({});
+
+const remoteWriteSchema = z
+  .strictObject({
+    /** Prometheus remote write 1.0 at POST /api/v1/write on the HTTP port. */
+    enabled: z.boolean().default(true),
+    /** Largest snappy-decoded WriteRequest accepted, in bytes. */
+    maxDecodedBytes: positiveInt.default(64 * 1024 * 1024),
+  })
+  .prefault({});
+
+const otlpSchema = z
+  .strictObject({
+    /** OTLP/HTTP metrics at POST /v1/metrics (JSON and protobuf). */
+    enabled: z.boolean().default(true),
+    host: z.string().default('0.0.0.0'),
+    port: port.default(4318),
+    maxBodyBytes: positiveInt.default(32 * 1024 * 1024),
+  })
+  .prefault({});
+
+const statsdSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    host: z.string().default('0.0.0.0'),
+    port: port.default(8125),
+    /** Counters, timers, gauges and sets are aggregated over this interval and written as points at its end. */
+    flushIntervalMs: positiveInt.default(10_000),
+    /** Timer percentiles written per flush (`<name>.upper_90`, ...). */
+    percentiles: z.array(z.number().gt(0).lt(100)).default([90, 95, 99]),
+    /** Prefix of every series written (`stats` gives `stats.<name>`); empty for none. */
+    prefix: z.string().default('stats'),
+    /** Distinct metric names held between flushes; beyond it new names are shed and counted. */
+    maxMetrics: positiveInt.default(200_000),
   })
   .prefault({});
 
@@ -192,6 +232,9 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     http: httpSchema,
     graphite: graphiteSchema,
+    remoteWrite: remoteWriteSchema,
+    otlp: otlpSchema,
+    statsd: statsdSchema,
     hec: hecSchema,
     syslog: syslogSchema,
     storage: storageSchema,
@@ -204,6 +247,9 @@ export const configSchema = z
 export type VigilConfig = z.output<typeof configSchema>;
 export type HttpConfig = VigilConfig['http'];
 export type GraphiteConfig = VigilConfig['graphite'];
+export type RemoteWriteConfig = VigilConfig['remoteWrite'];
+export type OtlpConfig = VigilConfig['otlp'];
+export type StatsdConfig = VigilConfig['statsd'];
 export type HecConfig = VigilConfig['hec'];
 export type HecTokenConfig = HecConfig['tokens'][number];
 export type SyslogConfig = VigilConfig['syslog'];
