@@ -42,3 +42,11 @@ export {
 export type { LoghubBenchmarkOptions, LoghubBenchmarkResult, LoghubSystemResult, LoghubJsonReport, LoghubScores, AccuracyFigures } from './loghub/index.js';
 export { runDrain3Comparison, defaultDrain3VenvDir, DRAIN3_PACKAGE } from './loghub/index.js';
 export type { Drain3Options, Drain3Outcome, Drain3Comparison, LoghubDrain3Json } from './loghub/index.js';
+export { runLogsBench, formatLogsResult, DEFAULT_LOG_BENCH_RECORDS } from './logs-ingest.js';
+export type { LogsBenchOptions, LogsBenchResult } from './logs-ingest.js';
+export { syntheticLogLines, recordedLogLines, readLogFileLines, fleetHosts } from './log-lines.js';
+export type { BenchLogLine, LogLinesOptions, RecordedLinesOptions } from './log-lines.js';
+export { buildLogLoad, hecEnvelope, syslogFrame, apiLogLine, LOG_PROTOCOLS } from './log-load.js';
+export type { LogLoad, LogLoadOptions, LogProtocol } from './log-load.js';
+export { LOG_SHAPES, HOST_ROLES } from './log-shapes.js';
+export type { LogShape, HostRole } from './log-shapes.js';
