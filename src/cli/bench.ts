@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   formatIngestResult,
   formatLoghubReport,
+  formatLogsResult,
   formatNabReport,
   loadLoghubSystems,
   loghubJsonReport,
@@ -9,10 +10,13 @@ import {
   runDrain3Comparison,
   runIngestBench,
   runLoghubBenchmark,
+  runLogsBench,
   runNabBenchmark,
   scoreNabResults,
   writeNabResults,
+  LOG_PROTOCOLS,
   type Drain3Outcome,
+  type LogProtocol,
 } from '../bench/index.js';
 import { PACKAGE_ROOT } from '../server/index.js';
 
@@ -35,6 +39,37 @@ export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void>
     ...(flags.data === undefined ? {} : { data: flags.data }),
   });
   process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatIngestResult(result)}\n`);
+}
+
+export interface LogsBenchFlags {
+  readonly protocol: LogProtocol;
+  /** Default: 200,000 synthetic records, or every line of --data once. */
+  readonly records?: number;
+  readonly hosts: number;
+  readonly connections: number;
+  readonly data?: string;
+  readonly serverCpuProf?: string;
+  readonly json: boolean;
+}
+
+/** Commander parser of --protocol: hec, syslog or api. */
+export function parseLogProtocol(text: string): LogProtocol {
+  if (!(LOG_PROTOCOLS as readonly string[]).includes(text)) throw new Error(`cannot parse protocol ${JSON.stringify(text)}: expected one of ${LOG_PROTOCOLS.join(', ')}`);
+  return text as LogProtocol;
+}
+
+/** `vigil bench logs`: a log load over HEC, syslog or the HTTP API into a spawned server; records per second durable and peak memory. */
+export async function benchLogsCommand(flags: LogsBenchFlags): Promise<void> {
+  const result = await runLogsBench({
+    binPath: join(PACKAGE_ROOT, 'bin', 'vigil.js'),
+    protocol: flags.protocol,
+    records: flags.records,
+    hosts: flags.hosts,
+    connections: flags.connections,
+    ...(flags.data === undefined ? {} : { data: flags.data }),
+    ...(flags.serverCpuProf === undefined ? {} : { serverCpuProfileDir: flags.serverCpuProf }),
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatLogsResult(result)}\n`);
 }
 
 export interface NabBenchFlags {

@@ -3,7 +3,7 @@ import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/ind
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
-import { benchIngestCommand, benchLoghubCommand, benchNabCommand, parseThreshold, type LoghubBenchFlags, type NabBenchFlags } from './bench.js';
+import { benchIngestCommand, benchLoghubCommand, benchLogsCommand, benchNabCommand, parseLogProtocol, parseThreshold, type LoghubBenchFlags, type LogsBenchFlags, type NabBenchFlags } from './bench.js';
 import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
@@ -80,6 +80,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--no-detection', 'measure with detection off'))
     .option('--json', 'print one JSON object', false)
     .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean; data?: string }) => benchIngestCommand(flags));
+  bench
+    .command('logs')
+    .description('log lines over Splunk HEC, syslog TCP or POST /api/v1/logs into a spawned server, mined and stored: records per second durable, MB/s, templates and peak memory')
+    .option('--protocol <name>', 'hec, syslog (RFC 5424, octet-counted, TCP) or api (JSON lines)', parseLogProtocol, 'hec' as const)
+    .option('--records <n>', 'records to send (default 200,000; with --data, every line of the file once)', parsePositiveInt)
+    .option('--hosts <n>', 'hosts the records come from', parsePositiveInt, 50)
+    .option('--connections <n>', 'parallel connections', parsePositiveInt, 4)
+    .option('--data <file>', 'replay the lines of a file instead of the synthetic load: a plain log file, or a CSV file with a Content column (Loghub)')
+    .option('--server-cpu-prof <dir>', "write the server's CPU profile (.cpuprofile, node --cpu-prof) into this directory")
+    .option('--json', 'print one JSON object', false)
+    .action(async (flags: LogsBenchFlags) => benchLogsCommand(flags));
   bench
     .command('nab')
     .description("stream every file of a NAB corpus through a detector and score it as NAB does; or score another detector's NAB results files")
