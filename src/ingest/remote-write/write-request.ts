@@ -1,0 +1,345 @@
+import type { KeyedPointsBuilder, RejectReason, Rejection } from '../../model/index.js';
+import { FNV_OFFSET, FNV_PRIME, SeriesKeyCache } from '../graphite/key-cache.js';
+import { RemoteWriteFormatError } from './format-error.js';
+import { SPAN_INTS, formatLabels, labelsSeriesKey } from './labels.js';
+
+// Field tags (field number << 3 | wire type) of prometheus.WriteRequest and its messages.
+const WRITE_REQUEST_TIMESERIES = 0x0a; // 1, length-delimited
+const TIMESERIES_LABEL = 0x0a; // 1, length-delimited
+const TIMESERIES_SAMPLE = 0x12; // 2, length-delimited
+const TIMESERIES_HISTOGRAM = 0x22; // 4, length-delimited (native histograms, not in remote write 1.0)
+const LABEL_NAME = 0x0a; // 1, length-delimited
+const LABEL_VALUE = 0x12; // 2, length-delimited
+const SAMPLE_VALUE = 0x09; // 1, fixed64 double
+const SAMPLE_TIMESTAMP = 0x10; // 2, varint int64
+
+const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
+const WIRE_LENGTH = 2;
+const WIRE_FIXED32 = 5;
+
+/** High and low words of the NaN that Prometheus uses as a stale marker (0x7ff0000000000002). */
+const STALE_HIGH_WORD = 0x7ff00000;
+const STALE_LOW_WORD = 0x00000002;
+/** Largest time a JavaScript Date can hold; the same bound the Graphite parser applies. */
+const MAX_TIMESTAMP_MS = 8.64e15;
+const TWO_POW_32 = 4294967296;
+const INITIAL_LABELS = 32;
+/** What the decoder points at between calls, so that it holds no body alive. */
+const NO_BYTES = Buffer.alloc(0);
+const NO_VIEW = new DataView(new ArrayBuffer(0));
+
+/** What one WriteRequest held, beyond the points and rejections it produced. */
+export interface WriteRequestCounts {
+  /** TimeSeries messages read. */
+  timeseries: number;
+  /** Samples read, whatever became of them. */
+  samples: number;
+  /** Stale markers: not stored, not rejected (Prometheus' "this series ended"). */
+  staleMarkers: number;
+  /** Native histogram samples, which Vigil does not store; skipped like unknown fields. */
+  histograms: number;
+  /**
+   * Rejected samples that make the request invalid in the sense of the remote write spec (bad
+   * labels, timestamps out of range), as opposed to valid values Vigil does not store (NaN, ±Inf).
+   */
+  invalidSamples: number;
+  /** Message of the first invalid sample, or '' when there is none. */
+  firstInvalid: string;
+}
+
+/**
+ * Decoder of an uncompressed `prometheus.WriteRequest` (remote write 1.0) straight into a
+ * KeyedPointsBuilder: no object per label or sample. The series key of a TimeSeries is looked up in a
+ * cache by the raw bytes of its labels, so a series seen before costs one hash and one byte compare;
+ * a new one is validated and its key built once. Unknown fields are skipped (the format may grow).
+ *
+ * A body that is not a well-formed WriteRequest throws RemoteWriteFormatError and adds nothing to
+ * `out`. Otherwise every sample becomes a point, a stale marker (counted), or a rejection with the
+ * 1-based index of its TimeSeries as its line:
+ * - `bad_series`: the labels cannot name a Vigil series (see labelsSeriesKey), for each sample;
+ * - `bad_timestamp`: before 1970 or beyond what a Date holds;
+ * - `nan_value` / `bad_value`: NaN or ±Inf, which Vigil does not store.
+ */
+export class WriteRequestDecoder {
+  private readonly keys: SeriesKeyCache;
+  private buf: Buffer = NO_BYTES;
+  private view: DataView = NO_VIEW;
+  private pos = 0;
+  private spans = new Int32Array(INITIAL_LABELS * SPAN_INTS);
+  private labelCount = 0;
+
+  constructor(keyCacheEntries: number) {
+    this.keys = new SeriesKeyCache(keyCacheEntries);
+  }
+
+  decode(buf: Buffer, out: KeyedPointsBuilder, rejections: Rejection[]): WriteRequestCounts {
+    const counts: WriteRequestCounts = { timeseries: 0, samples: 0, staleMarkers: 0, histograms: 0, invalidSamples: 0, firstInvalid: '' };
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = 0;
+    const start = out.length;
+    const firstRejection = rejections.length;
+    try {
+      const end = buf.length;
+      while (this.pos < end) {
+        const tag = this.varint32(end, 'WriteRequest');
+        if (tag === WRITE_REQUEST_TIMESERIES) {
+          const seriesEnd = this.lengthEnd(end, `timeseries ${counts.timeseries + 1}`);
+          counts.timeseries++;
+          this.timeSeries(seriesEnd, counts, out, rejections);
+          this.pos = seriesEnd;
+        } else {
+          this.skip(tag, end, 'WriteRequest');
+        }
+      }
+    } catch (err) {
+      // All or nothing: a body that is not a WriteRequest cannot be trusted in part.
+      out.length = start;
+      out.keys.length = start;
+      rejections.length = firstRejection;
+      throw err;
+    } finally {
+      this.buf = NO_BYTES;
+      this.view = NO_VIEW;
+    }
+    return counts;
+  }
+
+  private timeSeries(end: number, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+    const index = counts.timeseries;
+    const where = `timeseries ${index}`;
+    const buf = this.buf;
+    this.labelCount = 0;
+    let labelsStart = -1;
+    let labelsEnd = -1;
+    let contiguous = true;
+    let restStart = -1;
+    let sampleCount = 0;
+    while (this.pos < end) {
+      const fieldStart = this.pos;
+      const tag = this.varint32(end, where);
+      if (tag === TIMESERIES_LABEL) {
+        const labelEnd = this.lengthEnd(end, `${where} label ${this.labelCount + 1}`);
+        this.label(labelEnd, where);
+        if (labelsStart < 0) labelsStart = fieldStart;
+        else if (labelsEnd !== fieldStart) contiguous = false;
+        labelsEnd = labelEnd;
+        continue;
+      }
+      if (restStart < 0) restStart = fieldStart;
+      if (tag === TIMESERIES_SAMPLE) sampleCount++;
+      this.skip(tag, end, where);
+    }
+    if (restStart < 0) return;
+
+    let key: string | undefined;
+    let hash = 0;
+    if (contiguous && labelsStart >= 0) {
+      hash = FNV_OFFSET | 0;
+      for (let i = labelsStart; i < labelsEnd; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
+      key = this.keys.get(buf, labelsStart, labelsEnd, hash);
+    }
+    if (key === undefined && sampleCount > 0) {
+      const result = labelsSeriesKey(buf, this.spans, this.labelCount);
+      if (!result.ok) {
+        const message = `${where}: series ${formatLabels(buf, this.spans, this.labelCount)} is invalid: ${result.cause}`;
+        counts.samples += sampleCount;
+        this.invalid(counts, rejections, index, 'bad_series', message, sampleCount);
+        this.pos = restStart;
+        this.countHistograms(end, counts, where);
+        return;
+      }
+      key = result.key;
+      if (contiguous && labelsStart >= 0) this.keys.set(buf, labelsStart, labelsEnd, hash, key);
+    }
+
+    this.pos = restStart;
+    let sampleNumber = 0;
+    while (this.pos < end) {
+      const tag = this.varint32(end, where);
+      if (tag === TIMESERIES_SAMPLE) {
+        sampleNumber++;
+        const sampleEnd = this.lengthEnd(end, `${where} sample ${sampleNumber}`);
+        this.sample(sampleEnd, key!, counts, out, rejections, index, sampleNumber);
+        this.pos = sampleEnd;
+      } else {
+        if (tag === TIMESERIES_HISTOGRAM) counts.histograms++;
+        this.skip(tag, end, where);
+      }
+    }
+  }
+
+  private countHistograms(end: number, counts: WriteRequestCounts, where: string): void {
+    while (this.pos < end) {
+      const tag = this.varint32(end, where);
+      if (tag === TIMESERIES_HISTOGRAM) counts.histograms++;
+      this.skip(tag, end, where);
+    }
+  }
+
+  /** Records the name and value spans of one Label message ending at `end`. */
+  private label(end: number, where: string): void {
+    if ((this.labelCount + 1) * SPAN_INTS > this.spans.length) {
+      const grown = new Int32Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
+    }
+    const at = this.labelCount * SPAN_INTS;
+    const spans = this.spans;
+    spans[at] = spans[at + 1] = spans[at + 2] = spans[at + 3] = this.pos;
+    const context = `${where} label ${this.labelCount + 1}`;
+    while (this.pos < end) {
+      const tag = this.varint32(end, context);
+      if (tag === LABEL_NAME || tag === LABEL_VALUE) {
+        const fieldEnd = this.lengthEnd(end, context);
+        const offset = tag === LABEL_NAME ? 0 : 2;
+        spans[at + offset] = this.pos;
+        spans[at + offset + 1] = fieldEnd;
+        this.pos = fieldEnd;
+      } else {
+        this.skip(tag, end, context);
+      }
+    }
+    this.labelCount++;
+  }
+
+  private sample(end: number, key: string, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[], index: number, sampleNumber: number): void {
+    counts.samples++;
+    const buf = this.buf;
+    let value = 0;
+    let timestampMs = 0;
+    let stale = false;
+    // Proto3 leaves out zero fields, and the order is not guaranteed: read whatever fields are there.
+    while (this.pos < end) {
+      const tag = buf[this.pos]!;
+      if (tag === SAMPLE_VALUE && this.pos + 9 <= end) {
+        value = this.view.getFloat64(this.pos + 1, true);
+        stale = value !== value && this.view.getUint32(this.pos + 5, true) === STALE_HIGH_WORD && this.view.getUint32(this.pos + 1, true) === STALE_LOW_WORD;
+        this.pos += 9;
+      } else if (tag === SAMPLE_TIMESTAMP) {
+        this.pos++;
+        timestampMs = this.varint64(end, `timeseries ${index} sample ${sampleNumber}`);
+      } else {
+        this.skip(this.varint32(end, `timeseries ${index} sample ${sampleNumber}`), end, `timeseries ${index} sample ${sampleNumber}`);
+      }
+    }
+    if (stale) {
+      counts.staleMarkers++;
+      return;
+    }
+    if (!(timestampMs >= 0 && timestampMs <= MAX_TIMESTAMP_MS)) {
+      const message = `timeseries ${index} sample ${sampleNumber}: timestamp ${timestampMs} ms is outside 0..${MAX_TIMESTAMP_MS} (1970 to the year 275760)`;
+      this.invalid(counts, rejections, index, 'bad_timestamp', message, 1);
+      return;
+    }
+    if (value - value !== 0) {
+      // NaN and ±Inf are valid Prometheus values that Vigil does not store: counted, not invalid.
+      const nan = value !== value;
+      rejections.push({
+        line: index,
+        reason: nan ? 'nan_value' : 'bad_value',
+        message: `timeseries ${index} sample ${sampleNumber}: value ${nan ? 'NaN' : value} is not stored (${key})`,
+      });
+      return;
+    }
+    out.push(key, timestampMs, value);
+  }
+
+  private invalid(counts: WriteRequestCounts, rejections: Rejection[], index: number, reason: RejectReason, message: string, samples: number): void {
+    if (counts.invalidSamples === 0) counts.firstInvalid = message;
+    counts.invalidSamples += samples;
+    for (let i = 0; i < samples; i++) rejections.push({ line: index, reason, message });
+  }
+
+  /** Reads a length prefix at `pos` and returns where the field ends, checked against `end`. */
+  private lengthEnd(end: number, where: string): number {
+    const length = this.varint32(end, where);
+    const fieldEnd = this.pos + length;
+    if (fieldEnd > end) throw malformed(`${where} is cut off: ${length} bytes from byte ${this.pos} run past byte ${end}`);
+    return fieldEnd;
+  }
+
+  /** A varint of at most 32 bits (tags, lengths). */
+  private varint32(end: number, where: string): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos < end && buf[pos]! < 0x80) {
+      this.pos = pos + 1;
+      return buf[pos]!;
+    }
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      const b = buf[pos++]!;
+      value += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) {
+        if (value > 0xffffffff) break;
+        this.pos = pos;
+        return value;
+      }
+    }
+    throw malformed(`${where} has a varint longer than 32 bits at byte ${this.pos}`);
+  }
+
+  /** A varint int64 (two's complement), exact within ±2^53 and approximate beyond. */
+  private varint64(end: number, where: string): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let low = 0;
+    let high = 0;
+    let b = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      b = buf[pos++]!;
+      low |= (b & 0x7f) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        return low;
+      }
+    }
+    if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+    b = buf[pos++]!;
+    low |= (b & 0x0f) << 28;
+    high = (b & 0x7f) >>> 4;
+    for (let shift = 3; b >= 0x80; shift += 7) {
+      if (shift > 31) throw malformed(`${where} has a varint longer than 64 bits at byte ${this.pos}`);
+      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      b = buf[pos++]!;
+      if (shift === 31 && b > 1) throw malformed(`${where} has a varint longer than 64 bits at byte ${this.pos}`);
+      high |= (b & 0x7f) << shift;
+    }
+    this.pos = pos;
+    return (high | 0) * TWO_POW_32 + (low >>> 0);
+  }
+
+  /** Skips the value of a field whose tag was just read. */
+  private skip(tag: number, end: number, where: string): void {
+    if (tag >>> 3 === 0) throw malformed(`${where} has field number 0 at byte ${this.pos}`);
+    switch (tag & 7) {
+      case WIRE_VARINT:
+        this.varint64(end, where);
+        return;
+      case WIRE_FIXED64:
+        this.advance(8, end, where);
+        return;
+      case WIRE_LENGTH:
+        this.pos = this.lengthEnd(end, where);
+        return;
+      case WIRE_FIXED32:
+        this.advance(4, end, where);
+        return;
+      default:
+        throw malformed(`${where} has field ${tag >>> 3} with wire type ${tag & 7}, which proto3 does not use, at byte ${this.pos}`);
+    }
+  }
+
+  private advance(bytes: number, end: number, where: string): void {
+    if (this.pos + bytes > end) throw malformed(`${where} is cut off: ${bytes} bytes from byte ${this.pos} run past byte ${end}`);
+    this.pos += bytes;
+  }
+}
+
+function malformed(cause: string): RemoteWriteFormatError {
+  return new RemoteWriteFormatError('malformed', `cannot decode WriteRequest: ${cause}`);
+}
