@@ -33,3 +33,5 @@ export { SyslogTcpListener } from './syslog/tcp-listener.js';
 export { SYSLOG_TCP_SOURCE } from './syslog/tcp-connection.js';
 export type { SyslogUdpListenerOptions } from './syslog/udp-listener.js';
 export { SyslogUdpListener, SYSLOG_UDP_SOURCE } from './syslog/udp-listener.js';
+export type { OtlpHttpListenerOptions, OtlpHttpStats, OtlpLogger, OtlpParsedPoints, OtlpEncoding } from './otlp/index.js';
+export { OtlpHttpListener, OTLP_HTTP_SOURCE, OTLP_METRICS_PATH, decodeOtlpMetrics, OtlpDecodeError } from './otlp/index.js';

@@ -18,13 +18,15 @@ const SIGNED = /^-?\d+$/;
  * object), throws OtlpDecodeError; a data point with a field of the wrong type is rejected alone.
  */
 export function decodeOtlpJson(text: string): OtlpParsedPoints {
+  const writer = new OtlpPointWriter();
+  // An empty body is an empty request, which OTLP answers with success, as it is in protobuf.
+  if (text.trim().length === 0) return writer.finish();
   let request: unknown;
   try {
     request = JSON.parse(text);
   } catch (error) {
     throw new OtlpDecodeError(`cannot decode JSON ExportMetricsServiceRequest: ${(error as Error).message}`);
   }
-  const writer = new OtlpPointWriter();
   const decoder = new JsonMetricsDecoder(writer);
   decoder.request(objectAt(request, 'the body'));
   return writer.finish();
