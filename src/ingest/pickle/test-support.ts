@@ -19,6 +19,13 @@ sys.stdout.write(json.dumps([pickle.dumps(value, protocol=p).hex() for p in ${JS
   return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
 }
 
+/** Python's own `pickle.dumps(e, protocol=p)` for each expression `e`, from one Python run. */
+export function pickledEachByPython(expressions: readonly string[], protocol: number): Buffer[] {
+  const out = runPython(`import json, pickle, sys
+sys.stdout.write(json.dumps([pickle.dumps(eval(e), protocol=${protocol}).hex() for e in json.load(sys.stdin)]))`, { input: JSON.stringify(expressions) });
+  return (JSON.parse(out) as string[]).map((hex) => Buffer.from(hex, 'hex'));
+}
+
 /** A Graphite pickle frame: the 4-byte big-endian length, then the payload. */
 export function framed(payload: Buffer): Buffer {
   const header = Buffer.alloc(4);

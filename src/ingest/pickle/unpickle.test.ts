@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SeriesKeyCache } from '../graphite/key-cache.js';
-import { decodePickle, pickledByPython, runPython } from './test-support.js';
+import { decodePickle, pickledByPython, pickledEachByPython, runPython } from './test-support.js';
 import { PickleFrameDecoder } from './unpickle.js';
 
 const ALL_PROTOCOLS = [0, 1, 2, 3, 4, 5];
@@ -187,9 +187,8 @@ print(json.dumps(offsets))`,
   });
 
   it('refuses what Python 3 writes for dicts, sets and protocol 2 bytes, and takes bytes paths from protocol 3 on', () => {
-    const [dict] = pickledByPython("{'a.b': (1, 2)}", [2]);
-    expect(decodePickle(dict!).rejections[0]!.message).toContain('opcode EMPTY_DICT (0x7d) at offset 2 is refused');
-    const [set] = pickledByPython("set(['a'])", [4]);
+    const [dict, set] = pickledEachByPython(["{'a.b': (1, 2)}", "set(['a'])"], 4);
+    expect(decodePickle(dict!).rejections[0]!.message).toContain('opcode EMPTY_DICT (0x7d) at offset 11 is refused');
     expect(decodePickle(set!).rejections[0]!.message).toContain('opcode EMPTY_SET (0x8f)');
     const [bytes2, bytes3, bytes5] = pickledByPython("[(b'b.path', (1700000000, 4))]", [2, 3, 5]);
     expect(decodePickle(bytes2!).rejections[0]!.message).toContain('opcode GLOBAL (0x63)');
@@ -198,9 +197,7 @@ print(json.dumps(offsets))`,
   });
 
   it('rejects a frame that is not a well-formed list of items, saying why', () => {
-    const [tuple, int, nestedValue, nestedItems, good] = ["('a', (1, 2))", '5', "[('a', [1, 2])]", "[[('a', (1, 2))]]", "[('a', (1700000000, 2))]"].map(
-      (expression) => pickledByPython(expression, [2])[0]!,
-    );
+    const [tuple, int, nestedValue, nestedItems, good] = pickledEachByPython(["('a', (1, 2))", '5', "[('a', [1, 2])]", "[[('a', (1, 2))]]", "[('a', (1700000000, 2))]"], 2);
     const cause = (payload: Buffer): string => decodePickle(payload).rejections[0]!.message.replace('cannot unpickle frame 1: ', '');
     expect(cause(tuple!)).toBe('the frame holds a tuple of 2; only a list of (path, (timestamp, value)) tuples is accepted');
     expect(cause(int!)).toBe('the frame holds int 5; only a list of (path, (timestamp, value)) tuples is accepted');
