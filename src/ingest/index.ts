@@ -35,3 +35,7 @@ export type { SyslogUdpListenerOptions } from './syslog/udp-listener.js';
 export { SyslogUdpListener, SYSLOG_UDP_SOURCE } from './syslog/udp-listener.js';
 export type { OtlpHttpListenerOptions, OtlpHttpStats, OtlpLogger, OtlpParsedPoints, OtlpEncoding } from './otlp/index.js';
 export { OtlpHttpListener, OTLP_HTTP_SOURCE, OTLP_METRICS_PATH, decodeOtlpMetrics, OtlpDecodeError } from './otlp/index.js';
+export type { GraphitePickleListenerOptions } from './pickle/tcp-listener.js';
+export { GraphitePickleListener } from './pickle/tcp-listener.js';
+export { GRAPHITE_PICKLE_SOURCE } from './pickle/tcp-connection.js';
+export { PickleFrameDecoder } from './pickle/unpickle.js';
