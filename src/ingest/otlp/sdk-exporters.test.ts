@@ -10,6 +10,9 @@ import { parseSeriesKey } from '../../model/index.js';
 import { RecordingPointSink } from '../graphite/test-support.js';
 import { OTLP_HTTP_SOURCE, OtlpHttpListener } from './listener.js';
 
+/** The exporters' CompressionAlgorithm.GZIP, an enum of otlp-exporter-base (not a dependency of Vigil's): its value is 'gzip'. */
+const GZIP = 'gzip' as NonNullable<NonNullable<ConstructorParameters<typeof OtlpHttpJsonExporter>[0]>['compression']>;
+
 const RESOURCE = { 'service.name': 'checkout', 'service.version': '1.2.3' };
 
 const running: OtlpHttpListener[] = [];
@@ -82,9 +85,9 @@ const EXPECTED: [string, number][] = [
 describe('OtlpHttpListener with the OpenTelemetry JS SDK exporters', () => {
   const exporters: [string, (url: string) => PushMetricExporter][] = [
     ['exporter-metrics-otlp-http (JSON)', (url) => new OtlpHttpJsonExporter({ url })],
-    ['exporter-metrics-otlp-http (JSON, gzip, delta temporality)', (url) => new OtlpHttpJsonExporter({ url, compression: 'gzip', temporalityPreference: AggregationTemporality.DELTA })],
+    ['exporter-metrics-otlp-http (JSON, gzip, delta temporality)', (url) => new OtlpHttpJsonExporter({ url, compression: GZIP, temporalityPreference: AggregationTemporality.DELTA })],
     ['exporter-metrics-otlp-proto (protobuf)', (url) => new OtlpHttpProtoExporter({ url })],
-    ['exporter-metrics-otlp-proto (protobuf, gzip)', (url) => new OtlpHttpProtoExporter({ url, compression: 'gzip' })],
+    ['exporter-metrics-otlp-proto (protobuf, gzip)', (url) => new OtlpHttpProtoExporter({ url, compression: GZIP })],
   ];
 
   for (const [name, createExporter] of exporters) {
