@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,8 +37,13 @@ describe('vigil bench logs', () => {
     expect(report.templates).toBeGreaterThan(25);
   });
 
-  it('--protocol syslog: octet-counted frames over TCP, timed until the status counts them all', async () => {
-    expectReport(await benchLogs(['--protocol', 'syslog', '--records', '2000']), 'syslog', 2000);
+  it('--protocol syslog: octet-counted frames over TCP, timed until the status counts them all; --server-cpu-prof profiles the server', async () => {
+    const profiles = join(dir, 'profiles');
+    expectReport(await benchLogs(['--protocol', 'syslog', '--records', '2000', '--server-cpu-prof', profiles]), 'syslog', 2000);
+    const files = readdirSync(profiles);
+    expect(files).toEqual([expect.stringMatching(/^server-syslog-.*\.cpuprofile$/)]);
+    const profile = JSON.parse(readFileSync(join(profiles, files[0]!), 'utf8')) as { nodes: { callFrame: { url: string } }[] };
+    expect(profile.nodes.some((n) => n.callFrame.url.endsWith('/ingest/syslog/framing.js'))).toBe(true);
   });
 
   it('--protocol api with --data: the lines of a file, repeated to the records asked for', async () => {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { cpuProfileEnv } from './cpu-profile-env.js';
 import { recordedLogLines, syntheticLogLines } from './log-lines.js';
 import { buildLogLoad, type LogProtocol } from './log-load.js';
 import { sendApiLogs, sendHec, sendSyslogTcp } from './log-senders.js';
@@ -55,11 +55,6 @@ interface LogStatus {
   logTemplates: number;
 }
 
-function cpuProfileEnv(dir: string): NodeJS.ProcessEnv {
-  const inherited = process.env['NODE_OPTIONS'] ?? '';
-  return { ...process.env, NODE_OPTIONS: `${inherited} --cpu-prof --cpu-prof-dir=${JSON.stringify(resolve(dir))}`.trim() };
-}
-
 async function logStatus(url: string): Promise<LogStatus> {
   const response = await fetch(new URL('/api/v1/status', url));
   if (!response.ok) throw new Error(`cannot read server status: HTTP ${response.status}`);
@@ -104,7 +99,7 @@ export async function runLogsBench(options: LogsBenchOptions): Promise<LogsBench
   const server = await spawnServer({
     binPath: options.binPath,
     configYaml: `hec:\n  tokens:\n    - token: ${BENCH_HEC_TOKEN}\n      name: bench\n`,
-    ...(options.serverCpuProfileDir === undefined ? {} : { env: cpuProfileEnv(options.serverCpuProfileDir) }),
+    ...(options.serverCpuProfileDir === undefined ? {} : { env: cpuProfileEnv(options.serverCpuProfileDir, `server-${options.protocol}`) }),
   });
   try {
     const t0 = process.hrtime.bigint();
