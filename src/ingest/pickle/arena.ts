@@ -52,7 +52,8 @@ export class NodeArena {
     const count = to - from;
     while (this.childCount + count > this.children.length) this.children = grown(this.children, this.children.length * 2);
     const start = this.childCount;
-    this.children.set(stack.subarray(from, to), start);
+    // A loop, not set(subarray()): a view per tuple would be an object per item.
+    for (let i = 0; i < count; i++) this.children[start + i] = stack[from + i]!;
     this.childCount += count;
     return this.add(NodeKind.Tuple, 0, start, start + count);
   }

@@ -61,6 +61,36 @@ describe('PickleFrameDecoder', () => {
     }
   });
 
+  it('decodes the data opcodes Python writes for other shapes and sizes, reading them as Python does', () => {
+    const le32 = (n: number): Buffer => Buffer.from(Uint32Array.of(n).buffer);
+    const le64 = (n: number): Buffer => Buffer.concat([le32(n), le32(0)]);
+    const float64 = Buffer.alloc(8);
+    float64.writeDoubleBE(1700000002.5);
+    const payload = Buffer.concat([
+      Buffer.from([0x80, 0x04, 0x5d, 0x28]), // PROTO 4, EMPTY_LIST, MARK
+      Buffer.from('X'), le32(3), Buffer.from('a.1'), Buffer.from('r'), le32(30), // BINUNICODE, LONG_BINPUT 30
+      Buffer.from('('), Buffer.from('J'), le32(1700000000), Buffer.from([0x89, 0x74, 0x86]), // MARK, BININT, NEWFALSE, TUPLE, TUPLE2
+      Buffer.from('j'), le32(30), Buffer.from('J'), le32(1700000001), Buffer.from([0x8b]), le32(2), Buffer.from([0x39, 0x05, 0x86, 0x86]), // LONG_BINGET, BININT, LONG4 1337
+      Buffer.from('B'), le32(3), Buffer.from('b.2'), Buffer.from('G'), float64, Buffer.from([0x8e]), le64(3), Buffer.from('2.5'), Buffer.from([0x86, 0x86]), // BINBYTES, BINFLOAT, BINBYTES8
+      Buffer.from('T'), le32(3), Buffer.from('c.3'), Buffer.from([0x4b, 0x05, 0x8d]), le64(1), Buffer.from('7'), Buffer.from([0x86, 0x86]), // BINSTRING, BININT1, BINUNICODE8
+      Buffer.from([0x29]), // EMPTY_TUPLE
+      Buffer.from([0x8c, 0x04]), Buffer.from('solo'), Buffer.from([0x85]), // SHORT_BINUNICODE, TUPLE1
+      Buffer.from([0x65, 0x2e]), // APPENDS, STOP
+    ]);
+    const python = runPython('import pickle, sys; print(repr(pickle.loads(bytes.fromhex(sys.stdin.read()))))', { input: payload.toString('hex') });
+    expect(python.trim()).toBe("[('a.1', (1700000000, False)), ('a.1', (1700000001, 1337)), (b'b.2', (1700000002.5, b'2.5')), ('c.3', (5, '7')), (), ('solo',)]");
+    const decoded = decodePickle(payload);
+    expect({ keys: decoded.keys, timestampsMs: decoded.timestampsMs, values: decoded.values }).toEqual({
+      keys: ['a.1', 'a.1', 'b.2', 'c.3'],
+      timestampsMs: [1700000000000, 1700000001000, 1700000002500, 5000],
+      values: [0, 1337, 2.5, 7],
+    });
+    expect(decoded.rejections.map((r) => r.message)).toEqual([
+      'frame 1, items[4]: expected a (path, (timestamp, value)) tuple, got a tuple of 0',
+      'frame 1, items[5]: expected a (path, (timestamp, value)) tuple, got a tuple of 1',
+    ]);
+  });
+
   it('decodes lists longer than one APPENDS batch (Python appends 1000 items at a time)', () => {
     const payloads = pickledByPython("[('m.%d' % (i % 7), (1700000000 + i, i * 0.5)) for i in range(2500)]", ALL_PROTOCOLS);
     for (const payload of payloads) {

@@ -102,85 +102,86 @@ export class PickleFrameDecoder {
       if (this.pos >= this.frameEnd) throw new UnpickleError(`the frame of ${this.frameEnd - this.frameStart} bytes ends without STOP`);
       const at = this.pos;
       const op = this.frame[this.pos++]!;
+      // Literal case labels (named in comments, as in OP) let V8 dispatch through a jump table.
       switch (op) {
-        case OP.STOP:
+        case 0x2e: // STOP
           this.stop(at);
           return;
-        case OP.PROTO: {
+        case 0x80: { // PROTO
           const version = this.readUint(1, op, at);
           if (version > HIGHEST_PROTOCOL) throw new UnpickleError(`PROTO at offset ${this.offset(at)} announces protocol ${version}; at most ${HIGHEST_PROTOCOL} is supported`);
           break;
         }
-        case OP.FRAME:
+        case 0x95: // FRAME
           // Protocol 4's FRAME only tells how much to read ahead; the whole frame is here already.
           this.readLength(8, op, at);
           break;
-        case OP.MARK:
+        case 0x28: // MARK
           if (this.markCount === this.marks.length) this.marks = grown(this.marks, this.marks.length * 2);
           this.marks[this.markCount++] = this.stackSize;
           break;
-        case OP.NONE:
+        case 0x4e: // NONE
           this.push(this.nodes.add(NodeKind.None, 0, 0, 0));
           break;
-        case OP.NEWTRUE:
-        case OP.NEWFALSE:
+        case 0x88: // NEWTRUE
+        case 0x89: // NEWFALSE
           this.push(this.nodes.add(NodeKind.Bool, op === OP.NEWTRUE ? 1 : 0, 0, 0));
           break;
-        case OP.BININT:
+        case 0x4a: // BININT
           this.pushInt(this.need(4, op, at).readInt32LE(this.pos - 4));
           break;
-        case OP.BININT1:
+        case 0x4b: // BININT1
           this.pushInt(this.readUint(1, op, at));
           break;
-        case OP.BININT2:
+        case 0x4d: // BININT2
           this.pushInt(this.readUint(2, op, at));
           break;
-        case OP.LONG1:
+        case 0x8a: // LONG1
           this.pushInt(this.readLong(this.readUint(1, op, at), op, at));
           break;
-        case OP.LONG4: {
+        case 0x8b: { // LONG4
           const length = this.need(4, op, at).readInt32LE(this.pos - 4);
           if (length < 0) throw new UnpickleError(`LONG4 at offset ${this.offset(at)} has a negative length`);
           this.pushInt(this.readLong(length, op, at));
           break;
         }
-        case OP.INT:
-        case OP.LONG:
+        case 0x49: // INT
+        case 0x4c: // LONG
           this.textInt(op, at);
           break;
-        case OP.FLOAT:
+        case 0x46: // FLOAT
           this.textFloat(at);
           break;
-        case OP.BINFLOAT:
+        case 0x47: // BINFLOAT
           this.push(this.nodes.add(NodeKind.Float, this.need(8, op, at).readDoubleBE(this.pos - 8), 0, 0));
           break;
-        case OP.SHORT_BINUNICODE:
-        case OP.SHORT_BINSTRING:
-        case OP.SHORT_BINBYTES:
+        case 0x8c: // SHORT_BINUNICODE
+        case 0x55: // SHORT_BINSTRING
+        case 0x43: // SHORT_BINBYTES
           this.frameString(this.readUint(1, op, at), op, at);
           break;
-        case OP.BINUNICODE:
-        case OP.BINBYTES:
+        case 0x58: // BINUNICODE
+        case 0x42: // BINBYTES
           this.frameString(this.readLength(4, op, at), op, at);
           break;
-        case OP.BINSTRING: {
+        case 0x54: { // BINSTRING
           const length = this.need(4, op, at).readInt32LE(this.pos - 4);
           if (length < 0) throw new UnpickleError(`BINSTRING at offset ${this.offset(at)} has a negative length`);
           this.frameString(length, op, at);
           break;
         }
-        case OP.BINUNICODE8:
-        case OP.BINBYTES8:
+        case 0x8d: // BINUNICODE8
+        case 0x8e: // BINBYTES8
           this.frameString(this.readLength(8, op, at), op, at);
           break;
-        case OP.STRING:
-        case OP.UNICODE:
+        case 0x53: // STRING
+        case 0x56: // UNICODE
           this.textString(op, at);
           break;
-        case OP.EMPTY_LIST:
+        case 0x5d: // EMPTY_LIST
           this.push(this.newList());
           break;
-        case OP.LIST: {
+        case 0x6c: { // LIST
           const mark = this.popMark(op, at);
           const list = this.newList();
           this.appendTo(list, mark, this.stackSize, at);
@@ -188,19 +189,19 @@ export class PickleFrameDecoder {
           this.push(list);
           break;
         }
-        case OP.EMPTY_TUPLE:
+        case 0x29: // EMPTY_TUPLE
           this.push(this.nodes.addTuple(this.stack, 0, 0));
           break;
-        case OP.TUPLE: {
+        case 0x74: { // TUPLE
           const mark = this.popMark(op, at);
           const tuple = this.nodes.addTuple(this.stack, mark, this.stackSize);
           this.stackSize = mark;
           this.push(tuple);
           break;
         }
-        case OP.TUPLE1:
-        case OP.TUPLE2:
-        case OP.TUPLE3: {
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: { // TUPLE3
           const count = op - OP.TUPLE1 + 1;
           this.requireStack(count, op, at);
           const tuple = this.nodes.addTuple(this.stack, this.stackSize - count, this.stackSize);
@@ -208,37 +209,37 @@ export class PickleFrameDecoder {
           this.push(tuple);
           break;
         }
-        case OP.APPEND:
+        case 0x61: // APPEND
           this.requireStack(2, op, at);
           this.appendTo(this.stack[this.stackSize - 2]!, this.stackSize - 1, this.stackSize, at);
           this.stackSize--;
           break;
-        case OP.APPENDS: {
+        case 0x65: { // APPENDS
           const mark = this.popMark(op, at);
           if (mark <= this.stackFloor()) throw new UnpickleError(`APPENDS at offset ${this.offset(at)} has no list before its MARK`);
           this.appendTo(this.stack[mark - 1]!, mark, this.stackSize, at);
           this.stackSize = mark;
           break;
         }
-        case OP.PUT:
+        case 0x70: // PUT
           this.memoPut(this.textIndex(op, at), at);
           break;
-        case OP.BINPUT:
+        case 0x71: // BINPUT
           this.memoPut(this.readUint(1, op, at), at);
           break;
-        case OP.LONG_BINPUT:
+        case 0x72: // LONG_BINPUT
           this.memoPut(this.readLength(4, op, at), at);
           break;
-        case OP.MEMOIZE:
+        case 0x94: // MEMOIZE
           this.memoPut(this.memoEntries, at);
           break;
-        case OP.GET:
+        case 0x67: // GET
           this.memoGet(this.textIndex(op, at), at);
           break;
-        case OP.BINGET:
+        case 0x68: // BINGET
           this.memoGet(this.readUint(1, op, at), at);
           break;
-        case OP.LONG_BINGET:
+        case 0x6a: // LONG_BINGET
           this.memoGet(this.readLength(4, op, at), at);
           break;
         default:
