@@ -14,12 +14,14 @@ export const NodeKind = {
 export type NodeKind = (typeof NodeKind)[keyof typeof NodeKind];
 
 const INITIAL_NODES = 1024;
+/** Capacity kept from one frame to the next; an arena grown beyond it (a huge or hostile frame) is let go. */
+const KEPT_NODES = 64 * 1024;
 
 /**
  * The values of one frame, column by column: a node is an index into these typed arrays, so that
  * decoding a frame creates no object per value. Strings are byte ranges (of the frame or of the
  * scratch bytes), tuples are ranges of `children`. reset() empties it for the next frame and keeps
- * the capacity, so a steady stream of frames allocates nothing once the largest one has been seen.
+ * the capacity up to KEPT_NODES, so a steady stream of frames allocates nothing after warm-up.
  */
 export class NodeArena {
   kinds = new Uint8Array(INITIAL_NODES);
@@ -35,6 +37,13 @@ export class NodeArena {
   reset(): void {
     this.size = 0;
     this.childCount = 0;
+    if (this.kinds.length > KEPT_NODES) {
+      this.kinds = new Uint8Array(INITIAL_NODES);
+      this.numbers = new Float64Array(INITIAL_NODES);
+      this.starts = new Int32Array(INITIAL_NODES);
+      this.ends = new Int32Array(INITIAL_NODES);
+    }
+    if (this.children.length > KEPT_NODES) this.children = new Int32Array(INITIAL_NODES);
   }
 
   add(kind: NodeKind, value: number, start: number, end: number): number {

@@ -15,6 +15,8 @@ const LOWER_X = 0x78;
 const MAX_CODE_POINT = 0x10ffff;
 const REPLACEMENT_CHARACTER = 0xfffd;
 const INITIAL_SCRATCH_BYTES = 4096;
+/** Scratch kept from one frame to the next; beyond it (a frame of long protocol 0 strings) it is let go. */
+const KEPT_SCRATCH_BYTES = 64 * 1024;
 
 /** Single-character escapes of Python's bytes literals (`\n`, `\t`, ...), by the byte after the backslash. */
 const SIMPLE_ESCAPES: Readonly<Record<number, number>> = {
@@ -37,6 +39,7 @@ export class ScratchBytes {
 
   reset(): void {
     this.length = 0;
+    if (this.bytes.length > KEPT_SCRATCH_BYTES) this.bytes = Buffer.allocUnsafe(INITIAL_SCRATCH_BYTES);
   }
 
   pushByte(byte: number): void {

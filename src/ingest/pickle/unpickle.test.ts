@@ -258,5 +258,9 @@ print(json.dumps(offsets))`,
     // The previous frame memoised 'a.b' at index 1; this frame reads index 1 without storing it.
     expect(decodePickle(Buffer.from([0x80, 0x02, 0x5d, 0x68, 0x01, 0x2e]), decoder).rejections[0]!.message).toContain('reads memo index 1, which holds nothing');
     expect(decodePickle(good!, decoder).keys).toEqual(['a.b', 'a.b']);
+    // A frame far larger than the decoder keeps room for (200,000 values and tuples) leaves it working.
+    const huge = Buffer.concat([Buffer.from([0x5d, 0x28]), Buffer.alloc(200_000, 0x4e), Buffer.from([0x74, 0x2e])]);
+    expect(decodePickle(huge, decoder).rejections[0]!.message).toBe('cannot unpickle frame 1: STOP at offset 200003 leaves 2 values on the stack; expected the list alone');
+    expect(decodePickle(good!, decoder).keys).toEqual(['a.b', 'a.b']);
   });
 });

@@ -13,6 +13,8 @@ const DIGIT_1 = 0x31;
 const EMPTY = Buffer.alloc(0);
 /** Protocol 0 writes float specials as Python's repr: `nan`, `inf`, `-inf`. */
 const FLOAT_SPECIALS: Readonly<Record<string, number>> = { nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
+/** Stack and memo slots kept from one frame to the next; beyond them (a huge or hostile frame) they are let go. */
+const KEPT_SLOTS = 64 * 1024;
 const ONLY_ITEMS = 'only a list of (path, (timestamp, value)) tuples is accepted';
 
 /** Why a frame cannot be unpickled; the message names the opcode and its offset in the frame. */
@@ -87,6 +89,8 @@ export class PickleFrameDecoder {
     this.nodes.reset();
     this.scratch.reset();
     this.memo.fill(0, 0, this.memoHighWater);
+    if (this.memo.length > KEPT_SLOTS) this.memo = new Int32Array(256);
+    if (this.stack.length > KEPT_SLOTS) this.stack = new Int32Array(256);
     this.memoEntries = 0;
     this.memoHighWater = 0;
     this.stackSize = 0;
