@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import StatsD from 'hot-shots';
+import type { ClientOptions } from 'hot-shots';
+import { StatsD } from 'hot-shots';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RecordingPointSink } from '../graphite/test-support.js';
 import { sendDatagram } from '../net/test-support.js';
@@ -44,7 +45,7 @@ describe('StatsdUdpListener', () => {
     cleanups.push(() => listener.stop());
     return listener;
   };
-  const client = (port: number, options: ConstructorParameters<typeof StatsD>[0] = {}): StatsD => {
+  const client = (port: number, options: ClientOptions = {}): StatsD => {
     const statsd = new StatsD({ host: '127.0.0.1', port, includeDataDogTags: false, datadog: false, errorHandler: () => {}, ...options });
     cleanups.push(() => new Promise<void>((resolve) => statsd.close(() => resolve())));
     return statsd;
@@ -132,7 +133,7 @@ describe('StatsdUdpListener', () => {
     const sink = new RecordingPointSink('sync');
     const listener = await start(sink);
     const socket = createSocket('udp4');
-    cleanups.push(() => socket.close());
+    cleanups.push(() => void socket.close());
     await sendDatagram(socket, listener.address().port, 'ok:1|c\r\nbroken\n\nok:x|c\nok:2|c|#solo\nok:3|c\n');
     await eventually(() => sink.rejections.length === 3, 'the rejections');
     listener.flush();
@@ -150,7 +151,7 @@ describe('StatsdUdpListener', () => {
     const intervalMs = 200;
     const listener = await start(sink, { flushIntervalMs: intervalMs, clock: { nowMs: () => Date.now() } });
     const socket = createSocket('udp4');
-    cleanups.push(() => socket.close());
+    cleanups.push(() => void socket.close());
     await sendDatagram(socket, listener.address().port, 'tick:1|c');
     await eventually(() => sink.keys.includes('stats.counters.tick.count'), 'a timed flush');
     const at = sink.keys.indexOf('stats.counters.tick.count');
@@ -168,7 +169,7 @@ describe('StatsdUdpListener', () => {
     const sink = new RecordingPointSink('hold');
     const listener = await start(sink);
     const socket = createSocket('udp4');
-    cleanups.push(() => socket.close());
+    cleanups.push(() => void socket.close());
     await sendDatagram(socket, listener.address().port, 'a:1|c\nb:2|g');
     await eventually(() => listener.heldMetrics === 2, 'both metrics');
     let stopped = false;
