@@ -1,5 +1,6 @@
 import type { NestedValue } from './any-value.js';
 import { MAX_NESTING, nestedInt, nestedText } from './any-value.js';
+import { AttributeTextCache } from './attribute-cache.js';
 import type { DataPointFields } from './data-point.js';
 import { OtlpDecodeError } from './decode-error.js';
 import type { OtlpParsedPoints } from './point-writer.js';
@@ -66,8 +67,8 @@ type PointKind = 'number' | 'histogram' | 'exponential' | 'summary';
  * repeated scalars are read packed or not. Throws OtlpDecodeError, naming the byte offset, when the
  * bytes are not a well-formed message: such a request is refused whole.
  */
-export function decodeOtlpProtobuf(body: Uint8Array): OtlpParsedPoints {
-  const decoder = new ProtobufMetricsDecoder(new ProtoReader(body));
+export function decodeOtlpProtobuf(body: Uint8Array, cache: AttributeTextCache = new AttributeTextCache()): OtlpParsedPoints {
+  const decoder = new ProtobufMetricsDecoder(new ProtoReader(body), cache);
   try {
     decoder.request();
   } catch (error) {
@@ -83,7 +84,10 @@ class ProtobufMetricsDecoder {
   readonly writer = new OtlpPointWriter();
   private readonly point: DataPointFields = this.writer.point;
 
-  constructor(private readonly r: ProtoReader) {}
+  constructor(
+    private readonly r: ProtoReader,
+    private readonly cache: AttributeTextCache,
+  ) {}
 
   request(): void {
     const { r } = this;
@@ -256,17 +260,21 @@ class ProtobufMetricsDecoder {
     return end;
   }
 
-  /** A KeyValue: key and value may come in either order; an attribute without a value adds no tag. */
+  /**
+   * A KeyValue: key and value may come in either order; an attribute without a value adds no tag. A
+   * string value, by far the most common, goes through the attribute cache; others are decoded each time.
+   */
   private attribute(end: number, ofResource: boolean): void {
     const { r } = this;
-    let key = '';
+    let keyStart = 0;
+    let keyEnd = 0;
     let valueStart = -1;
     let valueEnd = -1;
     while (r.pos < end) {
       const tag = r.tag();
       if (tag === KEY_VALUE_KEY) {
-        const keyEnd = r.lengthEnd();
-        key = r.text(r.pos, keyEnd);
+        keyEnd = r.lengthEnd();
+        keyStart = r.pos;
         r.pos = keyEnd;
       } else if (tag === KEY_VALUE_VALUE) {
         valueEnd = r.lengthEnd();
@@ -279,9 +287,19 @@ class ProtobufMetricsDecoder {
     r.expectEnd(end, 'a KeyValue');
     if (valueStart < 0) return;
     r.pos = valueStart;
+    if (valueStart < valueEnd && r.tag() === ANY_STRING && r.lengthEnd() === valueEnd) {
+      const name = this.cache.tagName(r, keyStart, keyEnd);
+      const text = this.cache.tagValue(r, r.pos, valueEnd);
+      r.pos = end;
+      if (ofResource) this.writer.resourceTag(name, text);
+      else this.writer.pointTag(name, text);
+      return;
+    }
+    r.pos = valueStart;
     const value = this.anyValue(valueEnd, 0);
     r.pos = end;
     if (value === null) return;
+    const key = r.text(keyStart, keyEnd);
     const text = nestedText(value);
     if (ofResource) this.writer.resourceAttribute(key, text);
     else this.writer.pointAttribute(key, text);

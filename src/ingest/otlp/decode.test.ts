@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSeriesKey, validateSeriesRef } from '../../model/index.js';
+import { AttributeTextCache } from './attribute-cache.js';
 import type { OtlpParsedPoints } from './point-writer.js';
 import { decodeOtlpMetrics } from './decode.js';
 import { OtlpDecodeError } from './decode-error.js';
@@ -348,5 +349,34 @@ describe('decodeOtlpMetrics JSON', () => {
       JSON.stringify({ resourceMetrics: [{ futureField: 1, scopeMetrics: [{ metrics: [{ name: 'm', metadata: [], gauge: { dataPoints: [{ timeUnixNano: nanos(T0), asInt: 4, exemplars: [{}], novel: true }] } }] }] }] }),
     );
     expect(rows(parsed)).toEqual([['m', T0, 4]]);
+  });
+});
+
+describe('decodeOtlpMetrics attribute cache', () => {
+  it('gives the keys a fresh decode gives, across requests whose attributes change', () => {
+    const requests = [0, 1, 2, 3].map((round) =>
+      requestOf(
+        [
+          {
+            name: 'm',
+            gauge: {
+              dataPoints: [
+                { attributes: stringAttributes({ zone: `z${round % 2}`, 'odd key': 'a b', [`k${round}`]: 'v' }), timeUnixNano: nanos(T0), asDouble: round },
+                { attributes: stringAttributes({ zone: 'z1', [`v${round}`]: `k${round}` }), timeUnixNano: nanos(T0), asDouble: round },
+              ],
+            },
+          },
+        ],
+        { 'service.name': `svc-${round % 3}` },
+      ),
+    );
+    const cache = new AttributeTextCache();
+    let last: [string, number, number][] = [];
+    for (const request of requests) {
+      const body = encodeOtlp('ExportMetricsServiceRequest', request);
+      last = rows(decodeOtlpMetrics(body, 'protobuf', cache));
+      expect(last).toEqual(rows(decodeOtlpMetrics(body, 'protobuf')));
+    }
+    expect(last.map(([key]) => key)).toEqual(['m;k3=v;odd_key=a_b;service.name=svc-0;zone=z1', 'm;service.name=svc-0;v3=k3;zone=z1']);
   });
 });

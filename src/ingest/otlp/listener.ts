@@ -13,6 +13,7 @@ import { readHecBody } from '../hec/body.js';
 import { listenOn, listeningAddress } from '../net/listen.js';
 import { PendingCount } from '../net/pending-count.js';
 import type { PointSink } from '../sink.js';
+import { AttributeTextCache } from './attribute-cache.js';
 import { decodeOtlpMetrics } from './decode.js';
 import { OtlpDecodeError } from './decode-error.js';
 import type { OtlpParsedPoints } from './point-writer.js';
@@ -79,6 +80,7 @@ export class OtlpHttpListener implements Lifecycle {
   private readonly retryAfterSeconds: number;
   /** Points handed to the sink and not yet taken. */
   private readonly inFlight = new PendingCount();
+  private readonly attributeCache = new AttributeTextCache();
   private requests = 0;
   private dataPoints = 0;
   private rejectedDataPoints = 0;
@@ -164,7 +166,7 @@ export class OtlpHttpListener implements Lifecycle {
     if (!read.ok) return this.refuseBody(response, encoding, read);
     let parsed: OtlpParsedPoints;
     try {
-      parsed = decodeOtlpMetrics(read.body, encoding);
+      parsed = decodeOtlpMetrics(read.body, encoding, this.attributeCache);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
       return this.fail(response, encoding, 400, error.message);

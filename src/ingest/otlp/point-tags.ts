@@ -17,6 +17,10 @@ export class PointTags {
   private orderSorted = false;
   /** Sorted `;k=v` text of every tag, built once per point on first use. */
   private allTags: string | null = null;
+  /** keyWith's split of the sorted tag text around splitName, built once per point on first use. */
+  private splitName: string | null = null;
+  private beforeSplit = '';
+  private afterSplit = '';
 
   clearResource(): void {
     this.resourceCount = 0;
@@ -24,8 +28,11 @@ export class PointTags {
 
   /** A resource attribute; an empty key or value adds no tag (Vigil tags cannot be empty). */
   addResource(key: string, value: string): void {
-    const name = tagNameOf(key);
-    const text = tagValueOf(value);
+    this.addResourceTag(tagNameOf(key), tagValueOf(value));
+  }
+
+  /** A resource attribute as an already sanitized tag name and value. */
+  addResourceTag(name: string, text: string): void {
     if (name.length === 0 || text.length === 0) return;
     for (let i = 0; i < this.resourceCount; i++) {
       if (this.resourceNames[i] === name) {
@@ -45,15 +52,20 @@ export class PointTags {
     }
     this.count = this.resourceCount;
     this.allTags = null;
+    this.splitName = null;
     this.orderSorted = false;
   }
 
   /** A data point attribute; it replaces a resource attribute of the same tag name. */
   add(key: string, value: string): void {
-    const name = tagNameOf(key);
-    const text = tagValueOf(value);
+    this.addTag(tagNameOf(key), tagValueOf(value));
+  }
+
+  /** A data point attribute as an already sanitized tag name and value. */
+  addTag(name: string, text: string): void {
     if (name.length === 0 || text.length === 0) return;
     this.allTags = null;
+    this.splitName = null;
     this.orderSorted = false;
     for (let i = 0; i < this.count; i++) {
       if (this.names[i] === name) {
@@ -67,31 +79,35 @@ export class PointTags {
 
   /** The canonical key of `seriesName` with the point's tags. */
   key(seriesName: string): string {
-    this.allTags ??= this.tagText(null, '');
+    if (this.allTags === null) {
+      this.sortOrder();
+      let text = '';
+      for (let i = 0; i < this.count; i++) text += `;${this.names[this.order[i]!]}=${this.values[this.order[i]!]}`;
+      this.allTags = text;
+    }
     return seriesName + this.allTags;
   }
 
-  /** The canonical key of `seriesName` with the point's tags plus `extraName=extraValue`. */
+  /** The canonical key of `seriesName` with the point's tags plus `extraName=extraValue`, which replaces an attribute of that name. */
   keyWith(seriesName: string, extraName: string, extraValue: string): string {
-    return seriesName + this.tagText(extraName, extraValue);
+    if (this.splitName !== extraName) this.splitAround(extraName);
+    return `${seriesName}${this.beforeSplit};${extraName}=${extraValue}${this.afterSplit}`;
   }
 
-  private tagText(extraName: string | null, extraValue: string): string {
+  /** The tag text that sorts before `extraName` and after it, once per point and name however many buckets use it. */
+  private splitAround(extraName: string): void {
     this.sortOrder();
-    let text = '';
-    let extraDone = extraName === null;
+    let before = '';
+    let after = '';
     for (let i = 0; i < this.count; i++) {
       const index = this.order[i]!;
       const name = this.names[index]!;
-      if (!extraDone && name >= extraName!) {
-        text += `;${extraName}=${extraValue}`;
-        extraDone = true;
-        if (name === extraName) continue;
-      }
-      text += `;${name}=${this.values[index]}`;
+      if (name < extraName) before += `;${name}=${this.values[index]}`;
+      else if (name > extraName) after += `;${name}=${this.values[index]}`;
     }
-    if (!extraDone) text += `;${extraName}=${extraValue}`;
-    return text;
+    this.beforeSplit = before;
+    this.afterSplit = after;
+    this.splitName = extraName;
   }
 
   /** Insertion sort of tag indices by name: points carry a handful of tags. */

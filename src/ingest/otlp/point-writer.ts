@@ -39,11 +39,17 @@ export class OtlpPointWriter {
   private readonly out = new KeyedPointsBuilder(256);
   private readonly rejections: Rejection[] = [];
   private readonly tags = new PointTags();
+  /** Text of the bucket bounds last written, by index: histograms of one metric share their bounds. */
+  private boundValues = new Float64Array(16);
+  private boundTexts: string[] = [];
   private dataPoints = 0;
   private rejectedDataPoints = 0;
   private skippedDataPoints = 0;
   private metricName = '';
   private seriesName = '';
+  private countName = '';
+  private sumName = '';
+  private bucketName = '';
   private pointIndex = 0;
 
   beginResource(): void {
@@ -54,9 +60,17 @@ export class OtlpPointWriter {
     this.tags.addResource(key, value);
   }
 
+  /** A resource attribute already made a tag name and value (see AttributeTextCache). */
+  resourceTag(name: string, text: string): void {
+    this.tags.addResourceTag(name, text);
+  }
+
   beginMetric(name: string): void {
     this.metricName = name;
     this.seriesName = seriesNameOf(name);
+    this.countName = `${this.seriesName}.count`;
+    this.sumName = `${this.seriesName}.sum`;
+    this.bucketName = `${this.seriesName}.bucket`;
     this.pointIndex = -1;
   }
 
@@ -69,6 +83,11 @@ export class OtlpPointWriter {
 
   pointAttribute(key: string, value: string): void {
     this.tags.add(key, value);
+  }
+
+  /** A data point attribute already made a tag name and value (see AttributeTextCache). */
+  pointTag(name: string, text: string): void {
+    this.tags.addTag(name, text);
   }
 
   endNumberPoint(): void {
@@ -102,11 +121,11 @@ export class OtlpPointWriter {
       }
     }
     this.writeCountAndSum();
-    const bucketName = `${this.seriesName}.bucket`;
+    const { bucketName } = this;
     let cumulative = 0;
     for (let i = 0; i < bucketCountCount; i++) {
       cumulative += bucketCounts[i]!;
-      const le = i < boundCount ? boundText(bounds[i]!) : '+Inf';
+      const le = i < boundCount ? this.boundText(i, bounds[i]!) : '+Inf';
       this.out.push(this.tags.keyWith(bucketName, 'le', le), this.point.timeMs, cumulative);
     }
   }
@@ -149,6 +168,19 @@ export class OtlpPointWriter {
     };
   }
 
+  private boundText(index: number, bound: number): string {
+    if (index >= this.boundValues.length) {
+      const values = new Float64Array(Math.max(index + 1, this.boundValues.length * 2));
+      values.set(this.boundValues);
+      this.boundValues = values;
+    }
+    if (this.boundValues[index] !== bound || this.boundTexts[index] === undefined) {
+      this.boundValues[index] = bound;
+      this.boundTexts[index] = boundText(bound);
+    }
+    return this.boundTexts[index]!;
+  }
+
   /** Checks what every kind of point needs; false when the point is skipped or rejected. */
   private accept(): boolean {
     const { point } = this;
@@ -170,8 +202,8 @@ export class OtlpPointWriter {
 
   private writeCountAndSum(): void {
     const { timeMs } = this.point;
-    this.out.push(this.tags.key(`${this.seriesName}.count`), timeMs, this.point.count);
-    if (this.point.hasSum) this.out.push(this.tags.key(`${this.seriesName}.sum`), timeMs, this.point.sum);
+    this.out.push(this.tags.key(this.countName), timeMs, this.point.count);
+    if (this.point.hasSum) this.out.push(this.tags.key(this.sumName), timeMs, this.point.sum);
   }
 
   private checkValue(field: string, value: number): boolean {

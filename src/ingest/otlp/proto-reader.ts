@@ -20,9 +20,12 @@ export class ProtoReader {
   lo = 0;
   hi = 0;
   private readonly view: DataView;
+  /** The same bytes as a Buffer, whose toString(encoding, start, end) decodes a range without a new object. */
+  private readonly bytes: Buffer;
 
   constructor(readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   get length(): number {
@@ -128,7 +131,7 @@ export class ProtoReader {
 
   /** UTF-8 text of buf[start, end). */
   text(start: number, end: number): string {
-    return Buffer.from(this.buf.buffer, this.buf.byteOffset + start, end - start).toString('utf8');
+    return this.bytes.toString('utf8', start, end);
   }
 
   /** Fails unless a message that had to end at `end` did. */
