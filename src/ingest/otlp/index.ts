@@ -6,3 +6,4 @@ export { decodeOtlpMetrics } from './decode.js';
 export { decodeOtlpJson } from './decode-json.js';
 export { decodeOtlpProtobuf } from './decode-protobuf.js';
 export { OtlpDecodeError } from './decode-error.js';
+export { AttributeTextCache } from './attribute-cache.js';
