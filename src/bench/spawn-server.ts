@@ -9,6 +9,10 @@ export interface SpawnedServer {
   readonly process: ChildProcess;
   readonly httpPort: number;
   readonly graphitePort: number;
+  readonly graphitePicklePort: number;
+  readonly otlpPort: number;
+  /** StatsD UDP port. */
+  readonly statsdPort: number;
   /** Splunk HEC port. */
   readonly hecPort: number;
   /** Syslog TCP and UDP port. */
@@ -54,7 +58,14 @@ export async function spawnServer(options: { binPath: string; configYaml?: strin
   const graphitePort = await freePort();
   const hecPort = await freePort();
   const syslogPort = await freePort();
-  const args = [options.binPath, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--hec-port', String(hecPort), '--syslog-port', String(syslogPort), '--log-level', 'warn'];
+  const graphitePicklePort = await freePort();
+  const otlpPort = await freePort();
+  const statsdPort = await freePort();
+  const args = [
+    options.binPath, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--http-port', String(httpPort), '--graphite-port', String(graphitePort),
+    '--graphite-pickle-port', String(graphitePicklePort), '--otlp-port', String(otlpPort), '--statsd-port', String(statsdPort),
+    '--hec-port', String(hecPort), '--syslog-port', String(syslogPort), '--log-level', 'warn',
+  ];
   if (options.configYaml !== undefined) {
     const configFile = join(dataDir, 'bench-config.yaml');
     writeFileSync(configFile, options.configYaml);
@@ -68,6 +79,9 @@ export async function spawnServer(options: { binPath: string; configYaml?: strin
     process: child,
     httpPort,
     graphitePort,
+    graphitePicklePort,
+    otlpPort,
+    statsdPort,
     hecPort,
     syslogPort,
     dataDir,

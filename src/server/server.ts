@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { HttpApi, SelfMetrics, type StatusBody } from '../api/index.js';
+import { HttpApi, SelfMetrics, type IngestProtocol, type StatusBody } from '../api/index.js';
 import { createAlertManager, type AlertManager } from '../alert/index.js';
 import type { VigilConfig } from '../config/index.js';
 import { DetectionRunner, replayStored } from '../detect/index.js';
-import { GraphiteTcpListener, GraphiteUdpListener, HecListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
+import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
 import type { Anomaly, KeyedPoints, Rejection } from '../model/index.js';
 import { createDuckDbLogStore, createDuckDbStorage, LogRetentionSweeper, RetentionSweeper, type LogStore, type Storage } from '../store/index.js';
@@ -26,6 +26,9 @@ export interface ServerAddresses {
   readonly httpPort: number;
   readonly graphiteTcpPort: number | null;
   readonly graphiteUdpPort: number | null;
+  readonly graphitePicklePort: number | null;
+  readonly otlpPort: number | null;
+  readonly statsdPort: number | null;
   readonly hecPort: number | null;
   readonly syslogTcpPort: number | null;
   readonly syslogUdpPort: number | null;
@@ -47,6 +50,9 @@ export class VigilServer implements Lifecycle {
   private readonly http: HttpApi;
   private readonly graphiteTcp: GraphiteTcpListener | null;
   private readonly graphiteUdp: GraphiteUdpListener | null;
+  private readonly graphitePickle: GraphitePickleListener | null;
+  private readonly otlp: OtlpHttpListener | null;
+  private readonly statsd: StatsdUdpListener | null;
   readonly logStore: LogStore;
   private readonly logRetention: LogRetentionSweeper;
   readonly logs: LogPipeline;
@@ -99,7 +105,7 @@ export class VigilServer implements Lifecycle {
     this.pipeline = new IngestPipeline(this.storage, this.runner, this.metrics, config.storage.maxQueuedPoints, (r, p) => rejectionLog.record(r, p));
 
     const graphite = config.graphite;
-    const sink = (protocol: 'graphite_tcp' | 'graphite_udp'): PointSink => ({
+    const sink = (protocol: IngestProtocol): PointSink => ({
       write: async (points: KeyedPoints) => {
         await this.pipeline.write(points, protocol);
       },
@@ -116,6 +122,29 @@ export class VigilServer implements Lifecycle {
       ? new GraphiteUdpListener(
           { host: graphite.host, port: graphite.udpPort, maxLineBytes: graphite.maxLineBytes, maxPendingPoints: graphite.maxPendingPoints, keyCacheEntries: graphite.keyCacheEntries, nowMs },
           sink('graphite_udp'),
+        )
+      : null;
+
+    this.graphitePickle =
+      graphite.enabled && graphite.pickleEnabled
+        ? new GraphitePickleListener(
+            {
+              host: graphite.host,
+              port: graphite.picklePort,
+              maxFrameBytes: graphite.maxPickleFrameBytes,
+              maxPendingPoints: graphite.maxPendingPoints,
+              keyCacheEntries: graphite.keyCacheEntries,
+              onError: (err) => this.logger.error({ err }, 'graphite pickle listener failed'),
+            },
+            sink('graphite_pickle'),
+          )
+        : null;
+    this.otlp = config.otlp.enabled ? new OtlpHttpListener({ config: config.otlp, logger: this.logger.child({ component: 'otlp' }) }, sink('otlp')) : null;
+    const statsd = config.statsd;
+    this.statsd = statsd.enabled
+      ? new StatsdUdpListener(
+          { host: statsd.host, port: statsd.port, flushIntervalMs: statsd.flushIntervalMs, percentiles: statsd.percentiles, prefix: statsd.prefix, maxMetrics: statsd.maxMetrics, clock: this.clock },
+          sink('statsd'),
         )
       : null;
 
@@ -185,6 +214,9 @@ export class VigilServer implements Lifecycle {
       httpPort: this.http.port,
       graphiteTcpPort: this.graphiteTcp?.address().port ?? null,
       graphiteUdpPort: this.graphiteUdp?.address().port ?? null,
+      graphitePicklePort: this.graphitePickle?.address().port ?? null,
+      otlpPort: this.otlp?.address().port ?? null,
+      statsdPort: this.statsd?.address().port ?? null,
       hecPort: this.hec?.address().port ?? null,
       syslogTcpPort: this.syslogTcp?.address().port ?? null,
       syslogUdpPort: this.syslogUdp?.address().port ?? null,
@@ -204,6 +236,9 @@ export class VigilServer implements Lifecycle {
     await this.http.start();
     await this.graphiteTcp?.start();
     await this.graphiteUdp?.start();
+    await this.graphitePickle?.start();
+    await this.otlp?.start();
+    await this.statsd?.start();
     await this.hec?.start();
     await this.syslogTcp?.start();
     await this.syslogUdp?.start();
@@ -228,6 +263,9 @@ export class VigilServer implements Lifecycle {
     if (this.checkpointTimer !== null) clearInterval(this.checkpointTimer);
     await this.graphiteTcp?.stop();
     await this.graphiteUdp?.stop();
+    await this.graphitePickle?.stop();
+    await this.otlp?.stop();
+    await this.statsd?.stop();
     await this.hec?.stop();
     await this.syslogTcp?.stop();
     await this.syslogUdp?.stop();

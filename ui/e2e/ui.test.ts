@@ -94,8 +94,11 @@ describe('web UI against a real vigil server', () => {
     const graphitePort = await freePort();
     const hecPort = await freePort();
     const syslogPort = await freePort();
+    const otherPorts = ['--graphite-pickle-port', '--otlp-port', '--statsd-port'];
+    const otherArgs: string[] = [];
+    for (const flag of otherPorts) otherArgs.push(flag, String(await freePort()));
     baseUrl = `http://127.0.0.1:${httpPort}`;
-    const args = ['bin/vigil.js', 'serve', '--data-dir', path.join(tmpDir, 'data'), '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--hec-port', String(hecPort), '--syslog-port', String(syslogPort)];
+    const args = ['bin/vigil.js', 'serve', '--data-dir', path.join(tmpDir, 'data'), '--http-port', String(httpPort), '--graphite-port', String(graphitePort), '--hec-port', String(hecPort), '--syslog-port', String(syslogPort), ...otherArgs];
     server = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk: Buffer): void => {
       serverOutput = (serverOutput + chunk.toString()).slice(-20_000);
