@@ -131,6 +131,20 @@ describe('RemoteWriteDecoder', () => {
     expect(points(decoder().decode(body))).toEqual([['order;job=late', T0, 7]]);
   });
 
+  it('reads a TimeSeries whose labels are split by its samples, each time it comes', () => {
+    const name = encodeTimeSeries({ labels: [['__name__', 'split']], samples: [] });
+    const samples = encodeTimeSeries({ labels: [], samples: [{ value: 8, timestampMs: T0 }] });
+    const job = encodeTimeSeries({ labels: [['job', 'a']], samples: [] });
+    const otherJob = encodeTimeSeries({ labels: [['job', 'b']], samples: [] });
+    const d = decoder();
+    const body = snappy(Buffer.concat([lengthDelimited(0x0a, Buffer.concat([name, samples, job])), lengthDelimited(0x0a, Buffer.concat([name, samples, otherJob]))]));
+    expect(points(d.decode(body))).toEqual([
+      ['split;job=a', T0, 8],
+      ['split;job=b', T0, 8],
+    ]);
+    expect(points(d.decode(body))).toEqual(points(d.decode(body)));
+  });
+
   it('percent-encodes what a tag value cannot hold, one-to-one, and leaves out empty values', () => {
     const batch = decoder().decode(
       remoteWriteBody([

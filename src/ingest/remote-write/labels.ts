@@ -44,11 +44,9 @@ export function labelsSeriesKey(buf: Buffer, spans: Int32Array, count: number): 
   const tagValues: string[] = [];
   for (let i = 0; i < count; i++) {
     const at = i * SPAN_INTS;
-    const nameBytes = buf.subarray(spans[at]!, spans[at + 1]!);
-    const valueBytes = buf.subarray(spans[at + 2]!, spans[at + 3]!);
-    if (!isUtf8(nameBytes) || !isUtf8(valueBytes)) return { ok: false, cause: `label ${i + 1} is not valid UTF-8` };
-    const labelName = nameBytes.toString('utf8');
-    const value = valueBytes.toString('utf8');
+    const labelName = utf8String(buf, spans[at]!, spans[at + 1]!);
+    const value = utf8String(buf, spans[at + 2]!, spans[at + 3]!);
+    if (labelName === null || value === null) return { ok: false, cause: `label ${i + 1} is not valid UTF-8` };
     if (labelName.length === 0) return { ok: false, cause: `label ${i + 1} has an empty name` };
     if (labelName === METRIC_NAME_LABEL) {
       if (name !== undefined) return { ok: false, cause: `label ${METRIC_NAME_LABEL} is repeated` };
@@ -68,6 +66,14 @@ export function labelsSeriesKey(buf: Buffer, spans: Int32Array, count: number): 
   const invalid = validateSeriesRef({ name, tags });
   if (invalid !== null) return { ok: false, cause: invalid };
   return { ok: true, key: seriesKey(name, tags) };
+}
+
+/** `buf[start, end)` as a string, or null when it is not UTF-8; ASCII, the common case, is checked in place. */
+function utf8String(buf: Buffer, start: number, end: number): string | null {
+  for (let i = start; i < end; i++) {
+    if (buf[i]! >= 0x80) return isUtf8(buf.subarray(start, end)) ? buf.toString('utf8', start, end) : null;
+  }
+  return buf.toString('latin1', start, end);
 }
 
 /** The labels in Prometheus' notation (`name{k="v",...}`), for messages; truncated when long. */

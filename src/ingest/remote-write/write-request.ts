@@ -1,6 +1,6 @@
 import type { KeyedPointsBuilder, RejectReason, Rejection } from '../../model/index.js';
-import { FNV_OFFSET, FNV_PRIME, SeriesKeyCache } from '../graphite/key-cache.js';
 import { RemoteWriteFormatError } from './format-error.js';
+import { LabelKeyCache, hashLabelBytes } from './label-key-cache.js';
 import { SPAN_INTS, formatLabels, labelsSeriesKey } from './labels.js';
 
 // Field tags (field number << 3 | wire type) of prometheus.WriteRequest and its messages.
@@ -62,15 +62,19 @@ export interface WriteRequestCounts {
  * - `nan_value` / `bad_value`: NaN or ±Inf, which Vigil does not store.
  */
 export class WriteRequestDecoder {
-  private readonly keys: SeriesKeyCache;
+  private readonly keys: LabelKeyCache;
   private buf: Buffer = NO_BYTES;
   private view: DataView = NO_VIEW;
   private pos = 0;
   private spans = new Int32Array(INITIAL_LABELS * SPAN_INTS);
   private labelCount = 0;
+  // Where the reader is, for error messages only (built when one is thrown): 1-based, 0 for "not inside".
+  private seriesNumber = 0;
+  private labelNumber = 0;
+  private sampleNumber = 0;
 
   constructor(keyCacheEntries: number) {
-    this.keys = new SeriesKeyCache(keyCacheEntries);
+    this.keys = new LabelKeyCache(keyCacheEntries);
   }
 
   decode(buf: Buffer, out: KeyedPointsBuilder, rejections: Rejection[]): WriteRequestCounts {
@@ -83,14 +87,16 @@ export class WriteRequestDecoder {
     try {
       const end = buf.length;
       while (this.pos < end) {
-        const tag = this.varint32(end, 'WriteRequest');
+        this.seriesNumber = 0;
+        const tag = this.varint32(end);
         if (tag === WRITE_REQUEST_TIMESERIES) {
-          const seriesEnd = this.lengthEnd(end, `timeseries ${counts.timeseries + 1}`);
+          this.seriesNumber = counts.timeseries + 1;
+          const seriesEnd = this.lengthEnd(end);
           counts.timeseries++;
           this.timeSeries(seriesEnd, counts, out, rejections);
           this.pos = seriesEnd;
         } else {
-          this.skip(tag, end, 'WriteRequest');
+          this.skip(tag, end);
         }
       }
     } catch (err) {
@@ -107,79 +113,95 @@ export class WriteRequestDecoder {
   }
 
   private timeSeries(end: number, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
-    const index = counts.timeseries;
-    const where = `timeseries ${index}`;
+    const index = this.seriesNumber;
     const buf = this.buf;
-    this.labelCount = 0;
+    const seriesStart = this.pos;
+    this.labelNumber = 0;
+    this.sampleNumber = 0;
     let labelsStart = -1;
     let labelsEnd = -1;
     let contiguous = true;
     let restStart = -1;
     let sampleCount = 0;
+    // First pass: where the labels are (they are parsed only for a series not in the cache) and how
+    // many samples there are, whatever the order of the fields.
     while (this.pos < end) {
       const fieldStart = this.pos;
-      const tag = this.varint32(end, where);
+      const tag = this.varint32(end);
       if (tag === TIMESERIES_LABEL) {
-        const labelEnd = this.lengthEnd(end, `${where} label ${this.labelCount + 1}`);
-        this.label(labelEnd, where);
+        this.pos = this.lengthEnd(end);
         if (labelsStart < 0) labelsStart = fieldStart;
         else if (labelsEnd !== fieldStart) contiguous = false;
-        labelsEnd = labelEnd;
+        labelsEnd = this.pos;
         continue;
       }
       if (restStart < 0) restStart = fieldStart;
       if (tag === TIMESERIES_SAMPLE) sampleCount++;
-      this.skip(tag, end, where);
+      this.skip(tag, end);
     }
     if (restStart < 0) return;
 
     let key: string | undefined;
     let hash = 0;
-    if (contiguous && labelsStart >= 0) {
-      hash = FNV_OFFSET | 0;
-      for (let i = labelsStart; i < labelsEnd; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
+    const cacheable = contiguous && labelsStart >= 0;
+    if (cacheable) {
+      hash = hashLabelBytes(this.view, buf, labelsStart, labelsEnd);
       key = this.keys.get(buf, labelsStart, labelsEnd, hash);
     }
     if (key === undefined && sampleCount > 0) {
+      this.pos = seriesStart;
+      this.readLabels(end);
       const result = labelsSeriesKey(buf, this.spans, this.labelCount);
       if (!result.ok) {
-        const message = `${where}: series ${formatLabels(buf, this.spans, this.labelCount)} is invalid: ${result.cause}`;
+        const message = `timeseries ${index}: series ${formatLabels(buf, this.spans, this.labelCount)} is invalid: ${result.cause}`;
         counts.samples += sampleCount;
         this.invalid(counts, rejections, index, 'bad_series', message, sampleCount);
         this.pos = restStart;
-        this.countHistograms(end, counts, where);
+        this.readRest(end, counts, out, rejections, undefined);
         return;
       }
       key = result.key;
-      if (contiguous && labelsStart >= 0) this.keys.set(buf, labelsStart, labelsEnd, hash, key);
+      if (cacheable) this.keys.set(buf, labelsStart, labelsEnd, hash, key);
     }
-
     this.pos = restStart;
-    let sampleNumber = 0;
+    this.readRest(end, counts, out, rejections, key);
+  }
+
+  /** Parses every Label of the TimeSeries from `pos` to `end` into `spans`. */
+  private readLabels(end: number): void {
+    this.labelCount = 0;
     while (this.pos < end) {
-      const tag = this.varint32(end, where);
-      if (tag === TIMESERIES_SAMPLE) {
-        sampleNumber++;
-        const sampleEnd = this.lengthEnd(end, `${where} sample ${sampleNumber}`);
-        this.sample(sampleEnd, key!, counts, out, rejections, index, sampleNumber);
-        this.pos = sampleEnd;
+      const tag = this.varint32(end);
+      if (tag === TIMESERIES_LABEL) {
+        this.labelNumber = this.labelCount + 1;
+        this.label(this.lengthEnd(end));
+        this.labelNumber = 0;
       } else {
-        if (tag === TIMESERIES_HISTOGRAM) counts.histograms++;
-        this.skip(tag, end, where);
+        this.skip(tag, end);
       }
     }
   }
 
-  private countHistograms(end: number, counts: WriteRequestCounts, where: string): void {
+  /** Second pass: samples (each a point, unless `key` is undefined) and native histograms (counted). */
+  private readRest(end: number, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[], key: string | undefined): void {
+    let sampleNumber = 0;
     while (this.pos < end) {
-      const tag = this.varint32(end, where);
-      if (tag === TIMESERIES_HISTOGRAM) counts.histograms++;
-      this.skip(tag, end, where);
+      const tag = this.varint32(end);
+      if (tag === TIMESERIES_SAMPLE && key !== undefined) {
+        this.sampleNumber = ++sampleNumber;
+        const sampleEnd = this.lengthEnd(end);
+        this.sample(sampleEnd, key, counts, out, rejections);
+        this.pos = sampleEnd;
+        this.sampleNumber = 0;
+      } else {
+        if (tag === TIMESERIES_HISTOGRAM) counts.histograms++;
+        this.skip(tag, end);
+      }
     }
   }
 
   /** Records the name and value spans of one Label message ending at `end`. */
-  private label(end: number, where: string): void {
+  private label(end: number): void {
     if ((this.labelCount + 1) * SPAN_INTS > this.spans.length) {
       const grown = new Int32Array(this.spans.length * 2);
       grown.set(this.spans);
@@ -188,23 +210,22 @@ export class WriteRequestDecoder {
     const at = this.labelCount * SPAN_INTS;
     const spans = this.spans;
     spans[at] = spans[at + 1] = spans[at + 2] = spans[at + 3] = this.pos;
-    const context = `${where} label ${this.labelCount + 1}`;
     while (this.pos < end) {
-      const tag = this.varint32(end, context);
+      const tag = this.varint32(end);
       if (tag === LABEL_NAME || tag === LABEL_VALUE) {
-        const fieldEnd = this.lengthEnd(end, context);
+        const fieldEnd = this.lengthEnd(end);
         const offset = tag === LABEL_NAME ? 0 : 2;
         spans[at + offset] = this.pos;
         spans[at + offset + 1] = fieldEnd;
         this.pos = fieldEnd;
       } else {
-        this.skip(tag, end, context);
+        this.skip(tag, end);
       }
     }
     this.labelCount++;
   }
 
-  private sample(end: number, key: string, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[], index: number, sampleNumber: number): void {
+  private sample(end: number, key: string, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
     counts.samples++;
     const buf = this.buf;
     let value = 0;
@@ -219,9 +240,9 @@ export class WriteRequestDecoder {
         this.pos += 9;
       } else if (tag === SAMPLE_TIMESTAMP) {
         this.pos++;
-        timestampMs = this.varint64(end, `timeseries ${index} sample ${sampleNumber}`);
+        timestampMs = this.varint64(end);
       } else {
-        this.skip(this.varint32(end, `timeseries ${index} sample ${sampleNumber}`), end, `timeseries ${index} sample ${sampleNumber}`);
+        this.skip(this.varint32(end), end);
       }
     }
     if (stale) {
@@ -229,18 +250,14 @@ export class WriteRequestDecoder {
       return;
     }
     if (!(timestampMs >= 0 && timestampMs <= MAX_TIMESTAMP_MS)) {
-      const message = `timeseries ${index} sample ${sampleNumber}: timestamp ${timestampMs} ms is outside 0..${MAX_TIMESTAMP_MS} (1970 to the year 275760)`;
-      this.invalid(counts, rejections, index, 'bad_timestamp', message, 1);
+      const message = `${this.where()}: timestamp ${timestampMs} ms is outside 0..${MAX_TIMESTAMP_MS} (1970 to the year 275760)`;
+      this.invalid(counts, rejections, this.seriesNumber, 'bad_timestamp', message, 1);
       return;
     }
     if (value - value !== 0) {
       // NaN and ±Inf are valid Prometheus values that Vigil does not store: counted, not invalid.
       const nan = value !== value;
-      rejections.push({
-        line: index,
-        reason: nan ? 'nan_value' : 'bad_value',
-        message: `timeseries ${index} sample ${sampleNumber}: value ${nan ? 'NaN' : value} is not stored (${key})`,
-      });
+      rejections.push({ line: this.seriesNumber, reason: nan ? 'nan_value' : 'bad_value', message: `${this.where()}: value ${nan ? 'NaN' : value} is not stored (${key})` });
       return;
     }
     out.push(key, timestampMs, value);
@@ -252,16 +269,24 @@ export class WriteRequestDecoder {
     for (let i = 0; i < samples; i++) rejections.push({ line: index, reason, message });
   }
 
+  /** Where the reader is, as messages name it: `WriteRequest`, `timeseries 3`, `timeseries 3 label 2`, `timeseries 3 sample 1`. */
+  private where(): string {
+    if (this.seriesNumber === 0) return 'WriteRequest';
+    if (this.labelNumber > 0) return `timeseries ${this.seriesNumber} label ${this.labelNumber}`;
+    if (this.sampleNumber > 0) return `timeseries ${this.seriesNumber} sample ${this.sampleNumber}`;
+    return `timeseries ${this.seriesNumber}`;
+  }
+
   /** Reads a length prefix at `pos` and returns where the field ends, checked against `end`. */
-  private lengthEnd(end: number, where: string): number {
-    const length = this.varint32(end, where);
+  private lengthEnd(end: number): number {
+    const length = this.varint32(end);
     const fieldEnd = this.pos + length;
-    if (fieldEnd > end) throw malformed(`${where} is cut off: ${length} bytes from byte ${this.pos} run past byte ${end}`);
+    if (fieldEnd > end) throw malformed(`${this.where()} is cut off: ${length} bytes from byte ${this.pos} run past byte ${end}`);
     return fieldEnd;
   }
 
   /** A varint of at most 32 bits (tags, lengths). */
-  private varint32(end: number, where: string): number {
+  private varint32(end: number): number {
     const buf = this.buf;
     let pos = this.pos;
     if (pos < end && buf[pos]! < 0x80) {
@@ -270,7 +295,7 @@ export class WriteRequestDecoder {
     }
     let value = 0;
     for (let shift = 0; shift < 35; shift += 7) {
-      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      if (pos >= end) throw malformed(`${this.where()} ends inside a varint at byte ${pos}`);
       const b = buf[pos++]!;
       value += (b & 0x7f) * 2 ** shift;
       if (b < 0x80) {
@@ -279,18 +304,18 @@ export class WriteRequestDecoder {
         return value;
       }
     }
-    throw malformed(`${where} has a varint longer than 32 bits at byte ${this.pos}`);
+    throw malformed(`${this.where()} has a varint longer than 32 bits at byte ${this.pos}`);
   }
 
   /** A varint int64 (two's complement), exact within ±2^53 and approximate beyond. */
-  private varint64(end: number, where: string): number {
+  private varint64(end: number): number {
     const buf = this.buf;
     let pos = this.pos;
     let low = 0;
     let high = 0;
     let b = 0;
     for (let shift = 0; shift < 28; shift += 7) {
-      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      if (pos >= end) throw malformed(`${this.where()} ends inside a varint at byte ${pos}`);
       b = buf[pos++]!;
       low |= (b & 0x7f) << shift;
       if (b < 0x80) {
@@ -298,15 +323,15 @@ export class WriteRequestDecoder {
         return low;
       }
     }
-    if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+    if (pos >= end) throw malformed(`${this.where()} ends inside a varint at byte ${pos}`);
     b = buf[pos++]!;
     low |= (b & 0x0f) << 28;
     high = (b & 0x7f) >>> 4;
     for (let shift = 3; b >= 0x80; shift += 7) {
-      if (shift > 31) throw malformed(`${where} has a varint longer than 64 bits at byte ${this.pos}`);
-      if (pos >= end) throw malformed(`${where} ends inside a varint at byte ${pos}`);
+      if (shift > 31) throw malformed(`${this.where()} has a varint longer than 64 bits at byte ${this.pos}`);
+      if (pos >= end) throw malformed(`${this.where()} ends inside a varint at byte ${pos}`);
       b = buf[pos++]!;
-      if (shift === 31 && b > 1) throw malformed(`${where} has a varint longer than 64 bits at byte ${this.pos}`);
+      if (shift === 31 && b > 1) throw malformed(`${this.where()} has a varint longer than 64 bits at byte ${this.pos}`);
       high |= (b & 0x7f) << shift;
     }
     this.pos = pos;
@@ -314,28 +339,28 @@ export class WriteRequestDecoder {
   }
 
   /** Skips the value of a field whose tag was just read. */
-  private skip(tag: number, end: number, where: string): void {
-    if (tag >>> 3 === 0) throw malformed(`${where} has field number 0 at byte ${this.pos}`);
+  private skip(tag: number, end: number): void {
+    if (tag >>> 3 === 0) throw malformed(`${this.where()} has field number 0 at byte ${this.pos}`);
     switch (tag & 7) {
       case WIRE_VARINT:
-        this.varint64(end, where);
+        this.varint64(end);
         return;
       case WIRE_FIXED64:
-        this.advance(8, end, where);
+        this.advance(8, end);
         return;
       case WIRE_LENGTH:
-        this.pos = this.lengthEnd(end, where);
+        this.pos = this.lengthEnd(end);
         return;
       case WIRE_FIXED32:
-        this.advance(4, end, where);
+        this.advance(4, end);
         return;
       default:
-        throw malformed(`${where} has field ${tag >>> 3} with wire type ${tag & 7}, which proto3 does not use, at byte ${this.pos}`);
+        throw malformed(`${this.where()} has field ${tag >>> 3} with wire type ${tag & 7}, which proto3 does not use, at byte ${this.pos}`);
     }
   }
 
-  private advance(bytes: number, end: number, where: string): void {
-    if (this.pos + bytes > end) throw malformed(`${where} is cut off: ${bytes} bytes from byte ${this.pos} run past byte ${end}`);
+  private advance(bytes: number, end: number): void {
+    if (this.pos + bytes > end) throw malformed(`${this.where()} is cut off: ${bytes} bytes from byte ${this.pos} run past byte ${end}`);
     this.pos += bytes;
   }
 }
