@@ -1,9 +1,11 @@
+import { medianOf } from './robust-window.js';
+
 /**
  * graphite-web's aggregation functions (`getAggFunc`), over `values[from, to)` with NaN as null.
  * Like Graphite's `safe*` helpers they skip nulls and give null when nothing is left; `count` and
  * `avg_zero` give numbers, and `multiply` is null as soon as one factor is.
  */
-export type AggFunc = (values: Float64Array, from: number, to: number) => number;
+export type AggFunc = (values: Float64Array, from: number, to: number, scratch?: Float64Array) => number;
 
 export type AggFuncName = 'average' | 'avg_zero' | 'median' | 'sum' | 'min' | 'max' | 'diff' | 'stddev' | 'count' | 'range' | 'multiply' | 'last';
 
@@ -56,13 +58,11 @@ function max(values: Float64Array, from: number, to: number): number {
   return m;
 }
 
-function median(values: Float64Array, from: number, to: number): number {
-  const present: number[] = [];
-  for (let i = from; i < to; i++) if (values[i] === values[i]) present.push(values[i]!);
-  if (present.length === 0) return NaN;
-  present.sort((a, b) => a - b);
-  const mid = present.length >> 1;
-  return present.length % 2 === 0 ? (present[mid - 1]! + present[mid]!) / 2 : present[mid]!;
+/** `values` stay as they are: the present values are copied to `scratch` (at least to - from long) and selected there. */
+function median(values: Float64Array, from: number, to: number, scratch: Float64Array = new Float64Array(Math.max(0, to - from))): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (values[i] === values[i]) scratch[n++] = values[i]!;
+  return n === 0 ? NaN : medianOf(scratch, n);
 }
 
 /** The first value minus all later ones. */

@@ -41,7 +41,6 @@ export interface ParamSpec {
 export interface EvalContext {
   readonly fromSec: number;
   readonly untilSec: number;
-  readonly nowSec: number;
   /** Default xFilesFactor (the render `xFilesFactor` parameter, 0 when absent). */
   readonly xFilesFactor: number;
   readonly data: SeriesData;

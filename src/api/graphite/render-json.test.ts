@@ -3,14 +3,16 @@ import { renderJson } from './render-json.js';
 import { makeSeries, withFields } from './series.js';
 
 const twenty = makeSeries({ name: 'a.b', startSec: 600, endSec: 1800, stepSec: 60, values: Float64Array.from({ length: 20 }, (_, i) => i + 1), xFilesFactor: 0 });
-const parse = (text: string) => JSON.parse(text) as { target: string; tags: Record<string, string>; datapoints: [number | null, number][] }[];
+const parse = (bytes: Buffer) => JSON.parse(bytes.toString('utf8')) as { target: string; tags: Record<string, string>; datapoints: [number | null, number][] }[];
 
 describe('renderJson', () => {
   it('lists target, tags and [value, timestamp] points; null for none, 1e9999 for infinity', () => {
     const s = makeSeries({ name: 'x.y', startSec: 60, endSec: 240, stepSec: 60, values: Float64Array.of(1.5, NaN, Infinity), xFilesFactor: 0 });
-    const text = renderJson([s], { noNullPoints: false });
-    expect(text).toBe('[{"target":"x.y","tags":{"name":"x.y"},"datapoints":[[1.5,60],[null,120],[1e9999,180]]}]');
-    expect(renderJson([], { noNullPoints: false })).toBe('[]');
+    const negative = makeSeries({ name: 'é', startSec: 0, endSec: 60, stepSec: 60, values: Float64Array.of(-3, -Infinity), xFilesFactor: 0 });
+    expect(renderJson([s, negative], { noNullPoints: false }).toString('utf8')).toBe(
+      '[{"target":"x.y","tags":{"name":"x.y"},"datapoints":[[1.5,60],[null,120],[1e9999,180]]},{"target":"é","tags":{"name":"é"},"datapoints":[[-3,0],[-1e9999,60]]}]',
+    );
+    expect(renderJson([], { noNullPoints: false }).toString('utf8')).toBe('[]');
   });
 
   it('lists at most one point per timestamp from start to end', () => {

@@ -1,4 +1,5 @@
 import { consolidateValues } from './consolidate.js';
+import { JsonWriter } from './json-writer.js';
 import type { Series } from './series.js';
 
 export interface RenderJsonOptions {
@@ -46,38 +47,41 @@ function mod(a: number, b: number): number {
   return ((a % b) + b) % b;
 }
 
-/** A value as graphite-web writes it: null for none, 1e9999 for infinity. */
-function valueJson(v: number): string {
-  if (v !== v) return 'null';
-  if (v === Infinity) return '1e9999';
-  if (v === -Infinity) return '-1e9999';
-  return String(v);
-}
-
 /**
  * The body of /render?format=json: `[{"target": name, "tags": {...}, "datapoints": [[value, ts], ...]}]`,
- * timestamps in Unix seconds, built as one string (no object per point).
+ * timestamps in Unix seconds, written as bytes (no object per point).
  */
-export function renderJson(series: readonly Series[], options: RenderJsonOptions): string {
+export function renderJson(series: readonly Series[], options: RenderJsonOptions): Buffer {
   let rangeSec = 0;
   if (series.some((s) => s.values.length > 0)) {
-    const startSec = Math.min(...series.map((s) => s.startSec));
-    const endSec = Math.max(...series.map((s) => s.endSec));
+    let startSec = Infinity;
+    let endSec = -Infinity;
+    for (const s of series) {
+      startSec = Math.min(startSec, s.startSec);
+      endSec = Math.max(endSec, s.endSec);
+    }
     rangeSec = endSec - startSec;
   }
-  const parts: string[] = [];
+  const out = new JsonWriter();
+  out.raw('[');
+  let first = true;
   for (const s of series) {
     const { startSec, stepSec, values, count } = listed(s, options, rangeSec);
-    let points = '';
+    if (options.noNullPoints && !hasValue(values, count)) continue;
+    out.raw(`${first ? '' : ','}{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[`);
+    first = false;
     let written = 0;
     for (let i = 0; i < count; i++) {
       const v = values[i]!;
       if (options.noNullPoints && v !== v) continue;
-      points += `${written === 0 ? '' : ','}[${valueJson(v)},${startSec + i * stepSec}]`;
-      written++;
+      out.point(v, startSec + i * stepSec, written++ === 0);
     }
-    if (options.noNullPoints && written === 0) continue;
-    parts.push(`{"target":${JSON.stringify(s.name)},"tags":${JSON.stringify(s.tags)},"datapoints":[${points}]}`);
+    out.raw(']}');
   }
-  return `[${parts.join(',')}]`;
+  return out.raw(']').bytes();
+}
+
+function hasValue(values: Float64Array, count: number): boolean {
+  for (let i = 0; i < count; i++) if (values[i] === values[i]) return true;
+  return false;
 }

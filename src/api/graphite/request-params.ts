@@ -69,12 +69,12 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]*$/;
  * Sends a JSON body as graphite-web does: indented with `pretty` (any value but 0 or false), wrapped
  * as `callback(...)` with `jsonp` (a JavaScript identifier path, else 400).
  */
-export function sendJson(reply: FastifyReply, params: RequestParams, body: string): FastifyReply {
+export function sendJson(reply: FastifyReply, params: RequestParams, body: string | Buffer): FastifyReply {
   const jsonp = params.get('jsonp');
   void reply.header('cache-control', 'no-cache');
   if (jsonp !== undefined && jsonp !== '') {
     if (!JSONP_CALLBACK.test(jsonp)) throw badRequest(`cannot answer jsonp: callback ${JSON.stringify(jsonp)} is not a JavaScript identifier`, 'jsonp');
-    return reply.header('content-type', 'text/javascript; charset=utf-8').send(`${jsonp}(${body})`);
+    return reply.header('content-type', 'text/javascript; charset=utf-8').send(Buffer.concat([Buffer.from(`${jsonp}(`), Buffer.from(body), Buffer.from(')')]));
   }
   return reply.header('content-type', 'application/json; charset=utf-8').send(body);
 }

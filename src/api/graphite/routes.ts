@@ -66,7 +66,7 @@ export function registerGraphiteRoutes(app: FastifyInstance, deps: GraphiteDeps,
         ...(maxDataPoints !== undefined && /^\d+$/.test(maxDataPoints) && Number(maxDataPoints) > 0 ? { maxDataPoints: Number(maxDataPoints) } : {}),
         noNullPoints: params.has('noNullPoints'),
       });
-      return sendJson(reply, params, params.has('pretty') ? jsonText(params, JSON.parse(body)) : body);
+      return sendJson(reply, params, params.has('pretty') ? jsonText(params, JSON.parse(body.toString('utf8'))) : body);
     });
 
     route(['GET', 'POST'], '/metrics/find', async (_request, reply, params) => {
@@ -154,7 +154,7 @@ export function registerGraphiteRoutes(app: FastifyInstance, deps: GraphiteDeps,
     const endSec = Math.max(fromSec, untilSec);
     if (startSec === endSec) throw badRequest(`cannot render: from and until are the same time (${startSec}); the range is empty`, 'from');
     const xFilesFactor = readXFilesFactor(params);
-    const ctx = { fromSec: startSec, untilSec: endSec, nowSec, xFilesFactor, data: new StoredSeriesData(deps.storage, catalog, resolved, xFilesFactor) };
+    const ctx = { fromSec: startSec, untilSec: endSec, xFilesFactor, data: new StoredSeriesData(deps.storage, catalog, resolved, xFilesFactor) };
     const series: Series[] = [];
     for (const target of params.getAll('target')) {
       if (target.trim() === '') continue;

@@ -76,7 +76,7 @@ export async function evaluate(storage: DuckDbStorage, target: string, range: { 
   const options = resolveGraphiteOptions();
   const data = new StoredSeriesData(storage, new SeriesCatalog(storage), options, 0);
   const evaluator = new Evaluator(new FunctionRegistry());
-  const series = await evaluator.evaluateTarget(target, { ...range, nowSec: NOW_SEC, xFilesFactor: 0, data });
+  const series = await evaluator.evaluateTarget(target, { ...range, xFilesFactor: 0, data });
   return series.map(plain);
 }
 

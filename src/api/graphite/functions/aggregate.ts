@@ -26,6 +26,7 @@ export function aggregateSeries(series: readonly Series[], func: string, xFilesF
   const columns = normalized.values;
   const n = longest(columns);
   const row = new Float64Array(columns.length);
+  const scratch = new Float64Array(columns.length);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let nonNull = 0;
@@ -35,7 +36,7 @@ export function aggregateSeries(series: readonly Series[], func: string, xFilesF
       row[j] = v;
       if (v === v) nonNull++;
     }
-    values[i] = nonNull > 0 && nonNull / columns.length >= xFilesFactor ? agg(row, 0, columns.length) : NaN;
+    values[i] = nonNull > 0 && nonNull / columns.length >= xFilesFactor ? agg(row, 0, columns.length, scratch) : NaN;
   }
   const seriesName = `${name}Series(${formatPathExpressions(series)})`;
   const tags = commonTags(series);

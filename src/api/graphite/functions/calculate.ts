@@ -34,7 +34,7 @@ export async function evaluateWithHistory(call: Call, param: string, window: Win
   else {
     const plain = await call.evaluate(expr, call.ctx);
     if (plain.length === 0) return { series: [], ctx: call.ctx };
-    previewSec = Math.max(...plain.map((s) => s.stepSec)) * window.points;
+    previewSec = plain.reduce((max, s) => Math.max(max, s.stepSec), 0) * window.points;
   }
   const ctx = { ...call.ctx, fromSec: call.ctx.fromSec - previewSec };
   return { series: await call.evaluate(expr, ctx), ctx };

@@ -152,7 +152,7 @@ export const transformNull: GraphiteFunction = {
     const text = call.numberText('default');
     let defaults: Float64Array | null = null;
     if (reference.length > 0) {
-      defaults = new Float64Array(Math.max(...reference.map((r) => r.values.length))).fill(NaN);
+      defaults = new Float64Array(reference.reduce((n, r) => Math.max(n, r.values.length), 0)).fill(NaN);
       for (const r of reference) for (let i = 0; i < r.values.length; i++) if (r.values[i] === r.values[i]) defaults[i] = fill;
       if (defaults.length === 0) defaults = null;
     }

@@ -13,8 +13,8 @@ async function storedAnomalies(call: Call, series: readonly Series[]): Promise<M
   }
   const byId = new Map<number, Anomaly[]>();
   if (series.length === 0) return byId;
-  const fromSec = Math.min(...series.map((s) => s.startSec));
-  const untilSec = Math.max(...series.map((s) => s.endSec));
+  const fromSec = series.reduce((min, s) => Math.min(min, s.startSec), Infinity);
+  const untilSec = series.reduce((max, s) => Math.max(max, s.endSec), -Infinity);
   const ids = [...new Set(series.map((s) => s.seriesId!))];
   for (const a of await call.ctx.data.anomalies(ids, fromSec, untilSec)) {
     const list = byId.get(a.seriesId);
