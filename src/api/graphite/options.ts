@@ -11,7 +11,7 @@ export interface GraphiteApiOptions {
   readonly maxPointsPerSeries: number;
   /** Values one fetch reads in all; its series share it, so a wide glob over a long range reads coarser. */
   readonly maxPointsPerFetch: number;
-  /** Series whose step is measured (from their first series, by key) per fetch; the rest take the most common one. */
+  /** Series whose step is measured per fetch (the first, by key, that hold points in range); the rest take the most common one. */
   readonly stepSamples: number;
   /** Step of a fetch where no series holds two points in range. */
   readonly defaultStepSec: number;

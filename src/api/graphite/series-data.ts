@@ -7,6 +7,9 @@ import { makeSeries, type Series } from './series.js';
 import { ladderStepSec, medianSpacingSec, mostCommon, stepForSpacingSec } from './step.js';
 import { parseTagQuery } from './tag-expr.js';
 
+/** Series looked at per wanted step sample, so that a glob whose first series are empty still measures. */
+const SAMPLE_TRIES = 4;
+
 /** Where evaluation reads series and anomalies; one per render request. */
 export interface SeriesData {
   /** Series a path expression names, over [fromSec, untilSec], named by their keys. */
@@ -21,9 +24,10 @@ export interface SeriesData {
  * Reads series from Vigil's store for one request, the way graphite-web reads whisper files:
  *
  * - Each series is read at one step: the spacing of its points in the range (median gap, snapped to a
- *   round step such as 10 s, 15 s or 60 s), measured on the first `stepSamples` series of a fetch; the
- *   others take the most common measured step (a glob's series usually share a collection interval),
- *   and a fetch with nothing to measure uses `defaultStepSec`. Values in one step are averaged.
+ *   round step such as 10 s, 15 s or 60 s), measured on the first `stepSamples` series of a fetch that
+ *   hold points in range; the others take the most common measured step (a glob's series usually share
+ *   a collection interval), and a fetch with nothing to measure uses `defaultStepSec`. Values in one
+ *   step are averaged.
  * - A step is never finer than the range divided by the point budget (maxPointsPerSeries, or
  *   maxPointsPerFetch shared by the fetch's series), as a long range reads a coarser whisper archive.
  * - Buckets follow whisper's fetch: the first starts one step after `from` rounded down to the step, the
@@ -81,7 +85,8 @@ export class StoredSeriesData implements SeriesData {
     const fine = new Map<number, SeriesPoints>();
     const measured: number[] = [];
     for (const info of infos) {
-      if (fine.size >= stepSamples) break;
+      // Series without points in range measure nothing: look a little further for ones that do.
+      if (measured.length >= stepSamples || fine.size >= stepSamples * SAMPLE_TRIES) break;
       if (this.steps.has(info.id)) continue;
       const points = await this.query(info.id, floorStepSec, fromSec, untilSec);
       fine.set(info.id, points);
