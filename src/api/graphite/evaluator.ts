@@ -207,6 +207,10 @@ class BoundCall implements Call {
     return (Array.isArray(bound) ? bound : [bound]).map((b) => this.seriesOf(param, b));
   }
 
+  value(param: string): Scalar | undefined {
+    return this.scalar(param);
+  }
+
   number(param: string): number | undefined {
     const value = this.scalar(param);
     if (value === undefined) return undefined;

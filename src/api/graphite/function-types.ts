@@ -61,6 +61,8 @@ export interface Call {
   series(param: string): Series[];
   /** A `multiple` seriesList parameter: one list per argument. */
   seriesLists(param: string): Series[][];
+  /** A scalar argument, or the parameter's default. */
+  value(param: string): Scalar | undefined;
   number(param: string): number | undefined;
   string(param: string): string | undefined;
   boolean(param: string): boolean | undefined;

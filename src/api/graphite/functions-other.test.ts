@@ -100,10 +100,13 @@ describe('expectedBand', () => {
     expect((await run("expectedBand(band.a, '4min', 2)"))[0]!.values).toEqual(expected!.values);
   });
 
-  it('is null where the window holds fewer than 3 values', async () => {
+  it('is null where the window holds fewer than 3 values; the window is 60 points and k 3 by default', async () => {
     const [expected, lower] = await run('expectedBand(web.a.cpu, 4)');
     expect(expected!.values.slice(0, 4)).toEqual([null, null, null, 2]);
     expect(lower!.values[3]).toBeCloseTo(2 - 3 * 1.4826, 10);
+    const [byDefault, lowerByDefault] = await run('expectedBand(web.a.cpu)');
+    expect(byDefault!.values).toEqual([null, null, null, 2, 2.5, 3, 3.5, 4]);
+    expect(lowerByDefault!.values[4]).toBeCloseTo(2.5 - 3 * 1.4826, 10);
   });
 });
 

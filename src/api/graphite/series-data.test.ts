@@ -74,3 +74,13 @@ describe('StoredSeriesData', () => {
     await expect(data({ maxAnomalies: 2 }).anomalies([id], T0_SEC, T0_SEC + HOUR)).rejects.toThrow('cannot read anomalies: more than 2 in the range');
   });
 });
+
+describe('StoredSeriesData limits', () => {
+  it('refuses a fetch that would read more values than allowed at steps kept from a shorter range', async () => {
+    const request = data({ maxPointsPerFetch: 1000 });
+    await request.fetchPath('rate.ten', T0_SEC - 1, T0_SEC + 600);
+    await expect(request.fetchPath('rate.ten', T0_SEC - 1 - 100 * HOUR, T0_SEC + 600)).rejects.toThrow(
+      "cannot fetch rate.ten: 36062 values over the range at the series' steps, more than the 1000 one fetch may read; shorten the range or the window",
+    );
+  });
+});

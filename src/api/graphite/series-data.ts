@@ -99,13 +99,23 @@ export class StoredSeriesData implements SeriesData {
     const known = infos.map((info) => this.steps.get(info.id)).filter((s): s is number => s !== undefined);
     const common = mostCommon(measured) ?? mostCommon(known) ?? Math.max(floorStepSec, ladderStepSec(defaultStepSec));
 
-    const series: Series[] = [];
-    for (const info of infos) {
+    const stepsSec = infos.map((info) => {
       let stepSec = this.steps.get(info.id);
       if (stepSec === undefined) {
         stepSec = common;
         this.steps.set(info.id, stepSec);
       }
+      return stepSec;
+    });
+    // A step kept from a shorter range (a long moving window reaching back) may need more values than allowed.
+    const values = stepsSec.reduce((total, stepSec) => total + Math.ceil(spanSec / stepSec) + 1, 0);
+    if (values > maxPointsPerFetch) {
+      throw new GraphiteInputError(`cannot fetch ${pathExpression}: ${values} values over the range at the series' steps, more than the ${maxPointsPerFetch} one fetch may read; shorten the range or the window`);
+    }
+    const series: Series[] = [];
+    for (let k = 0; k < infos.length; k++) {
+      const info = infos[k]!;
+      const stepSec = stepsSec[k]!;
       const points = stepSec === floorStepSec && fine.has(info.id) ? fine.get(info.id)! : await this.query(info.id, stepSec, fromSec, untilSec);
       series.push(this.toSeries(info, pathExpression, stepSec, fromSec, untilSec, points));
     }

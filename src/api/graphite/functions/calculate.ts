@@ -12,7 +12,7 @@ export function firstIndexAfter(s: Series, fromSec: number): number {
 export type WindowSize = { readonly points: number; readonly text: string } | { readonly seconds: number; readonly text: string };
 
 export function readWindowSize(call: Call, param: string): WindowSize {
-  const raw = call.scalars(param)[0];
+  const raw = call.value(param);
   if (typeof raw === 'string') {
     const seconds = Math.abs(parseTimeOffsetSec(raw));
     return { seconds, text: raw };

@@ -70,7 +70,7 @@ export const groupByNode: GraphiteFunction = {
     { name: 'callback', type: 'aggOrSeriesFunc', default: 'average' },
   ],
   apply(call) {
-    const node = call.scalars('nodeNum')[0]!;
+    const node = call.value('nodeNum')!;
     const callback = call.string('callback')!;
     const results: Series[] = [];
     for (const [key, members] of groupBy(call.series('seriesList'), (s) => aggKey(s, [node as number | string]))) {
