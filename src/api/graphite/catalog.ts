@@ -109,7 +109,7 @@ function compileGlob(pattern: string): RegExp {
 }
 
 /** The dotted parts of a glob; dots inside `{...}` or `[...]` do not split. */
-export function splitNodes(pattern: string): string[] {
+function splitNodes(pattern: string): string[] {
   const nodes: string[] = [];
   let depth = 0;
   let current = '';

@@ -1,7 +1,7 @@
 /** MAD × 1.4826 estimates the standard deviation of normal data (as the mad-zscore detector uses it). */
-export const MAD_TO_SIGMA = 1.4826;
+const MAD_TO_SIGMA = 1.4826;
 /** Mean absolute deviation × 1.2533 estimates it too; used when over half the window is one value (MAD 0). */
-export const MEAN_AD_TO_SIGMA = 1.2533;
+const MEAN_AD_TO_SIGMA = 1.2533;
 
 /** The k-th smallest of values[0, n) (0-based); reorders values so that values[0, k) <= values[k]. */
 export function selectKth(values: Float64Array, n: number, k: number): number {

@@ -31,7 +31,7 @@ const FUNCTION_NAME = /^[a-z]+[(].+[)]$/i;
  * Tags Graphite gives a series made under `name`: a function-like name gets `{name}`, a path is parsed
  * as `metric;tag=value;...` (the `name` tag is the metric).
  */
-export function tagsForName(name: string): Record<string, string> {
+function tagsForName(name: string): Record<string, string> {
   if (FUNCTION_NAME.test(name)) return { name };
   const segments = name.split(';');
   const metric = segments[0]!;
@@ -95,14 +95,4 @@ export function derive(series: Series, name: string, values: Float64Array, extra
 /** The same series with other fields replaced; values untouched, so a stored series stays stored. */
 export function withFields(series: Series, fields: Partial<Omit<Series, 'values' | 'seriesId'>>): Series {
   return { ...series, ...fields };
-}
-
-/** Timestamps a response lists: start, start+step, ... up to end inclusive, at most one per value. */
-export function pointCount(series: Series): number {
-  const timestamps = Math.floor((series.endSec - series.startSec) / series.stepSec) + 1;
-  return Math.max(0, Math.min(series.values.length, timestamps));
-}
-
-export function isNull(value: number): boolean {
-  return Number.isNaN(value);
 }

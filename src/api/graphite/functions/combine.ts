@@ -131,7 +131,7 @@ function totalOfGroup(members: Series[], xFilesFactor: number): Series {
 type Total = Series[] | { readonly value: number; readonly text: string };
 
 /** graphite-web's asPercent, `total` being a series list, a number or absent. */
-export function asPercentOf(seriesIn: Series[], total: Total | undefined, nodes: readonly (number | string)[], xFilesFactor: number): Series[] {
+function asPercentOf(seriesIn: Series[], total: Total | undefined, nodes: readonly (number | string)[], xFilesFactor: number): Series[] {
   const normalized = normalize(seriesIn);
   if (normalized === null) return [];
   const series = seriesIn.map((s, i) => ({ ...s, values: normalized.values[i]!, stepSec: normalized.stepSec }));

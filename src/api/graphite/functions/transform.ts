@@ -170,7 +170,7 @@ export const transformNull: GraphiteFunction = {
 };
 
 /** Seconds of a positive interval such as `1h` or `5min`; throws a call error otherwise. */
-export function intervalSec(call: Call, param: string): number {
+function intervalSec(call: Call, param: string): number {
   const text = call.string(param)!;
   const sec = parseTimeOffsetSec(text);
   if (!(sec > 0)) throw call.error(`${param} must be a positive interval such as 1h or 5min, got ${JSON.stringify(text)}`);
