@@ -63,9 +63,8 @@ export class Evaluator {
 
   private async bindValue(fn: GraphiteFunction, expr: CallExpr, spec: ParamSpec, arg: Arg, ctx: EvalContext): Promise<Bound> {
     if (arg.kind === 'path' || arg.kind === 'call') {
-      const series = await this.evaluateSeries(arg, ctx);
       if (!acceptsSeries(spec)) throw inputError(fn, expr, `parameter "${spec.name}" takes a ${spec.type}, got a series list at position ${arg.position}`);
-      return { kind: 'series', series };
+      return { kind: 'series', series: await this.evaluateSeries(arg, ctx) };
     }
     if (arg.kind === 'none') return { kind: 'scalar', value: '', literal: arg };
     const value: Scalar = arg.kind === 'inf' ? Infinity : arg.value;
