@@ -117,6 +117,7 @@ describe('evaluation errors', () => {
     await expect(run("scale(web.a.cpu, 'x')")).rejects.toThrow('invalid float value for parameter "factor" at position 17: got "x"');
     await expect(run('derivative(web.a.cpu, 1)')).rejects.toThrow('too many arguments: takes at most 1 (seriesList), got 2');
     await expect(run('scale(2, 3)')).rejects.toThrow('invalid seriesList value for parameter "seriesList" at position 6');
+    await expect(run('scale(web.a.cpu, web.b.cpu)')).rejects.toThrow('parameter "factor" takes a float, got a series list at position 17');
     await expect(run('scale(web.a.cpu, factor=2, bogus=1)')).rejects.toThrow('unknown keyword argument "bogus"');
     await expect(run('sumSeries(web.a.cpu, scale(web.b.cpu))')).rejects.toThrow('cannot evaluate scale() at position 21');
     await expect(evaluate(store.storage, 'aliasByNode(web.a.cpu)', minuteRange(2))).rejects.toThrow('give at least one node');
