@@ -5,6 +5,7 @@ import type { Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { ApiError } from './errors.js';
 import type { PointWriter } from './point-writer.js';
+import { registerGraphiteRoutes } from './graphite/index.js';
 import { registerLogRoutes, type LogApi } from './log-routes.js';
 import { registerRoutes } from './routes.js';
 import type { SelfMetrics } from './self-metrics.js';
@@ -80,6 +81,7 @@ export class HttpApi implements Lifecycle {
     };
     registerRoutes(this.app, deps, requireToken);
     registerLogRoutes(this.app, deps, requireToken);
+    registerGraphiteRoutes(this.app, deps);
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);
       this.app.get('/*', async (request, reply) => {

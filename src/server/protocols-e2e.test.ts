@@ -54,6 +54,18 @@ describe('end to end: Graphite pickle, StatsD and OTLP/HTTP into vigil serve', (
     }, 30_000, 'the pickled series');
     expect(keys).toEqual(['e2e.pickle.load;host=h0', 'e2e.pickle.load;host=h1', 'e2e.pickle.load;host=h2']);
     expect(await lastValueOf(server.url, 'e2e.pickle.load;host=h2')).toBe(3);
+
+    // Read back the way Grafana's Graphite data source asks: POST /render with a form body.
+    const response = await fetch(`${server.url}/render`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ target: "sumSeries(seriesByTag('name=e2e.pickle.load'))", from: '-1h', until: 'now', format: 'json', maxDataPoints: '100' }).toString(),
+    });
+    expect(response.status).toBe(200);
+    const rendered = (await response.json()) as { target: string; datapoints: [number | null, number][] }[];
+    expect(rendered).toHaveLength(1);
+    expect(rendered[0]!.datapoints.filter(([v]) => v !== null).map(([v]) => v)).toEqual([4.5]);
+    expect(await (await fetch(`${server.url}/version`)).text()).toMatch(/^1\.1\./);
   });
 
   it('aggregates what the hot-shots StatsD client sends and writes it at each flush', async () => {
