@@ -5,7 +5,8 @@ const COPY_1 = 1;
 const COPY_2 = 2;
 /** A literal's length-1 fits in the tag up to 59; 60..63 say it follows in 1..4 bytes. */
 const LONGEST_TAG_LITERAL = 60;
-/** Below this many bytes a byte loop beats the call into Buffer.copy/copyWithin. */
+/** Below these many bytes a byte loop beats the call into Buffer#copy (literals) or copyWithin (copies). */
+const SHORT_LITERAL_BYTES = 64;
 const SHORT_COPY_BYTES = 16;
 /** The output buffer is kept for the next body up to this size; larger ones are not held on to. */
 const KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -24,7 +25,7 @@ export class SnappyBlockDecoder {
   private buffer = Buffer.allocUnsafe(SMALLEST_BUFFER_BYTES);
 
   /**
-   * The uncompressed bytes of `src`. Throws RemoteWriteFormatError (`too_large`) before decoding when
+   * The uncompressed bytes of `src`, valid until the next call. Throws RemoteWriteFormatError (`too_large`) before decoding when
    * the stream declares more than `maxBytes`.
    */
   decode(src: Buffer, maxBytes: number): Buffer {
@@ -64,7 +65,7 @@ export class SnappyBlockDecoder {
         }
         if (pos + len > end) throw malformed(`a literal of ${len} bytes at byte ${pos} runs past the end`);
         if (outPos + len > length) throw overrun(length);
-        if (len < SHORT_COPY_BYTES) {
+        if (len < SHORT_LITERAL_BYTES) {
           for (let i = 0; i < len; i++) out[outPos + i] = src[pos + i]!;
         } else {
           src.copy(out, outPos, pos, pos + len);
