@@ -25,8 +25,8 @@ export class SnappyBlockDecoder {
   private buffer = Buffer.allocUnsafe(SMALLEST_BUFFER_BYTES);
 
   /**
-   * The uncompressed bytes of `src`, valid until the next call. Throws RemoteWriteFormatError (`too_large`) before decoding when
-   * the stream declares more than `maxBytes`.
+   * The uncompressed bytes of `src`, valid until the next call. Throws RemoteWriteFormatError
+   * (`too_large`) before decoding when the stream declares more than `maxBytes`.
    */
   decode(src: Buffer, maxBytes: number): Buffer {
     if (src.length >= FRAMED_STREAM_ID.length && src.compare(FRAMED_STREAM_ID, 0, FRAMED_STREAM_ID.length, 0, FRAMED_STREAM_ID.length) === 0) {
