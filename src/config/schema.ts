@@ -124,7 +124,7 @@ const logsSchema = z
   .strictObject({
     /** Records older than this are deleted by the retention sweep. */
     retentionDays: z.number().positive().default(14),
-    /** Group commit of log records: queued records are made durable at least this often. */
+    /** Group commit of log records: a commit starts as soon as none is running; no record waits longer than this for one. */
     flushIntervalMs: positiveInt.default(200),
     /** Bound on records queued for the store; beyond it writers wait. */
     maxQueuedRecords: positiveInt.default(200_000),

@@ -86,7 +86,7 @@ export class DuckDbLogStore implements LogStore {
       running: () => this.lifecycle.running,
       // Admitting may itself start the next commit (half the bound queued).
       committed: () => this.admitBlocked(),
-      queued: () => (this.queuedRecords === 0 ? 'none' : this.queuedRecords >= this.earlyCommitRecords || this.blocked.length > 0 ? 'enough' : 'some'),
+      queued: () => (this.queuedRecords === 0 ? 'none' : 'enough'),
     });
   }
 
@@ -186,7 +186,9 @@ export class DuckDbLogStore implements LogStore {
   private admit(pending: PendingAppend): void {
     this.queued.push(pending);
     this.queuedRecords += pending.logs.length;
-    if (this.queuedRecords >= this.earlyCommitRecords) this.commits.request();
+    // Log writers wait for their answer (HEC, HTTP), so a commit starts as soon as none is running: records
+    // that come during a commit go together in the next one, and the timer only bounds how long they wait.
+    if (this.queuedRecords >= this.earlyCommitRecords || this.commits.inFlight === undefined) this.commits.request();
     else this.commits.arm();
   }
 
