@@ -28,6 +28,31 @@ describe('TemplateMiner', () => {
     expect(miner.match('Service stopped').templateId).toBe(miner.match('Service stopped').templateId);
   });
 
+  it('fills the parameters in the same pass as add, as parameters() gives them', () => {
+    const miner = new TemplateMiner();
+    const lines = [
+      'open through proxy proxy.example.org:5070 HTTPS',
+      'open through proxy  cache.example.net:8080\tHTTPS',
+      'Connection from alice closed after 12 requests',
+      'Connection from bob closed after 3 requests',
+      'Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010',
+      'Receiving block blk_7503483334202473044 src: /10.251.215.16:55695 dest: /10.251.215.16:50010',
+      'wrote 403 bytes (0.39 KB) in 12 ms',
+      'wrote 17 bytes  (0.02 KB) in 3 ms',
+      'nothing variable here',
+    ];
+    for (const line of lines) {
+      const out = ['stale'];
+      const handle = miner.add(line, out);
+      expect(out).toEqual(miner.parameters(line, handle));
+    }
+    const out: string[] = [];
+    miner.add('wrote 9 bytes (0.01 KB) in 1 ms', out);
+    expect(out).toEqual(['9', '0.01 KB', '1 ms']);
+    miner.add('open through proxy a.example.com:443 HTTPS', out);
+    expect(out).toEqual(['a.example.com', '443']);
+  });
+
   it('merges templates that differ only in how many words a value spans', () => {
     const miner = new TemplateMiner();
     const one = miner.add('user login failed reason 42 at 10');

@@ -135,6 +135,29 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * `patternValues` over a pattern's pieces, pushing the values onto `out`: the same shortest-value
+ * search, without splitting the pattern again. False, with `out` as it was, when the word does not fit.
+ */
+function pushPatternValues(pieces: readonly string[], word: string, out: string[]): boolean {
+  const first = pieces[0]!;
+  if (!word.startsWith(first)) return false;
+  const before = out.length;
+  let at = first.length;
+  const last = pieces.length - 1;
+  for (let k = 1; k <= last; k++) {
+    const piece = pieces[k]!;
+    const next = k === last ? (word.endsWith(piece) && word.length - piece.length >= at ? word.length - piece.length : -1) : piece === '' ? at : word.indexOf(piece, at);
+    if (next < 0) {
+      out.length = before;
+      return false;
+    }
+    out.push(word.slice(at, next));
+    at = next + piece.length;
+  }
+  return true;
+}
+
 const HEX_DIGITS = '0123456789abcdef';
 
 /** Eight lower-case hex digits of an unsigned 32-bit number (`toString(16)` padded, without its cost). */
@@ -165,6 +188,9 @@ export class TemplateMiner {
   private readonly messageWords: MessageWords;
   /** By word count n: the fewest same words whose share reaches the similarity threshold. */
   private readonly minSameByLength: number[] = [];
+  /** Word bounds of the last message `add` filled parameters for; reused from message to message. */
+  private wordStarts = new Int32Array(64);
+  private wordEnds = new Int32Array(64);
 
   constructor(config: Partial<MinerConfig> = {}) {
     this.config = { ...DEFAULT_MINER_CONFIG, ...config };
@@ -185,22 +211,29 @@ export class TemplateMiner {
   /**
    * Mines one message; returns the handle of the template it joined (a dense index: pass it to
    * `templateId`, `template` or `parameters`). The handle of a message never changes, though its template
-   * may generalise or merge later.
+   * may generalise or merge later. `parametersOut`, when given, is filled with what
+   * `parameters(message, handle)` would return, from the same pass over the message.
    */
-  add(message: string): number {
+  add(message: string, parametersOut?: string[]): number {
     const n = this.messageWords.scan(message);
     const { words, flags } = this.messageWords;
     const bucket = this.findBucket(words, flags, n);
     const best = bucket === null ? null : this.bestMatch(bucket, words, flags, n);
-    if (best === null) return this.create(this.bucketKey(words, flags, n), words.slice(0, n), flags).index;
-    this.absorb(best, words, n);
-    return best.index;
+    let cluster: Cluster;
+    if (best === null) cluster = this.create(this.bucketKey(words, flags, n), words.slice(0, n), flags);
+    else {
+      this.absorb(best, words, n);
+      cluster = best;
+    }
+    if (parametersOut !== undefined) this.fillParameters(cluster, message, n, parametersOut);
+    return cluster.index;
   }
 
   /** Mines one message and returns its template and parameters (allocates; `add` does not). */
   match(message: string): TemplateMatch {
-    const handle = this.add(message);
-    return { templateId: this.templateId(handle), template: this.template(handle), parameters: this.parameters(message, handle) };
+    const parameters: string[] = [];
+    const handle = this.add(message, parameters);
+    return { templateId: this.templateId(handle), template: this.template(handle), parameters };
   }
 
   /** The stable id of a handle's template (of the template it merged into, if it did). */
@@ -229,6 +262,56 @@ export class TemplateMiner {
       else if (kind === TOKEN_PATTERN) values.push(...(patternValues(cluster.tokens[i]!, words[i]!) ?? [words[i]!]));
     }
     return values;
+  }
+
+  /**
+   * `parameters` for the message just scanned into `n` words, without splitting and masking it again: a
+   * template with no `<*>` has none, and otherwise only word bounds are read. When value words were joined
+   * (`0.39 KB`) the words no longer line up with the raw ones, and `parameters` does the work.
+   */
+  private fillParameters(cluster: Cluster, message: string, n: number, out: string[]): void {
+    out.length = 0;
+    const { kinds, pieces } = cluster;
+    const limit = n < kinds.length ? n : kinds.length;
+    let first = 0;
+    while (first < limit && kinds[first] === TOKEN_LITERAL) first++;
+    if (first === limit) return;
+    if (this.scanWordBounds(message) !== n) {
+      for (const value of this.parameters(message, cluster.index)) out.push(value);
+      return;
+    }
+    const { wordStarts, wordEnds } = this;
+    for (let i = first; i < limit; i++) {
+      const kind = kinds[i];
+      if (kind === TOKEN_LITERAL) continue;
+      const raw = message.slice(wordStarts[i], wordEnds[i]);
+      if (kind === TOKEN_WILDCARD || !pushPatternValues(pieces[i]!, raw, out)) out.push(raw);
+    }
+  }
+
+  /** Start and end of each whitespace-separated word of a message, as `splitWords` cuts them; returns their count. */
+  private scanWordBounds(message: string): number {
+    let count = 0;
+    const length = message.length;
+    let i = 0;
+    while (i < length) {
+      if (message.charCodeAt(i) <= 32) {
+        i++;
+        continue;
+      }
+      if (count === this.wordStarts.length) {
+        const starts = new Int32Array(count * 2);
+        const ends = new Int32Array(count * 2);
+        starts.set(this.wordStarts);
+        ends.set(this.wordEnds);
+        this.wordStarts = starts;
+        this.wordEnds = ends;
+      }
+      this.wordStarts[count] = i;
+      while (++i < length && message.charCodeAt(i) > 32);
+      this.wordEnds[count++] = i;
+    }
+    return count;
   }
 
   /** Every template that has not merged into another, in creation order. */
