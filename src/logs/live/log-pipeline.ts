@@ -230,9 +230,10 @@ export class LogPipeline implements LogSink, Lifecycle {
     const stored: StoredLog[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      const handle = this.miner.add(record.message);
+      const parameters: string[] = [];
+      const handle = this.miner.add(record.message, parameters);
       handles[i] = handle;
-      stored[i] = { ...record, templateId: this.miner.templateId(handle), parameters: this.miner.parameters(record.message, handle) };
+      stored[i] = { ...record, templateId: this.miner.templateId(handle), parameters };
     }
     await this.deps.store.append(stored);
 
