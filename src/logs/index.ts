@@ -13,3 +13,4 @@ export type { LogPipelineDeps, LogPipelineOptions, LogPipelineStats, TemplateSum
 export { TEMPLATE_COUNT_SERIES, SEVERITY_COUNT_SERIES, templateSeriesKey, severitySeriesKey } from './live/rate-series.js';
 export { trainDeepLog, DEFAULT_DEEPLOG_PARAMS, resolveDeepLogParams } from './sequence/index.js';
 export type { DeepLogDetector, DeepLogParams } from './sequence/index.js';
+export { isDate, isIsoHour, isZonedSeconds, isKlogDate } from './mask-rules.js';

@@ -3,7 +3,7 @@
  * delimiters such as `:` `=` `,` `(`), or carries a regular expression of the user's. A segment that a
  * rule claims becomes `<*>` before mining, so values never split templates.
  */
-export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'hostname', 'calendar', 'duration', 'numbered-id', 'number'] as const;
+export const BUILTIN_MASK_KINDS = ['uuid', 'ipv4', 'hex', 'path', 'hostname', 'calendar', 'date', 'iso-hour', 'zoned-seconds', 'klog-date', 'duration', 'numbered-id', 'number'] as const;
 
 export type BuiltinMaskKind = (typeof BUILTIN_MASK_KINDS)[number];
 
@@ -20,6 +20,10 @@ export const DEFAULT_MASK_RULES: readonly MaskRule[] = [
   { name: 'path', kind: 'path' },
   { name: 'hostname', kind: 'hostname' },
   { name: 'calendar', kind: 'calendar' },
+  { name: 'date', kind: 'date' },
+  { name: 'iso-hour', kind: 'iso-hour' },
+  { name: 'zoned-seconds', kind: 'zoned-seconds' },
+  { name: 'klog-date', kind: 'klog-date' },
   { name: 'duration', kind: 'duration' },
   { name: 'numbered-id', kind: 'numbered-id' },
   { name: 'number', kind: 'number' },
@@ -154,6 +158,84 @@ export function isCalendarName(s: string, from: number, to: number): boolean {
   return CALENDAR_NAMES.has(s.slice(from, to));
 }
 
+/** The value of the digits in [from, to), or -1 when one is not a digit or there are none. */
+function digitValue(s: string, from: number, to: number): number {
+  if (to <= from) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    value = value * 10 + c - C_0;
+  }
+  return value;
+}
+
+function isYear(s: string, from: number, to: number): boolean {
+  const year = to - from === 4 ? digitValue(s, from, to) : -1;
+  return year >= 1970 && year <= 2099;
+}
+
+/** One or two digits in [low, high]. */
+function isSmallNumber(s: string, from: number, to: number, low: number, high: number): boolean {
+  const n = to - from;
+  if (n < 1 || n > 2) return false;
+  const value = digitValue(s, from, to);
+  return value >= low && value <= high;
+}
+
+/**
+ * A calendar date, changing daily as the line's time does: year first (`2026-11-22`, `2026/11/22`,
+ * `2026.11.22`) or last (`22/Nov/2026` of access logs, `22-Nov-2026`, `11/22/2026`, `22.11.2026`), one
+ * separator throughout, month and day in range, a year in 1970–2099.
+ */
+export function isDate(s: string, from: number, to: number): boolean {
+  const n = to - from;
+  if (n < 8 || n > 17) return false;
+  let first = from;
+  while (first < to && isDigit(s.charCodeAt(first))) first++;
+  const separator = s.charCodeAt(first);
+  if (first === from || first === to || (separator !== C_DASH && separator !== C_SLASH && separator !== C_DOT)) return false;
+  let second = first + 1;
+  while (second < to && s.charCodeAt(second) !== separator) second++;
+  if (second === to) return false;
+  if (first - from === 4) return isYear(s, from, first) && isSmallNumber(s, first + 1, second, 1, 12) && isSmallNumber(s, second + 1, to, 1, 31);
+  if (!isYear(s, second + 1, to) || !isSmallNumber(s, from, first, 1, 31)) return false;
+  if (isCalendarName(s, first + 1, second)) return true;
+  return isSmallNumber(s, first + 1, second, 1, 31) && (digitValue(s, from, first) <= 12 || digitValue(s, first + 1, second) <= 12);
+}
+
+/** An ISO 8601 date and hour, what is left of `2026-11-22T10:00:00Z` before its first `:`: `2026-11-22T10`. */
+export function isIsoHour(s: string, from: number, to: number): boolean {
+  return to - from === 13 && s.charCodeAt(from + 10) === 84 && isSmallNumber(s, from + 11, to, 0, 23) && isDate(s, from, from + 10);
+}
+
+/**
+ * Seconds with a fraction or a zone, what is left of a time after its last `:`: `00.123Z`, `00Z`,
+ * `00.123+01`, `00+0100`, `59.5-05`.
+ */
+export function isZonedSeconds(s: string, from: number, to: number): boolean {
+  if (to - from < 3 || !isSmallNumber(s, from, from + 2, 0, 60)) return false;
+  let i = from + 2;
+  if (s.charCodeAt(i) === C_DOT) {
+    const start = ++i;
+    while (i < to && isDigit(s.charCodeAt(i))) i++;
+    if (i === start || i - start > 9) return false;
+  }
+  if (i === to) return false;
+  const c = s.charCodeAt(i);
+  if (c === 90) return i + 1 === to;
+  if (c !== C_PLUS && c !== C_DASH) return false;
+  const zone = to - i - 1;
+  return (zone === 2 || zone === 4) && digitValue(s, i + 1, to) >= 0 && isSmallNumber(s, i + 1, i + 3, 0, 14);
+}
+
+/** klog's level letter and date, `I1122` (`I`, `W`, `E`, `F` then MMDD): the date is masked, the level kept. */
+export function isKlogDate(s: string, from: number, to: number): boolean {
+  if (to - from !== 5) return false;
+  const level = s.charCodeAt(from);
+  return (level === 73 || level === 87 || level === 69 || level === 70) && isSmallNumber(s, from + 1, from + 3, 1, 12) && isSmallNumber(s, from + 3, to, 1, 31);
+}
+
 const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'm', 'min', 'mins', 'h', 'hr', 'hrs', 'd']);
 
 /** A decimal number followed by a time unit: `250ms`, `1.5s`, `3h`. */
@@ -213,6 +295,10 @@ const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
   path: isPath,
   hostname: isHostname,
   calendar: isCalendarName,
+  date: isDate,
+  'iso-hour': isIsoHour,
+  'zoned-seconds': isZonedSeconds,
+  'klog-date': isKlogDate,
   duration: isDuration,
   'numbered-id': isNumberedId,
   number: isNumber,
@@ -222,15 +308,24 @@ const BUILTIN_TESTS: Readonly<Record<BuiltinMaskKind, SegmentTest>> = {
  * Built-in tests from the cheapest and most often true (plain numbers) to the dearest: a segment is a
  * value when any test claims it, so the order changes only how soon the answer comes.
  */
-const TEST_ORDER: readonly BuiltinMaskKind[] = ['number', 'ipv4', 'numbered-id', 'hex', 'uuid', 'duration', 'path', 'calendar', 'hostname'];
+const TEST_ORDER: readonly BuiltinMaskKind[] = ['number', 'ipv4', 'numbered-id', 'hex', 'uuid', 'duration', 'date', 'zoned-seconds', 'klog-date', 'iso-hour', 'path', 'calendar', 'hostname'];
+
+/** Leading characters of a claimed segment that stay: the value is what follows them (klog's level letter). */
+const KEPT_CHARS: Readonly<Partial<Record<BuiltinMaskKind, number>>> = { 'klog-date': 1 };
+
+/** A rule's segment test and how many leading characters of a segment it claims stay as they are. */
+export interface OrderedSegmentTest {
+  readonly test: SegmentTest;
+  readonly keptChars: number;
+}
 
 /** The segment tests of rules in the order to try them: built-ins by cost, then pattern rules as given. */
-export function orderedSegmentTests(rules: readonly MaskRule[]): SegmentTest[] {
+export function orderedSegmentTests(rules: readonly MaskRule[]): OrderedSegmentTest[] {
   const rank = (rule: MaskRule): number => ('kind' in rule ? TEST_ORDER.indexOf(rule.kind) : TEST_ORDER.length);
   return rules
     .map((rule, index) => ({ rule, index, test: segmentTest(rule) }))
     .sort((a, b) => rank(a.rule) - rank(b.rule) || a.index - b.index)
-    .map((entry) => entry.test);
+    .map(({ rule, test }) => ({ test, keptChars: 'kind' in rule ? (KEPT_CHARS[rule.kind] ?? 0) : 0 }));
 }
 
 /** The segment test of a rule; a pattern rule compiles once, anchored to the whole segment. */

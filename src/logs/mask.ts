@@ -1,4 +1,4 @@
-import { DEFAULT_MASK_RULES, orderedSegmentTests, type MaskRule, type SegmentTest } from './mask-rules.js';
+import { DEFAULT_MASK_RULES, orderedSegmentTests, type MaskRule, type OrderedSegmentTest } from './mask-rules.js';
 
 export const WILDCARD = '<*>';
 
@@ -27,7 +27,7 @@ function isDelimiter(c: number): boolean {
  * line are constant text.
  */
 export class Masker {
-  private readonly tests: readonly SegmentTest[];
+  private readonly tests: readonly OrderedSegmentTest[];
 
   constructor(rules: readonly MaskRule[] = DEFAULT_MASK_RULES) {
     this.tests = orderedSegmentTests(rules);
@@ -53,8 +53,9 @@ export class Masker {
         // A sentence's full stop is not part of the value before it: `port 22.`.
         let end = i;
         while (end > start + 1 && word.charCodeAt(end - 1) === C_DOT) end--;
-        if (this.isVariable(word, start, end)) {
-          out += word.slice(copiedTo, start) + WILDCARD;
+        const kept = this.keptChars(word, start, end);
+        if (kept >= 0) {
+          out += word.slice(copiedTo, start + kept) + WILDCARD;
           copiedTo = end;
         }
       }
@@ -63,14 +64,15 @@ export class Masker {
     return copiedTo === 0 ? word : out + word.slice(copiedTo);
   }
 
-  private isVariable(word: string, from: number, to: number): boolean {
+  /** How many leading characters of a value segment stay before its `<*>` (0 mostly); -1 when it is no value. */
+  private keptChars(word: string, from: number, to: number): number {
     let candidate = word.charCodeAt(from) === C_SLASH;
     for (let i = from; i < to && !candidate; i++) {
       const c = word.charCodeAt(i);
       candidate = (c >= C_0 && c <= C_9) || c === C_DOT || (i === from && c >= C_A && c <= C_Z && to - from <= 9);
     }
-    if (!candidate) return false;
-    for (const test of this.tests) if (test(word, from, to)) return true;
-    return false;
+    if (!candidate) return -1;
+    for (const { test, keptChars } of this.tests) if (test(word, from, to)) return keptChars;
+    return -1;
   }
 }
