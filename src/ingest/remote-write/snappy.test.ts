@@ -85,6 +85,17 @@ describe('SnappyBlockDecoder', () => {
     expect(second.buffer).toBe(first.buffer);
   });
 
+  it('decodes a body larger than the buffer it keeps, and smaller ones after it into its own buffer', () => {
+    const decoder = new SnappyBlockDecoder();
+    const small = sample(1000, 5);
+    const kept = decoder.decode(Buffer.from(compress(small)), LIMIT);
+    const large = sample(5 * 1024 * 1024, 6);
+    expect(Buffer.compare(decoder.decode(Buffer.from(compress(large)), LIMIT), large)).toBe(0);
+    const again = decoder.decode(Buffer.from(compress(small)), LIMIT);
+    expect(Buffer.compare(again, small)).toBe(0);
+    expect(again.buffer).toBe(kept.buffer);
+  });
+
   it('refuses a stream that declares more than the limit before decoding anything', () => {
     const err = decodeError(() => new SnappyBlockDecoder().decode(Buffer.from(compress(Buffer.alloc(1000))), 999));
     expect(err.problem).toBe('too_large');

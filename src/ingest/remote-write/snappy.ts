@@ -8,6 +8,11 @@ const LONGEST_TAG_LITERAL = 60;
 /** Below these many bytes a byte loop beats the call into Buffer#copy (literals) or copyWithin (copies). */
 const SHORT_LITERAL_BYTES = 64;
 const SHORT_COPY_BYTES = 16;
+/** Copies from at least 8 bytes back and of at most this length go eight bytes at a time. */
+const WORD_COPY_MIN_OFFSET = 8;
+const WORD_COPY_MAX_BYTES = 64;
+/** Room past the output for the last word copy's overshoot. */
+const SLACK_BYTES = 8;
 /** The output buffer is kept for the next body up to this size; larger ones are not held on to. */
 const KEPT_BUFFER_BYTES = 4 * 1024 * 1024;
 const SMALLEST_BUFFER_BYTES = 64 * 1024;
@@ -23,6 +28,9 @@ const FRAMED_STREAM_ID = Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 
  */
 export class SnappyBlockDecoder {
   private buffer = Buffer.allocUnsafe(SMALLEST_BUFFER_BYTES);
+  private bufferView = viewOf(this.buffer);
+  /** View over the output of the decode in progress: `buffer`, or a larger one not kept. */
+  private view = this.bufferView;
 
   /**
    * The uncompressed bytes of `src`, valid until the next call. Throws RemoteWriteFormatError
@@ -94,7 +102,15 @@ export class SnappyBlockDecoder {
       if (offset === 0 || offset > outPos) throw malformed(`a copy at byte ${pos} refers ${offset} bytes back from output byte ${outPos}`);
       if (outPos + len > length) throw overrun(length);
       const from = outPos - offset;
-      if (len < SHORT_COPY_BYTES || offset < len) {
+      if (offset >= WORD_COPY_MIN_OFFSET && len <= WORD_COPY_MAX_BYTES) {
+        // Eight bytes at a time, as snappy's C++ does: every byte read is already final (offset >= 8),
+        // and up to 7 bytes written past the copy fall on output not produced yet, or on the slack.
+        const view = this.view;
+        for (let o = outPos, stop = outPos + len; o < stop; o += 8) {
+          view.setInt32(o, view.getInt32(o - offset, true), true);
+          view.setInt32(o + 4, view.getInt32(o - offset + 4, true), true);
+        }
+      } else if (len < SHORT_COPY_BYTES || offset < len) {
         // Overlapping copies repeat the last `offset` bytes; a forward byte loop does exactly that.
         for (let i = 0; i < len; i++) out[outPos + i] = out[from + i]!;
       } else {
@@ -106,12 +122,25 @@ export class SnappyBlockDecoder {
     return out.subarray(0, length);
   }
 
+  /** A buffer of at least length + SLACK_BYTES bytes, and `view` over it. */
   private output(length: number): Buffer {
-    if (length <= this.buffer.length) return this.buffer;
-    if (length > KEPT_BUFFER_BYTES) return Buffer.allocUnsafe(length);
-    this.buffer = Buffer.allocUnsafe(Math.min(KEPT_BUFFER_BYTES, Math.max(length, this.buffer.length * 2)));
+    const needed = length + SLACK_BYTES;
+    if (needed > KEPT_BUFFER_BYTES) {
+      const once = Buffer.allocUnsafe(needed);
+      this.view = viewOf(once);
+      return once;
+    }
+    if (needed > this.buffer.length) {
+      this.buffer = Buffer.allocUnsafe(Math.min(KEPT_BUFFER_BYTES, Math.max(needed, this.buffer.length * 2)));
+      this.bufferView = viewOf(this.buffer);
+    }
+    this.view = this.bufferView;
     return this.buffer;
   }
+}
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 function malformed(cause: string): RemoteWriteFormatError {
