@@ -53,6 +53,26 @@ describe('LogRateCounter', () => {
     expect(points.map(([, t]) => t)).toEqual([1_000_000_000, 1_000_000_000, 1_000_000_000, 1_000_000_000]);
   });
 
+  it('adds up hosts that share a tag, and names series right after quiet hosts give theirs up', () => {
+    const counter = new LogRateCounter({ intervalMs: 1000, zeroFillSteps: 1, maxHostsPerTemplate: 10 });
+    counter.count(0, 't', 'web 1', 'info');
+    counter.count(0, 't', 'web_1', 'info');
+    expect(rows(counter.close(1000))).toContainEqual(['log.severity.count;host=web_1;severity=info', 0, 2]);
+    // Hosts web 1 and a go quiet (their zero interval passes), then new hosts come: each series keeps its own name.
+    counter.count(1000, 't', 'a', 'error');
+    counter.close(2000);
+    counter.close(4000);
+    counter.count(5000, 't', 'b', 'warning');
+    counter.count(5000, 't', 'c', 'error');
+    counter.count(5000, 't', 'web 1', 'info');
+    const later = rows(counter.close(6000)).filter(([k, t]) => t === 5000 && k.startsWith('log.severity.count;host='));
+    expect(later).toEqual([
+      ['log.severity.count;host=b;severity=warning', 5000, 1],
+      ['log.severity.count;host=c;severity=error', 5000, 1],
+      ['log.severity.count;host=web_1;severity=info', 5000, 1],
+    ]);
+  });
+
   it('gives per-host template series to the first hosts only', () => {
     const counter = new LogRateCounter({ intervalMs: 1000, zeroFillSteps: 1, maxHostsPerTemplate: 2 });
     for (const host of ['a', 'b', 'c', 'a']) counter.count(0, 't', host, 'info');
