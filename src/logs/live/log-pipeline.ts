@@ -228,11 +228,14 @@ export class LogPipeline implements LogSink, Lifecycle {
   private async process(records: readonly LogRecord[]): Promise<void> {
     const handles = new Int32Array(records.length);
     const stored: StoredLog[] = new Array(records.length);
+    // Template texts as each record was mined: later records of the batch may generalise them.
+    const texts: string[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       const parameters: string[] = [];
       const handle = this.miner.add(record.message, parameters);
       handles[i] = handle;
+      texts[i] = this.miner.template(handle);
       stored[i] = { ...record, templateId: this.miner.templateId(handle), parameters };
     }
     await this.deps.store.append(stored);
@@ -250,7 +253,7 @@ export class LogPipeline implements LogSink, Lifecycle {
       this.catalog.record(handle, log.timestampMs, log.severity, log.message);
       this.rates.count(log.timestampMs, log.templateId, log.host, log.severity);
       if (log.timestampMs > this.newestMs) this.newestMs = log.timestampMs;
-      const sessionId = this.sessions.sessionIdOf(log.parameters, log.message);
+      const sessionId = this.sessions.sessionIdOf(log.parameters, log.message, texts[i]);
       if (sessionId !== null) {
         const early = this.sessions.observe(sessionId, log.templateId, log.timestampMs);
         if (early !== null) this.judgeSession(early, anomalies);

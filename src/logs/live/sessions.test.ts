@@ -9,6 +9,11 @@ describe('SessionTracker', () => {
     expect(tracker.sessionIdOf(['10.0.0.1', 'blk_-42', 'blk_7'], 'x')).toBe('blk_-42');
     expect(tracker.sessionIdOf(['10.0.0.1'], 'served 10.0.0.1')).toBeNull();
     expect(tracker.sessionIdOf(['/a/part-blk_1'], 'allocate /a/part-blk_1 (blk_1), done')).toBe('blk_1');
+    // With the template text: its literal words are read only when one names a session.
+    expect(tracker.sessionIdOf(['blk_9'], 'served blk_9', 'served <*>')).toBe('blk_9');
+    expect(tracker.sessionIdOf(['(blk_3),'], 'read (blk_3), done', 'read <*> done')).toBe('blk_3');
+    expect(tracker.sessionIdOf(['10.0.0.1'], 'read blk_4 from 10.0.0.1', 'read blk_4 from <*>')).toBe('blk_4');
+    expect(tracker.sessionIdOf(['10.0.0.1'], 'read blk_4 from 10.0.0.1', 'read <*> from <*>')).toBeNull();
     tracker.observe('blk_1', 'A', 0);
     tracker.observe('blk_2', 'A', 10);
     tracker.observe('blk_1', 'B', 50);

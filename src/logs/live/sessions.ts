@@ -22,6 +22,20 @@ const MAX_SESSION_RECORDS = 10_000;
 /** Brackets, quotes and separators around a word (`(blk_1,` is `blk_1`). */
 const EDGE_PUNCTUATION = /^[(\[{"'<]+|[)\]}"'>,;:.]+$/g;
 
+/** Template texts whose verdict is remembered; beyond it the memory starts over. */
+const MAX_TEMPLATE_VERDICTS = 10_000;
+const LEADING_PUNCTUATION = '([{"\'<';
+const TRAILING_PUNCTUATION = ')]}"\'>,;:.';
+
+/** `value.replace(EDGE_PUNCTUATION, '')` without a regular expression: the value itself when it has none. */
+function stripEdgePunctuation(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && LEADING_PUNCTUATION.includes(value[start]!)) start++;
+  while (end > start && TRAILING_PUNCTUATION.includes(value[end - 1]!)) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
 interface OpenSession {
   readonly templateIds: string[];
   lastMs: number;
@@ -34,6 +48,8 @@ interface OpenSession {
  */
 export class SessionTracker {
   private readonly open = new Map<string, OpenSession>();
+  /** By template text: whether one of its words names a session. */
+  private readonly literalVerdicts = new Map<string, boolean>();
 
   constructor(private readonly options: SessionTrackerOptions) {}
 
@@ -43,16 +59,39 @@ export class SessionTracker {
 
   /**
    * The first parameter that names a session, else the first word of the message that does (a template
-   * keeps an id as a literal word until a second id has been seen in its place), or null.
+   * keeps an id as a literal word until a second id has been seen in its place), or null. Given the
+   * record's template text, the words are read only when a literal word of that text names a session;
+   * otherwise the parameters stripped of edge punctuation stand for the message's varying words.
    */
-  sessionIdOf(parameters: readonly string[], message: string): string | null {
+  sessionIdOf(parameters: readonly string[], message: string, templateText?: string): string | null {
     const pattern = this.options.pattern;
     for (const value of parameters) if (pattern.test(value)) return value;
+    if (templateText !== undefined && !this.literalNamesSession(templateText)) {
+      for (const value of parameters) {
+        const bare = stripEdgePunctuation(value);
+        if (bare !== value && bare !== '' && pattern.test(bare)) return bare;
+      }
+      return null;
+    }
     for (const word of message.split(/\s+/)) {
       const bare = word.replace(EDGE_PUNCTUATION, '');
       if (bare !== '' && pattern.test(bare)) return bare;
     }
     return null;
+  }
+
+  /** Whether a word of a template text names a session, remembered per text (texts repeat record after record). */
+  private literalNamesSession(templateText: string): boolean {
+    let names = this.literalVerdicts.get(templateText);
+    if (names === undefined) {
+      if (this.literalVerdicts.size >= MAX_TEMPLATE_VERDICTS) this.literalVerdicts.clear();
+      names = templateText.split(/\s+/).some((word) => {
+        const bare = word.replace(EDGE_PUNCTUATION, '');
+        return bare !== '' && this.options.pattern.test(bare);
+      });
+      this.literalVerdicts.set(templateText, names);
+    }
+    return names;
   }
 
   /** Adds a record to its session; returns the session closed early to stay within `maxOpen`, if any. */
