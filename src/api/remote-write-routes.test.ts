@@ -95,7 +95,7 @@ describe('POST /api/v1/write', () => {
     ]);
     const response = await post(app, body);
     expect(response.statusCode).toBe(400);
-    expect(response.error).toBe('cannot write 2 of 4 samples (the other samples were stored): timeseries 2: series "{job=\\"no-name\\"}" is invalid: it has no __name__ label');
+    expect(response.error).toBe('cannot write 2 of 4 samples (the other samples were stored): timeseries 2: series {job="no-name"} is invalid: it has no __name__ label');
     expect(writer.points).toEqual([
       ['ok_before', T0, 1],
       ['ok_after', T0, 4],

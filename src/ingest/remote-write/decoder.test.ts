@@ -176,22 +176,27 @@ describe('RemoteWriteDecoder', () => {
       ['last', T0, 1],
     ]);
     const causes = [
-      'timeseries 2: series "{job=\\"x\\"}" is invalid: it has no __name__ label',
-      'timeseries 3: series "a{job=\\"x\\",job=\\"y\\"}" is invalid: label job is repeated',
-      'timeseries 4: series "a{__name__=\\"b\\"}" is invalid: label __name__ is repeated',
-      'timeseries 5: series "a{bad label=\\"x\\"}" is invalid: tag name "bad label" must match [A-Za-z0-9_.-]+',
-      'timeseries 6: series "has space{}" is invalid: series name "has space" contains whitespace or \';\'',
-      'timeseries 7: series "a{=\\"x\\"}" is invalid: label 2 has an empty name',
+      'timeseries 2: series {job="x"} is invalid: it has no __name__ label',
+      'timeseries 3: series a{job="x",job="y"} is invalid: label job is repeated',
+      'timeseries 4: series a{__name__="b"} is invalid: label __name__ is repeated',
+      'timeseries 5: series a{bad label="x"} is invalid: tag name "bad label" must match [A-Za-z0-9_.-]+',
+      'timeseries 6: series has space{} is invalid: series name "has space" contains whitespace or \';\'',
+      'timeseries 7: series a{="x"} is invalid: label 2 has an empty name',
     ];
     expect(batch.rejections).toEqual(causes.flatMap((message, i) => [{ line: i + 2, reason: 'bad_series', message }, { line: i + 2, reason: 'bad_series', message }]));
     expect(batch.counts).toMatchObject({ timeseries: 8, samples: 14, invalidSamples: 12, firstInvalid: causes[0] });
+  });
+
+  it('quotes at most 200 characters of an invalid label set', () => {
+    const batch = decoder().decode(remoteWriteBody([{ labels: [['job', 'x'.repeat(5000)]], samples: [{ value: 1, timestampMs: T0 }] }]));
+    expect(batch.rejections[0]!.message).toBe(`timeseries 1: series {job="${'x'.repeat(194)}… is invalid: it has no __name__ label`);
   });
 
   it('rejects a label value that is not UTF-8', () => {
     const series = encodeTimeSeries({ labels: [['__name__', 'u'], ['v', 'XX']], samples: [{ value: 1, timestampMs: T0 }] });
     series[series.indexOf('XX')] = 0xff;
     const batch = decoder().decode(snappy(lengthDelimited(0x0a, series)));
-    expect(batch.rejections.map((r) => r.message)).toEqual(['timeseries 1: series "u{v=\\"�X\\"}" is invalid: label 2 is not valid UTF-8']);
+    expect(batch.rejections.map((r) => r.message)).toEqual(['timeseries 1: series u{v="�X"} is invalid: label 2 is not valid UTF-8']);
   });
 
   it('refuses every cut of a body with a message that says where, keeping nothing', () => {

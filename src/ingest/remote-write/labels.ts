@@ -1,10 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import { seriesKey, validateSeriesRef } from '../../model/index.js';
-import { quoteValue } from '../quote.js';
 import type { SeriesKeyResult } from '../series-path.js';
 
 /** The label whose value is the series name; every other label becomes a tag. */
 export const METRIC_NAME_LABEL = '__name__';
+
+/** Longest label set quoted in a message, so that a huge one cannot flood logs. */
+const MAX_FORMATTED_CHARS = 200;
 
 /** Integers per label in a span array: name start, name end, value start, value end (byte offsets). */
 export const SPAN_INTS = 4;
@@ -87,5 +89,6 @@ export function formatLabels(buf: Buffer, spans: Int32Array, count: number): str
     if (labelName === METRIC_NAME_LABEL && name === '') name = value;
     else pairs.push(`${labelName}=${JSON.stringify(value)}`);
   }
-  return quoteValue(`${name}{${pairs.join(',')}}`);
+  const text = `${name}{${pairs.join(',')}}`;
+  return text.length <= MAX_FORMATTED_CHARS ? text : `${text.slice(0, MAX_FORMATTED_CHARS)}…`;
 }

@@ -32,21 +32,23 @@ const NO_VIEW = new DataView(new ArrayBuffer(0));
 /** What one WriteRequest held, beyond the points and rejections it produced. */
 export interface WriteRequestCounts {
   /** TimeSeries messages read. */
-  timeseries: number;
+  readonly timeseries: number;
   /** Samples read, whatever became of them. */
-  samples: number;
+  readonly samples: number;
   /** Stale markers: not stored, not rejected (Prometheus' "this series ended"). */
-  staleMarkers: number;
+  readonly staleMarkers: number;
   /** Native histogram samples, which Vigil does not store; skipped like unknown fields. */
-  histograms: number;
+  readonly histograms: number;
   /**
    * Rejected samples that make the request invalid in the sense of the remote write spec (bad
    * labels, timestamps out of range), as opposed to valid values Vigil does not store (NaN, ±Inf).
    */
-  invalidSamples: number;
+  readonly invalidSamples: number;
   /** Message of the first invalid sample, or '' when there is none. */
-  firstInvalid: string;
+  readonly firstInvalid: string;
 }
+
+type Counts = { -readonly [K in keyof WriteRequestCounts]: WriteRequestCounts[K] };
 
 /**
  * Decoder of an uncompressed `prometheus.WriteRequest` (remote write 1.0) straight into a
@@ -78,7 +80,7 @@ export class WriteRequestDecoder {
   }
 
   decode(buf: Buffer, out: KeyedPointsBuilder, rejections: Rejection[]): WriteRequestCounts {
-    const counts: WriteRequestCounts = { timeseries: 0, samples: 0, staleMarkers: 0, histograms: 0, invalidSamples: 0, firstInvalid: '' };
+    const counts: Counts = { timeseries: 0, samples: 0, staleMarkers: 0, histograms: 0, invalidSamples: 0, firstInvalid: '' };
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = 0;
@@ -112,7 +114,7 @@ export class WriteRequestDecoder {
     return counts;
   }
 
-  private timeSeries(end: number, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  private timeSeries(end: number, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
     const index = this.seriesNumber;
     const buf = this.buf;
     const seriesStart = this.pos;
@@ -183,7 +185,7 @@ export class WriteRequestDecoder {
   }
 
   /** Second pass: samples (each a point, unless `key` is undefined) and native histograms (counted). */
-  private readRest(end: number, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[], key: string | undefined): void {
+  private readRest(end: number, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[], key: string | undefined): void {
     let sampleNumber = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
@@ -225,7 +227,7 @@ export class WriteRequestDecoder {
     this.labelCount++;
   }
 
-  private sample(end: number, key: string, counts: WriteRequestCounts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  private sample(end: number, key: string, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
     counts.samples++;
     const buf = this.buf;
     let value = 0;
@@ -263,7 +265,7 @@ export class WriteRequestDecoder {
     out.push(key, timestampMs, value);
   }
 
-  private invalid(counts: WriteRequestCounts, rejections: Rejection[], index: number, reason: RejectReason, message: string, samples: number): void {
+  private invalid(counts: Counts, rejections: Rejection[], index: number, reason: RejectReason, message: string, samples: number): void {
     if (counts.invalidSamples === 0) counts.firstInvalid = message;
     counts.invalidSamples += samples;
     for (let i = 0; i < samples; i++) rejections.push({ line: index, reason, message });
