@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { RemoteWriteConfig } from '../config/index.js';
 import type { ReplayRequest, ReplayResult } from '../detect/index.js';
 import type { Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
@@ -7,6 +8,7 @@ import { ApiError } from './errors.js';
 import type { PointWriter } from './point-writer.js';
 import { registerGraphiteRoutes } from './graphite/index.js';
 import { registerLogRoutes, type LogApi } from './log-routes.js';
+import { registerRemoteWriteRoutes, type RemoteWriteStats } from './remote-write-routes.js';
 import { registerRoutes } from './routes.js';
 import type { SelfMetrics } from './self-metrics.js';
 import { UiAssets } from './ui-assets.js';
@@ -18,6 +20,8 @@ export interface HttpApiOptions {
   readonly authToken?: string;
   /** Directory of the built web UI; null serves no UI. */
   readonly uiDir: string | null;
+  /** Prometheus remote write at POST /api/v1/write. */
+  readonly remoteWrite: RemoteWriteConfig;
 }
 
 /** Body of GET /api/v1/status. */
@@ -56,6 +60,8 @@ export interface HttpApiDeps {
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
 export class HttpApi implements Lifecycle {
+  /** Counters of POST /api/v1/write (requests, samples, stale markers dropped, native histograms skipped). */
+  readonly remoteWriteStats: RemoteWriteStats;
   private readonly app: FastifyInstance;
   private started = false;
   private boundPort = 0;
@@ -82,6 +88,7 @@ export class HttpApi implements Lifecycle {
     registerRoutes(this.app, deps, requireToken);
     registerLogRoutes(this.app, deps, requireToken);
     registerGraphiteRoutes(this.app, deps);
+    this.remoteWriteStats = registerRemoteWriteRoutes(this.app, { writer: deps.writer, config: options.remoteWrite, requireToken });
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);
       this.app.get('/*', async (request, reply) => {

@@ -6,3 +6,5 @@ export type { PointWriter, WriteResult } from './point-writer.js';
 export { ApiError } from './errors.js';
 export { parseDurationMs, parseTimeMs } from './params.js';
 export type { LogApi } from './log-routes.js';
+export { registerRemoteWriteRoutes, REMOTE_WRITE_PATH } from './remote-write-routes.js';
+export type { RemoteWriteDeps, RemoteWriteStats } from './remote-write-routes.js';

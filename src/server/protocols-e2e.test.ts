@@ -5,6 +5,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { StatsD } from 'hot-shots';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/index.js';
+import { encodeWriteRequest, snappy } from '../ingest/remote-write/test-support.js';
 import { builtBinPath, eventually, getJson } from './test-support.js';
 
 interface SeriesJson {
@@ -24,8 +25,8 @@ async function lastValueOf(url: string, key: string): Promise<number> {
   );
 }
 
-/** The metric listeners of `vigil serve`, each fed by a real client of its protocol. */
-describe('end to end: Graphite pickle, StatsD and OTLP/HTTP into vigil serve', () => {
+/** The metric listeners of `vigil serve`, each fed by a real client of its protocol or its encoding. */
+describe('end to end: Graphite pickle, StatsD, OTLP/HTTP and Prometheus remote write into vigil serve', () => {
   let server: SpawnedServer;
 
   beforeAll(async () => {
@@ -98,5 +99,23 @@ describe('end to end: Graphite pickle, StatsD and OTLP/HTTP into vigil serve', (
     expect(key).toContain('region=eu');
     expect(key).toContain('service.name=checkout');
     expect(await lastValueOf(server.url, key!)).toBe(5);
+  });
+
+  it('stores a Prometheus remote write request and answers 204 once durable', async () => {
+    const nowMs = Date.now();
+    const body = snappy(
+      encodeWriteRequest([
+        { labels: [['__name__', 'e2e_http_requests_total'], ['job', 'api'], ['instance', '10.0.0.1:9100']], samples: [{ value: 42, timestampMs: nowMs }] },
+      ]),
+    );
+    const response = await fetch(`${server.url}/api/v1/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
+      body,
+    });
+    expect(response.status).toBe(204);
+    const key = 'e2e_http_requests_total;instance=10.0.0.1:9100;job=api';
+    expect(await seriesMatching(server.url, 'e2e_http_requests_total;**')).toEqual([key]);
+    expect(await lastValueOf(server.url, key)).toBe(42);
   });
 });

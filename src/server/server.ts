@@ -184,7 +184,7 @@ export class VigilServer implements Lifecycle {
 
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;
     this.http = new HttpApi(
-      { host: config.http.host, port: config.http.port, maxBodyBytes: config.http.maxBodyBytes, authToken: config.http.authToken, uiDir },
+      { host: config.http.host, port: config.http.port, maxBodyBytes: config.http.maxBodyBytes, authToken: config.http.authToken, uiDir, remoteWrite: config.remoteWrite },
       {
         storage: this.storage,
         writer: this.pipeline,
