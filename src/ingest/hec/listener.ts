@@ -14,8 +14,8 @@ import { listenOn, listeningAddress } from '../net/listen.js';
 import { PendingCount } from '../net/pending-count.js';
 import { writeLogs } from '../write-logs.js';
 import { HecAcks } from './acks.js';
-import type { HecBodyRead } from './body.js';
-import { readHecBody } from './body.js';
+import type { RequestBodyRead } from '../net/request-body.js';
+import { readRequestBody } from '../net/request-body.js';
 import { readHecChannel } from './channel.js';
 import type { HecDefaults } from './event.js';
 import { parseHecEvents, parseHecRaw } from './event.js';
@@ -227,7 +227,7 @@ export class HecListener implements Lifecycle {
     if (token.useAck && !this.acks.canReserve(channel!)) {
       return this.refuse(response, { status: 'serverBusy', cause: 'the channel holds as many acknowledgments as allowed' });
     }
-    const read = await readHecBody(request, this.options.config.maxBodyBytes);
+    const read = await readRequestBody(request, this.options.config.maxBodyBytes);
     if (!read.ok) return this.refuseBody(response, read);
     const defaults = this.defaultsFor(request, url, token);
     const text = read.body.toString('utf8');
@@ -251,7 +251,7 @@ export class HecListener implements Lifecycle {
   }
 
   private async answerAckQuery(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
-    const read = await readHecBody(request, this.options.config.maxBodyBytes);
+    const read = await readRequestBody(request, this.options.config.maxBodyBytes);
     if (!read.ok) return this.refuseBody(response, read);
     const ackIds = readAckIds(read.body);
     if (ackIds === null) return this.refuse(response, { status: 'invalidDataFormat', cause: 'the body is not {"acks":[<ackId>,...]}' });
@@ -288,7 +288,7 @@ export class HecListener implements Lifecycle {
     return settled;
   }
 
-  private refuseBody(response: ServerResponse, read: Exclude<HecBodyRead, { ok: true }>): void {
+  private refuseBody(response: ServerResponse, read: Exclude<RequestBodyRead, { ok: true }>): void {
     switch (read.reason) {
       case 'tooLarge':
         // The rest of the body is not worth reading: close the connection once answered.

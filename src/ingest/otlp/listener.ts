@@ -8,8 +8,8 @@ import type { OtlpConfig } from '../../config/index.js';
 import type { KeyedPoints, Rejection } from '../../model/index.js';
 import type { Lifecycle } from '../../util/index.js';
 import { OnceLifecycle } from '../../util/index.js';
-import type { HecBodyRead } from '../hec/body.js';
-import { readHecBody } from '../hec/body.js';
+import type { RequestBodyRead } from '../net/request-body.js';
+import { readRequestBody } from '../net/request-body.js';
 import { listenOn, listeningAddress } from '../net/listen.js';
 import { PendingCount } from '../net/pending-count.js';
 import type { PointSink } from '../sink.js';
@@ -162,7 +162,7 @@ export class OtlpHttpListener implements Lifecycle {
     if (this.inFlight.value >= this.maxInFlightPoints) {
       return this.busy(response, encoding, `cannot take points: ${this.inFlight.value} points are waiting for the store`);
     }
-    const read = await readHecBody(request, this.options.config.maxBodyBytes);
+    const read = await readRequestBody(request, this.options.config.maxBodyBytes);
     if (!read.ok) return this.refuseBody(response, encoding, read);
     let parsed: OtlpParsedPoints;
     try {
@@ -196,7 +196,7 @@ export class OtlpHttpListener implements Lifecycle {
     }
   }
 
-  private refuseBody(response: ServerResponse, encoding: OtlpEncoding, read: Exclude<HecBodyRead, { ok: true }>): void {
+  private refuseBody(response: ServerResponse, encoding: OtlpEncoding, read: Exclude<RequestBodyRead, { ok: true }>): void {
     switch (read.reason) {
       case 'tooLarge':
         // The rest of the body is not worth reading: close the connection once answered.

@@ -2,19 +2,20 @@ import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { quoteValue } from '../quote.js';
 
-export type HecBodyRefusal = 'tooLarge' | 'badGzip' | 'unsupportedEncoding' | 'aborted';
+/** Why a body was not read: too long (sent or decoded), broken gzip, another Content-Encoding, or the sender went away. */
+export type RequestBodyRefusal = 'tooLarge' | 'badGzip' | 'unsupportedEncoding' | 'aborted';
 
-export type HecBodyRead =
+export type RequestBodyRead =
   | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly reason: HecBodyRefusal; readonly cause: string };
+  | { readonly ok: false; readonly reason: RequestBodyRefusal; readonly cause: string };
 
 /**
- * Reads a request body, gunzipped when `Content-Encoding: gzip`. It stops as soon as the bytes
- * received or the bytes decoded pass maxBodyBytes, so memory per request stays under the limit
- * whatever the sender declares or a gzip bomb expands to. After a refusal the rest of the request is
+ * Reads an HTTP request body (HEC, OTLP/HTTP), gunzipped when `Content-Encoding: gzip`. It stops as
+ * soon as the bytes received or the bytes decoded pass maxBodyBytes, so memory per request stays under
+ * the limit whatever the sender declares or a gzip bomb expands to. After a refusal the rest of the request is
  * read and dropped, so that the answer still reaches a sender that is writing.
  */
-export function readHecBody(request: IncomingMessage, maxBodyBytes: number): Promise<HecBodyRead> {
+export function readRequestBody(request: IncomingMessage, maxBodyBytes: number): Promise<RequestBodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let receivedBytes = 0;
@@ -23,12 +24,12 @@ export function readHecBody(request: IncomingMessage, maxBodyBytes: number): Pro
     const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     const gunzip = encoding === 'gzip' ? createGunzip() : null;
 
-    const settle = (result: HecBodyRead): void => {
+    const settle = (result: RequestBodyRead): void => {
       if (settled) return;
       settled = true;
       resolve(result);
     };
-    const refuse = (reason: HecBodyRefusal, cause: string): void => {
+    const refuse = (reason: RequestBodyRefusal, cause: string): void => {
       if (settled) return;
       chunks.length = 0;
       request.off('data', onData);
