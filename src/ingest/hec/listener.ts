@@ -2,16 +2,11 @@
 // come with any Content-Type (splunk-logging sends application/x-www-form-urlencoded), must be gunzipped
 // under a limit on the decoded size, and every answer, errors included, must be Splunk's exact JSON.
 // Fastify's body parsing, compression and error replies would all have to be bypassed for eight fixed routes.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HecConfig, HecTokenConfig } from '../../config/index.js';
 import type { LogRecord } from '../../model/index.js';
-import type { Lifecycle } from '../../util/index.js';
-import { OnceLifecycle } from '../../util/index.js';
 import type { LogSink } from '../log-sink.js';
-import { listenOn, listeningAddress } from '../net/listen.js';
-import { PendingCount } from '../net/pending-count.js';
+import { HttpListener } from '../net/http-listener.js';
 import { writeLogs } from '../write-logs.js';
 import { HecAcks } from './acks.js';
 import type { RequestBodyRead } from '../net/request-body.js';
@@ -29,7 +24,6 @@ export const HEC_SOURCE = 'hec';
 const DEFAULT_MAX_IN_FLIGHT_RECORDS = 100_000;
 const DEFAULT_MAX_CHANNELS = 100_000;
 const DEFAULT_MAX_PENDING_ACKS = 1_000_000;
-const DEFAULT_STOP_GRACE_MS = 2_000;
 /** Splunk's sourcetype for HEC events that name none. */
 const DEFAULT_SOURCETYPE = 'httpevent';
 
@@ -116,14 +110,10 @@ function readAckIds(body: Buffer): number[] | null {
  * its records durable; with it, the ackId turns true only then. Load is bounded by records in flight
  * to the sink, acknowledgments held per channel and over all channels, and the body size limit.
  */
-export class HecListener implements Lifecycle {
-  private server: Server | null = null;
-  private readonly lifecycle = new OnceLifecycle('hec listener', () => this.listen(), () => this.close());
+export class HecListener extends HttpListener {
   private readonly tokens: HecTokens;
   private readonly acks: HecAcks;
   private readonly maxInFlightRecords: number;
-  /** Records handed to the sink and not yet durable. */
-  private readonly inFlight = new PendingCount();
   private requests = 0;
   private events = 0;
   private errors = 0;
@@ -133,6 +123,13 @@ export class HecListener implements Lifecycle {
     private readonly sink: LogSink,
   ) {
     const { config } = options;
+    super({
+      protocol: 'hec',
+      host: config.host,
+      port: config.port,
+      stopGraceMs: options.stopGraceMs,
+      onError: (error) => options.logger?.warn({ err: error }, 'hec listener error'),
+    });
     this.tokens = new HecTokens(config.tokens);
     this.maxInFlightRecords = options.maxInFlightRecords ?? DEFAULT_MAX_IN_FLIGHT_RECORDS;
     this.acks = new HecAcks({
@@ -155,47 +152,18 @@ export class HecListener implements Lifecycle {
     };
   }
 
-  /** The bound address; its port is the real one when config.port was 0. */
-  address(): AddressInfo {
-    return listeningAddress(this.server, 'hec');
-  }
-
-  start(): Promise<void> {
-    return this.lifecycle.start();
-  }
-
-  /** Stops accepting, lets requests in progress finish (up to stopGraceMs), and waits for every sink write to settle. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async listen(): Promise<void> {
-    const { host, port } = this.options.config;
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        this.options.logger?.warn({ err: error, url: request.url?.split('?')[0] }, 'cannot handle hec request');
-        if (!response.headersSent) this.answer(response, hecResponse('internalError'));
-      });
-    });
-    await listenOn(server, host, port, 'hec');
-    server.on('error', (error) => this.options.logger?.warn({ err: error }, 'hec listener error'));
-    this.server = server;
+  protected override listening(): void {
+    const { host } = this.options.config;
     this.options.logger?.info({ host, port: this.address().port, tokens: this.options.config.tokens.map(tokenName) }, 'hec listening');
     if (this.options.config.tokens.length === 0) this.options.logger?.warn({ port: this.address().port }, 'hec has no tokens configured (hec.tokens): every request is refused as "Invalid token"');
   }
 
-  private async close(): Promise<void> {
-    if (!(await this.lifecycle.waitForStart())) return;
-    const server = this.server!;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const grace = setTimeout(() => server.closeAllConnections(), this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
-    await closed;
-    clearTimeout(grace);
-    await this.inFlight.drained();
+  protected handleFailed(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    this.options.logger?.warn({ err: error, url: request.url?.split('?')[0] }, 'cannot handle hec request');
+    if (!response.headersSent) this.answer(response, hecResponse('internalError'));
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requests++;
     const url = new URL(request.url ?? '/', 'http://hec.invalid');
     const route = ROUTES.get(url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname);

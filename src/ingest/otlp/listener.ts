@@ -1,17 +1,12 @@
 // node:http rather than Fastify, as for HEC: one route, bodies that are protobuf or JSON (gzipped or
 // not) decoded under a limit on the decoded size, and answers, errors included, that must be OTLP
 // messages in the request's own encoding.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OtlpConfig } from '../../config/index.js';
 import type { KeyedPoints, Rejection } from '../../model/index.js';
-import type { Lifecycle } from '../../util/index.js';
-import { OnceLifecycle } from '../../util/index.js';
 import type { RequestBodyRead } from '../net/request-body.js';
 import { readRequestBody } from '../net/request-body.js';
-import { listenOn, listeningAddress } from '../net/listen.js';
-import { PendingCount } from '../net/pending-count.js';
+import { HttpListener } from '../net/http-listener.js';
 import type { PointSink } from '../sink.js';
 import { AttributeTextCache } from './attribute-cache.js';
 import { decodeOtlpMetrics } from './decode.js';
@@ -28,7 +23,6 @@ export const OTLP_METRICS_PATH = '/v1/metrics';
 
 const DEFAULT_MAX_IN_FLIGHT_POINTS = 1_000_000;
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
-const DEFAULT_STOP_GRACE_MS = 2_000;
 /** Rejection messages quoted in partialSuccess.errorMessage; the count covers the rest. */
 const QUOTED_REJECTIONS = 3;
 
@@ -73,13 +67,9 @@ export interface OtlpHttpStats {
  * Content-Encoding; 503 with Retry-After when too many points wait for the sink or the sink refuses
  * them (the exporter retries). Error bodies are google.rpc.Status messages in the request's encoding.
  */
-export class OtlpHttpListener implements Lifecycle {
-  private server: Server | null = null;
-  private readonly lifecycle = new OnceLifecycle('otlp http listener', () => this.listen(), () => this.close());
+export class OtlpHttpListener extends HttpListener {
   private readonly maxInFlightPoints: number;
   private readonly retryAfterSeconds: number;
-  /** Points handed to the sink and not yet taken. */
-  private readonly inFlight = new PendingCount();
   private readonly attributeCache = new AttributeTextCache();
   private requests = 0;
   private dataPoints = 0;
@@ -91,6 +81,13 @@ export class OtlpHttpListener implements Lifecycle {
     private readonly options: OtlpHttpListenerOptions,
     private readonly sink: PointSink,
   ) {
+    super({
+      protocol: 'otlp http',
+      host: options.config.host,
+      port: options.config.port,
+      stopGraceMs: options.stopGraceMs,
+      onError: (error) => options.logger?.warn({ err: error }, 'otlp http listener error'),
+    });
     this.maxInFlightPoints = options.maxInFlightPoints ?? DEFAULT_MAX_IN_FLIGHT_POINTS;
     this.retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   }
@@ -106,46 +103,16 @@ export class OtlpHttpListener implements Lifecycle {
     };
   }
 
-  /** The bound address; its port is the real one when config.port was 0. */
-  address(): AddressInfo {
-    return listeningAddress(this.server, 'otlp http');
+  protected override listening(): void {
+    this.options.logger?.info({ host: this.options.config.host, port: this.address().port, path: OTLP_METRICS_PATH }, 'otlp http listening');
   }
 
-  start(): Promise<void> {
-    return this.lifecycle.start();
+  protected handleFailed(_request: IncomingMessage, response: ServerResponse, error: unknown): void {
+    this.options.logger?.warn({ err: error }, 'cannot handle otlp request');
+    if (!response.headersSent) this.fail(response, 'json', 500, 'internal error');
   }
 
-  /** Stops accepting, lets requests in progress finish (up to stopGraceMs), and waits for every sink write to settle. */
-  stop(): Promise<void> {
-    return this.lifecycle.stop();
-  }
-
-  private async listen(): Promise<void> {
-    const { host, port } = this.options.config;
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        this.options.logger?.warn({ err: error }, 'cannot handle otlp request');
-        if (!response.headersSent) this.fail(response, 'json', 500, 'internal error');
-      });
-    });
-    await listenOn(server, host, port, 'otlp http');
-    server.on('error', (error) => this.options.logger?.warn({ err: error }, 'otlp http listener error'));
-    this.server = server;
-    this.options.logger?.info({ host, port: this.address().port, path: OTLP_METRICS_PATH }, 'otlp http listening');
-  }
-
-  private async close(): Promise<void> {
-    if (!(await this.lifecycle.waitForStart())) return;
-    const server = this.server!;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const grace = setTimeout(() => server.closeAllConnections(), this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
-    await closed;
-    clearTimeout(grace);
-    await this.inFlight.drained();
-  }
-
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requests++;
     const contentType = request.headers['content-type'];
     const encoding = encodingOf(contentType);
@@ -224,7 +191,7 @@ export class OtlpHttpListener implements Lifecycle {
 
   private send(response: ServerResponse, encoding: OtlpEncoding, httpStatus: number, body: Buffer): void {
     // Once stopping, a kept-alive connection would hold stop() until its idle timeout.
-    if (this.lifecycle.stopRequested) response.setHeader('connection', 'close');
+    if (this.stopRequested) response.setHeader('connection', 'close');
     response.writeHead(httpStatus, { 'content-type': CONTENT_TYPES[encoding], 'content-length': body.length });
     response.end(body);
   }
