@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seriesKey } from '../../model/index.js';
 import { seededRandom, shuffleInPlace } from '../../util/index.js';
 import { RemoteWriteDecoder } from './decoder.js';
-import { RemoteWriteFormatError } from './format-error.js';
-import { STALE_MARKER, encodeTimeSeries, encodeWriteRequest, lengthDelimited, remoteWriteBody, snappy, type TestSeries } from './test-support.js';
+import { STALE_MARKER, encodeTimeSeries, encodeWriteRequest, formatErrorOf, lengthDelimited, remoteWriteBody, snappy, type TestSeries } from './test-support.js';
 
 const LIMIT = 64 * 1024 * 1024;
 const T0 = 1_700_000_000_000;
@@ -15,16 +14,6 @@ function decoder(): RemoteWriteDecoder {
 function points(batch: ReturnType<RemoteWriteDecoder['decode']>): [string, number, number][] {
   const { keys, timestampsMs, values, length } = batch.points;
   return Array.from({ length }, (_, i) => [keys[i]!, timestampsMs[i]!, values[i]!]);
-}
-
-function formatError(decode: () => unknown): RemoteWriteFormatError {
-  try {
-    decode();
-  } catch (err) {
-    if (err instanceof RemoteWriteFormatError) return err;
-    throw err;
-  }
-  throw new Error('expected a RemoteWriteFormatError');
 }
 
 describe('RemoteWriteDecoder', () => {
@@ -208,24 +197,24 @@ describe('RemoteWriteDecoder', () => {
     const firstSeriesEnd = 2 + body[1]!;
     for (let cut = 1; cut < body.length; cut++) {
       if (cut === firstSeriesEnd) continue;
-      const err = formatError(() => d.decode(snappy(body.subarray(0, cut))));
+      const err = formatErrorOf(() => d.decode(snappy(body.subarray(0, cut))));
       expect(err.problem).toBe('malformed');
       expect(err.message).toMatch(/^cannot decode WriteRequest: (timeseries [12]|WriteRequest)\b.* (is cut off|ends inside a varint)/);
     }
-    expect(formatError(() => d.decode(snappy(body.subarray(0, body.length - 3)))).message).toMatch(/^cannot decode WriteRequest: timeseries 2 is cut off: \d+ bytes from byte \d+ run past byte \d+$/);
+    expect(formatErrorOf(() => d.decode(snappy(body.subarray(0, body.length - 3)))).message).toMatch(/^cannot decode WriteRequest: timeseries 2 is cut off: \d+ bytes from byte \d+ run past byte \d+$/);
     expect(points(d.decode(snappy(body.subarray(0, firstSeriesEnd))))).toEqual([['a;job=j', T0, 1.5]]);
   });
 
   it('refuses wire types proto3 does not use, field number 0 and over-long varints', () => {
     const d = decoder();
-    expect(formatError(() => d.decode(snappy(Buffer.from([0x0b])))).message).toBe(
+    expect(formatErrorOf(() => d.decode(snappy(Buffer.from([0x0b])))).message).toBe(
       'cannot decode WriteRequest: WriteRequest has field 1 with wire type 3, which proto3 does not use, at byte 1',
     );
-    expect(formatError(() => d.decode(snappy(Buffer.from([0x02, 0x00])))).message).toBe('cannot decode WriteRequest: WriteRequest has field number 0 at byte 1');
+    expect(formatErrorOf(() => d.decode(snappy(Buffer.from([0x02, 0x00])))).message).toBe('cannot decode WriteRequest: WriteRequest has field number 0 at byte 1');
     const longVarint = Buffer.from([0x18, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02]);
-    expect(formatError(() => d.decode(snappy(longVarint))).message).toBe('cannot decode WriteRequest: WriteRequest has a varint longer than 64 bits at byte 1');
+    expect(formatErrorOf(() => d.decode(snappy(longVarint))).message).toBe('cannot decode WriteRequest: WriteRequest has a varint longer than 64 bits at byte 1');
     const longTag = Buffer.from([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
-    expect(formatError(() => d.decode(snappy(longTag))).message).toBe('cannot decode WriteRequest: WriteRequest has a varint longer than 32 bits at byte 0');
+    expect(formatErrorOf(() => d.decode(snappy(longTag))).message).toBe('cannot decode WriteRequest: WriteRequest has a varint longer than 32 bits at byte 0');
   });
 
   it('skips unknown fields of every wire type', () => {
@@ -237,7 +226,7 @@ describe('RemoteWriteDecoder', () => {
 
   it('refuses a body that declares more than maxDecodedBytes as too large', () => {
     const body = remoteWriteBody([{ labels: [['__name__', 'big']], samples: [{ value: 1, timestampMs: T0 }] }]);
-    const err = formatError(() => new RemoteWriteDecoder({ maxDecodedBytes: 10 }).decode(body));
+    const err = formatErrorOf(() => new RemoteWriteDecoder({ maxDecodedBytes: 10 }).decode(body));
     expect(err.problem).toBe('too_large');
     expect(err.message).toMatch(/^cannot decompress snappy body: it declares \d+ bytes, more than the 10 byte limit$/);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../util/index.js';
 import { RemoteWriteFormatError } from './format-error.js';
 import { SnappyBlockDecoder } from './snappy.js';
+import { formatErrorOf } from './test-support.js';
 
 const LIMIT = 64 * 1024 * 1024;
 
@@ -22,16 +23,6 @@ function sample(lengthBytes: number, seed: number): Buffer {
     else out[pos++] = Math.floor(random() * 256);
   }
   return out;
-}
-
-function decodeError(decode: () => unknown): RemoteWriteFormatError {
-  try {
-    decode();
-  } catch (err) {
-    if (err instanceof RemoteWriteFormatError) return err;
-    throw err;
-  }
-  throw new Error('expected a RemoteWriteFormatError');
 }
 
 describe('SnappyBlockDecoder', () => {
@@ -97,7 +88,7 @@ describe('SnappyBlockDecoder', () => {
   });
 
   it('refuses a stream that declares more than the limit before decoding anything', () => {
-    const err = decodeError(() => new SnappyBlockDecoder().decode(Buffer.from(compress(Buffer.alloc(1000))), 999));
+    const err = formatErrorOf(() => new SnappyBlockDecoder().decode(Buffer.from(compress(Buffer.alloc(1000))), 999));
     expect(err.problem).toBe('too_large');
     expect(err.message).toBe('cannot decompress snappy body: it declares 1000 bytes, more than the 999 byte limit');
   });
@@ -115,7 +106,7 @@ describe('SnappyBlockDecoder', () => {
     ['less output than declared', Buffer.from([3, 1 << 2, 0x61, 0x62]), 'it decodes to 2 bytes but declares 3'],
     ['a framed stream', Buffer.from('ff060000734e6150705901', 'hex'), "it is in snappy's framed format; remote write sends the block format"],
   ])('refuses %s with a message that says where', (_name, stream, cause) => {
-    const err = decodeError(() => new SnappyBlockDecoder().decode(stream, LIMIT));
+    const err = formatErrorOf(() => new SnappyBlockDecoder().decode(stream, LIMIT));
     expect(err.problem).toBe('malformed');
     expect(err.message).toBe(`cannot decompress snappy body: ${cause}`);
   });

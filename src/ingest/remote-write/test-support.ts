@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { compress } from 'snappyjs';
+import { RemoteWriteFormatError } from './format-error.js';
 
 /** Prometheus' remote write schema (prompb), with the fields Vigil skips, to build bodies the way senders do. */
 const PROMPB = `
@@ -111,4 +112,15 @@ export function snappy(bytes: Uint8Array): Buffer {
 /** A remote write body: the WriteRequest of `series`, snappy-compressed. */
 export function remoteWriteBody(series: readonly TestSeries[], metadata: readonly string[] = []): Buffer {
   return snappy(encodeWriteRequest(series, metadata));
+}
+
+/** The RemoteWriteFormatError `decode` throws; fails the test when it returns or throws anything else. */
+export function formatErrorOf(decode: () => unknown): RemoteWriteFormatError {
+  try {
+    decode();
+  } catch (err) {
+    if (err instanceof RemoteWriteFormatError) return err;
+    throw err;
+  }
+  throw new Error('expected a RemoteWriteFormatError');
 }
