@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closed, connectTo } from '../net/test-support.js';
+import { describe, expect, it } from 'vitest';
+import { closed, connectTo, stoppedAfterEach } from '../net/test-support.js';
 import type { PointSink } from '../sink.js';
 import { eventually } from '../test-support.js';
 import { GraphiteTcpListener } from './tcp-listener.js';
@@ -8,19 +8,14 @@ import { RecordingPointSink } from './test-support.js';
 const NOW_MS = 1_234_000;
 
 describe('GraphiteTcpListener', () => {
-  const listeners: GraphiteTcpListener[] = [];
-  const start = async (sink: PointSink, options: Partial<{ maxPendingPoints: number; stopGraceMs: number }> = {}): Promise<GraphiteTcpListener> => {
+  const started = stoppedAfterEach<GraphiteTcpListener>();
+  const start = (sink: PointSink, options: Partial<{ maxPendingPoints: number; stopGraceMs: number }> = {}): Promise<GraphiteTcpListener> => {
     const listener = new GraphiteTcpListener(
       { host: '127.0.0.1', port: 0, maxLineBytes: 1024, keyCacheEntries: 1024, maxPendingPoints: options.maxPendingPoints ?? 10_000, nowMs: () => NOW_MS, stopGraceMs: options.stopGraceMs ?? 5_000 },
       sink,
     );
-    listeners.push(listener);
-    await listener.start();
-    return listener;
+    return started(listener);
   };
-  afterEach(async () => {
-    await Promise.all(listeners.splice(0).map((l) => l.stop()));
-  });
 
   it('parses lines split across writes, rejects bad ones, and flushes the last line at end of stream', async () => {
     const sink = new RecordingPointSink('sync');

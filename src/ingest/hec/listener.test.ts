@@ -1,10 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HecConfig } from '../../config/index.js';
 import { configSchema } from '../../config/index.js';
+import { stoppedAfterEach } from '../net/test-support.js';
+import { CollectingLogSink } from '../test-support.js';
 import type { HecListenerOptions } from './listener.js';
 import { HEC_SOURCE, HecListener } from './listener.js';
-import { CollectingLogSink } from '../test-support.js';
 
 const START_MS = Date.UTC(2024, 5, 15, 12, 0, 0);
 const APP = '11111111-1111-1111-1111-111111111111';
@@ -29,11 +30,7 @@ interface Harness {
   waitForAck(channel: string, ackId: number): Promise<void>;
 }
 
-const running: HecListener[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((listener) => listener.stop()));
-});
+const started = stoppedAfterEach<HecListener>();
 
 async function startHec(hec: Partial<HecConfig> = {}, options: Partial<HecListenerOptions> = {}): Promise<Harness> {
   const config = configSchema.parse({
@@ -51,9 +48,7 @@ async function startHec(hec: Partial<HecConfig> = {}, options: Partial<HecListen
   }).hec;
   const clock = { nowMs: START_MS };
   const sink = new CollectingLogSink();
-  const listener = new HecListener({ config, nowMs: () => clock.nowMs, ...options }, sink);
-  await listener.start();
-  running.push(listener);
+  const listener = await started(new HecListener({ config, nowMs: () => clock.nowMs, ...options }, sink));
   const base = `http://127.0.0.1:${listener.address().port}`;
   const read = async (response: Response): Promise<Answer> => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
   const post = async (path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> =>

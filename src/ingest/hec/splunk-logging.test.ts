@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/index.js';
-import { HecListener } from './listener.js';
+import { stoppedAfterEach } from '../net/test-support.js';
 import { CollectingLogSink } from '../test-support.js';
+import { HecListener } from './listener.js';
 
 /** The part of splunk-logging's Logger these tests drive (the package ships no types). */
 interface SplunkLoggerConfig {
@@ -22,18 +23,12 @@ interface SplunkLogger {
 const { Logger } = createRequire(import.meta.url)('splunk-logging') as { Logger: new (config: SplunkLoggerConfig) => SplunkLogger };
 
 const TOKEN = '5b3c9c3e-9a41-4c53-9a4e-6f2f5e1d2c3b';
-const running: HecListener[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((listener) => listener.stop()));
-});
+const started = stoppedAfterEach<HecListener>();
 
 async function startHec(): Promise<{ listener: HecListener; sink: CollectingLogSink; url: string }> {
   const config = configSchema.parse({ hec: { host: '127.0.0.1', port: 0, tokens: [{ token: TOKEN, name: 'farm' }] } }).hec;
   const sink = new CollectingLogSink();
-  const listener = new HecListener({ config, nowMs: () => Date.UTC(2024, 5, 15, 12) }, sink);
-  await listener.start();
-  running.push(listener);
+  const listener = await started(new HecListener({ config, nowMs: () => Date.UTC(2024, 5, 15, 12) }, sink));
   return { listener, sink, url: `http://127.0.0.1:${listener.address().port}` };
 }
 

@@ -1,9 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OtlpConfig } from '../../config/index.js';
 import { configSchema } from '../../config/index.js';
 import type { KeyedPoints, Rejection } from '../../model/index.js';
 import { RecordingPointSink } from '../graphite/test-support.js';
+import { stoppedAfterEach } from '../net/test-support.js';
 import type { PointSink } from '../sink.js';
 import { eventually } from '../test-support.js';
 import type { OtlpHttpListenerOptions } from './listener.js';
@@ -40,17 +41,11 @@ class FailingSink implements PointSink {
   }
 }
 
-const running: OtlpHttpListener[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((listener) => listener.stop()));
-});
+const started = stoppedAfterEach<OtlpHttpListener>();
 
 async function startOtlp(sink: PointSink, otlp: Partial<OtlpConfig> = {}, options: Partial<OtlpHttpListenerOptions> = {}) {
   const config = configSchema.parse({ otlp: { host: '127.0.0.1', port: 0, ...otlp } }).otlp;
-  const listener = new OtlpHttpListener({ config, ...options }, sink);
-  await listener.start();
-  running.push(listener);
+  const listener = await started(new OtlpHttpListener({ config, ...options }, sink));
   const base = `http://127.0.0.1:${listener.address().port}`;
   const send = async (path: string, init: RequestInit): Promise<Answer> => {
     const response = await fetch(base + path, init);

@@ -4,10 +4,11 @@ import { OTLPMetricExporter as OtlpHttpProtoExporter } from '@opentelemetry/expo
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/index.js';
 import { parseSeriesKey } from '../../model/index.js';
 import { RecordingPointSink } from '../graphite/test-support.js';
+import { stoppedAfterEach } from '../net/test-support.js';
 import { OTLP_HTTP_SOURCE, OtlpHttpListener } from './listener.js';
 
 /** The exporters' CompressionAlgorithm.GZIP, an enum of otlp-exporter-base (not a dependency of Vigil's): its value is 'gzip'. */
@@ -15,18 +16,12 @@ const GZIP = 'gzip' as NonNullable<NonNullable<ConstructorParameters<typeof Otlp
 
 const RESOURCE = { 'service.name': 'checkout', 'service.version': '1.2.3' };
 
-const running: OtlpHttpListener[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((listener) => listener.stop()));
-});
+const started = stoppedAfterEach<OtlpHttpListener>();
 
 async function startListener(): Promise<{ listener: OtlpHttpListener; sink: RecordingPointSink; url: string }> {
   const config = configSchema.parse({ otlp: { host: '127.0.0.1', port: 0 } }).otlp;
   const sink = new RecordingPointSink('sync');
-  const listener = new OtlpHttpListener({ config }, sink);
-  await listener.start();
-  running.push(listener);
+  const listener = await started(new OtlpHttpListener({ config }, sink));
   return { listener, sink, url: `http://127.0.0.1:${listener.address().port}/v1/metrics` };
 }
 

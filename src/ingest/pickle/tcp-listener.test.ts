@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RecordingPointSink } from '../graphite/test-support.js';
-import { closed, connectTo } from '../net/test-support.js';
+import { closed, connectTo, stoppedAfterEach } from '../net/test-support.js';
 import type { PointSink } from '../sink.js';
 import { eventually } from '../test-support.js';
 import { GraphitePickleListener } from './tcp-listener.js';
@@ -60,20 +60,15 @@ function python(script: string, port: number, input: string): Promise<{ stdout: 
 }
 
 describe('GraphitePickleListener', () => {
-  const listeners: GraphitePickleListener[] = [];
+  const started = stoppedAfterEach<GraphitePickleListener>();
   const markerDir = mkdtempSync(join(tmpdir(), 'vigil-pickle-listener-'));
-  const start = async (sink: PointSink, options: Partial<{ maxPendingPoints: number; maxFrameBytes: number; stopGraceMs: number }> = {}): Promise<GraphitePickleListener> => {
+  const start = (sink: PointSink, options: Partial<{ maxPendingPoints: number; maxFrameBytes: number; stopGraceMs: number }> = {}): Promise<GraphitePickleListener> => {
     const listener = new GraphitePickleListener(
       { host: '127.0.0.1', port: 0, maxFrameBytes: options.maxFrameBytes ?? 1 << 20, keyCacheEntries: 1024, maxPendingPoints: options.maxPendingPoints ?? 100_000, stopGraceMs: options.stopGraceMs ?? 5_000 },
       sink,
     );
-    listeners.push(listener);
-    await listener.start();
-    return listener;
+    return started(listener);
   };
-  afterEach(async () => {
-    await Promise.all(listeners.splice(0).map((l) => l.stop()));
-  });
   afterAll(() => rmSync(markerDir, { recursive: true, force: true }));
 
   it('takes what a carbon-style Python client sends: batches of 500 pickled with protocol 2', async () => {

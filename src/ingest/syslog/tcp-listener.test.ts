@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { closed, connectTo } from '../net/test-support.js';
+import { describe, expect, it } from 'vitest';
+import { closed, connectTo, stoppedAfterEach } from '../net/test-support.js';
 import { CollectingLogSink, eventually } from '../test-support.js';
 import { SyslogTcpListener, type SyslogTcpListenerOptions } from './tcp-listener.js';
 
@@ -10,20 +10,15 @@ function octetFrame(message: string): string {
 }
 
 describe('SyslogTcpListener', () => {
-  const listeners: SyslogTcpListener[] = [];
   const sinks: CollectingLogSink[] = [];
-  const start = async (sink: CollectingLogSink, options: Partial<SyslogTcpListenerOptions> = {}): Promise<SyslogTcpListener> => {
-    const listener = new SyslogTcpListener({ host: '127.0.0.1', tcpPort: 0, maxMessageBytes: 256, maxPendingRecords: 10_000, nowMs: () => NOW_MS, stopGraceMs: 10_000, ...options }, sink);
-    listeners.push(listener);
-    sinks.push(sink);
-    await listener.start();
-    return listener;
-  };
-  afterEach(async () => {
-    // A failed test may leave writes held; stop() would wait for them.
+  // A failed test may leave writes held; stop() would wait for them.
+  const started = stoppedAfterEach<SyslogTcpListener>(() => {
     for (const sink of sinks.splice(0)) sink.stopHolding();
-    await Promise.all(listeners.splice(0).map((l) => l.stop()));
   });
+  const start = (sink: CollectingLogSink, options: Partial<SyslogTcpListenerOptions> = {}): Promise<SyslogTcpListener> => {
+    sinks.push(sink);
+    return started(new SyslogTcpListener({ host: '127.0.0.1', tcpPort: 0, maxMessageBytes: 256, maxPendingRecords: 10_000, nowMs: () => NOW_MS, stopGraceMs: 10_000, ...options }, sink));
+  };
 
   it('reads octet-counted frames and lines mixed in one connection, cut at awkward places, rejecting bad ones and keeping the rest', async () => {
     const sink = new CollectingLogSink();
