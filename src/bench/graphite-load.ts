@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SYNTHETIC_STEP_SECONDS, seriesPerConnection, syntheticSeriesHost, syntheticSeriesName, syntheticStartSeconds, syntheticValue } from './synthetic-series.js';
 
 /** The Graphite plaintext one benchmark connection sends, as chunks. */
 export type LoadChunks = Iterable<Buffer>;
@@ -14,38 +15,36 @@ export interface GraphiteLoad {
 
 const CHUNK_BYTES = 256 * 1024;
 
-/** Synthetic load: `series` series split across connections, `pointsPerSeries` timestamps 10 s apart, ending now. */
-export function syntheticLoad(series: number, pointsPerSeries: number, connections: number): GraphiteLoad {
-  const startSeconds = Math.floor(Date.now() / 1000) - pointsPerSeries * 10;
-  const perConnection = Math.ceil(series / connections);
-  const loads: LoadChunks[] = [];
-  for (let first = 0; first < series; first += perConnection) {
-    const count = Math.min(perConnection, series - first);
-    loads.push({ [Symbol.iterator]: () => syntheticChunks(first, count, pointsPerSeries, startSeconds) });
-  }
+/**
+ * Synthetic load: `series` series split across connections, `pointsPerSeries` timestamps 10 s apart,
+ * ending now. The text is built here, before any clock starts, so that sending it costs the client little.
+ */
+export function syntheticLoad(series: number, pointsPerSeries: number, connections: number, nowMs: number = Date.now()): GraphiteLoad {
+  const startSeconds = syntheticStartSeconds(pointsPerSeries, nowMs);
+  const loads = seriesPerConnection(series, connections).map(({ first, count }) => syntheticChunks(first, count, pointsPerSeries, startSeconds));
   return { connections: loads, lines: series * pointsPerSeries, series, description: `${series.toLocaleString('en-US')} synthetic series` };
 }
 
-function* syntheticChunks(firstSeries: number, seriesCount: number, pointsPerSeries: number, startSeconds: number): Generator<Buffer> {
+function syntheticChunks(firstSeries: number, seriesCount: number, pointsPerSeries: number, startSeconds: number): Buffer[] {
   const names: string[] = [];
   for (let s = 0; s < seriesCount; s++) {
     const id = firstSeries + s;
-    names.push(`bench.app${id % 50}.metric${id};host=h${id % 200}`);
+    names.push(`${syntheticSeriesName(id)};host=${syntheticSeriesHost(id)}`);
   }
+  const chunks: Buffer[] = [];
   for (let p = 0; p < pointsPerSeries; p++) {
-    const ts = startSeconds + p * 10;
+    const ts = startSeconds + p * SYNTHETIC_STEP_SECONDS;
     let text = '';
     for (let s = 0; s < seriesCount; s++) {
-      // A noisy level per series: cheap to make, and realistic enough for the detectors to do real work.
-      const value = 100 + ((s * 7919 + p * 104_729) % 1000) / 10;
-      text += `${names[s]} ${value} ${ts}\n`;
+      text += `${names[s]} ${syntheticValue(firstSeries + s, p)} ${ts}\n`;
       if (text.length > CHUNK_BYTES) {
-        yield Buffer.from(text, 'latin1');
+        chunks.push(Buffer.from(text, 'latin1'));
         text = '';
       }
     }
-    if (text.length > 0) yield Buffer.from(text, 'latin1');
+    if (text.length > 0) chunks.push(Buffer.from(text, 'latin1'));
   }
+  return chunks;
 }
 
 /**
