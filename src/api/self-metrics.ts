@@ -18,6 +18,13 @@ export interface StatsProviders {
   };
   hec(): { requests: number; errors: number; pendingAcks: number; channels: number } | null;
   syslogConnections(): number;
+  /** Listeners of the other metric protocols; null where one is off. */
+  metricListeners(): {
+    pickle: { connections: number; framesDecoded: number; framesRejected: number } | null;
+    otlp: { requests: number; errors: number; rejectedDataPoints: number } | null;
+    statsd: { heldMetrics: number; datagrams: number } | null;
+    remoteWrite: { requests: number; failedRequests: number; staleMarkers: number; histograms: number } | null;
+  };
 }
 
 /** Protocols points arrive by; a label on the ingest counters. */
@@ -109,6 +116,28 @@ export class SelfMetrics {
     new Gauge({ name: 'vigil_hec_errors', help: 'HTTP Event Collector requests answered with an error.', registers, collect() { this.set(providers.hec()?.errors ?? 0); } });
     new Gauge({ name: 'vigil_hec_pending_acks', help: 'Indexer acknowledgments not yet polled.', registers, collect() { this.set(providers.hec()?.pendingAcks ?? 0); } });
     new Gauge({ name: 'vigil_hec_channels', help: 'Indexer-acknowledgment channels known.', registers, collect() { this.set(providers.hec()?.channels ?? 0); } });
+    const listenerGauge = (name: string, help: string, read: (m: ReturnType<StatsProviders['metricListeners']>) => number | undefined): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(providers.metricListeners()) ?? 0);
+        },
+      });
+    };
+    listenerGauge('vigil_graphite_pickle_connections', 'Open Graphite pickle connections.', (m) => m.pickle?.connections);
+    listenerGauge('vigil_graphite_pickle_frames', 'Graphite pickle frames decoded since start.', (m) => m.pickle?.framesDecoded);
+    listenerGauge('vigil_graphite_pickle_frames_rejected', 'Graphite pickle frames rejected whole since start.', (m) => m.pickle?.framesRejected);
+    listenerGauge('vigil_otlp_requests', 'OTLP/HTTP metric requests since start.', (m) => m.otlp?.requests);
+    listenerGauge('vigil_otlp_errors', 'OTLP/HTTP metric requests answered with an error.', (m) => m.otlp?.errors);
+    listenerGauge('vigil_otlp_rejected_data_points', 'OTLP data points rejected (reported in partialSuccess).', (m) => m.otlp?.rejectedDataPoints);
+    listenerGauge('vigil_statsd_metrics', 'StatsD metrics held in the current interval.', (m) => m.statsd?.heldMetrics);
+    listenerGauge('vigil_statsd_datagrams', 'StatsD datagrams received since start (shed ones included).', (m) => m.statsd?.datagrams);
+    listenerGauge('vigil_remote_write_requests', 'Prometheus remote write requests since start.', (m) => m.remoteWrite?.requests);
+    listenerGauge('vigil_remote_write_failed_requests', 'Prometheus remote write requests answered with a 4xx or 5xx.', (m) => m.remoteWrite?.failedRequests);
+    listenerGauge('vigil_remote_write_stale_markers', 'Prometheus stale markers dropped.', (m) => m.remoteWrite?.staleMarkers);
+    listenerGauge('vigil_remote_write_histograms_skipped', 'Native histogram samples skipped (not defined by remote write 1.0).', (m) => m.remoteWrite?.histograms);
     new Gauge({ name: 'vigil_syslog_connections', help: 'Open syslog TCP connections.', registers, collect() { this.set(providers.syslogConnections()); } });
     const senderGauge = (name: string, help: string, pick: (s: { sent: number; failed: number; retries: number; dropped: number; queued: number }) => number): void => {
       new Gauge({

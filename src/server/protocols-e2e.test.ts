@@ -117,5 +117,13 @@ describe('end to end: Graphite pickle, StatsD, OTLP/HTTP and Prometheus remote w
     const key = 'e2e_http_requests_total;instance=10.0.0.1:9100;job=api';
     expect(await seriesMatching(server.url, 'e2e_http_requests_total;**')).toEqual([key]);
     expect(await lastValueOf(server.url, key)).toBe(42);
+
+    // Each listener reports itself in /metrics (the tests above ran first, in this order).
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^vigil_remote_write_requests 1$/m);
+    expect(metrics).toMatch(/^vigil_graphite_pickle_frames 1$/m);
+    expect(metrics).toMatch(/^vigil_otlp_requests [1-9]\d*$/m);
+    expect(metrics).toMatch(/^vigil_statsd_datagrams [1-9]\d*$/m);
+    expect(metrics).toMatch(/^vigil_points_received_total\{protocol="remote_write"\} 1$/m);
   });
 });

@@ -206,6 +206,12 @@ export class VigilServer implements Lifecycle {
       logs: () => ({ ...this.logs.stats(), ...this.logStore.stats() }),
       hec: () => this.hec?.stats() ?? null,
       syslogConnections: () => this.syslogTcp?.connectionCount ?? 0,
+      metricListeners: () => ({
+        pickle: this.graphitePickle === null ? null : { connections: this.graphitePickle.connectionCount, framesDecoded: this.graphitePickle.framesDecoded, framesRejected: this.graphitePickle.framesRejected },
+        otlp: this.otlp?.stats() ?? null,
+        statsd: this.statsd === null ? null : { heldMetrics: this.statsd.heldMetrics, datagrams: this.statsd.datagramsReceived },
+        remoteWrite: config.remoteWrite.enabled ? this.http.remoteWriteStats : null,
+      }),
     });
   }
 
