@@ -62,6 +62,14 @@ describe('parseStatsdLine', () => {
       ],
       samples: [{ type: 'c', value: 1 }],
     });
+    // Datadog allows bare tags and `/` in tag names; series tags need a value and plainer names.
+    expect(parse('deploys:1|c|#canary,app.kubernetes.io/name:web,team:')).toMatchObject({
+      tags: [
+        ['canary', 'true'],
+        ['app.kubernetes.io_name', 'web'],
+        ['team', 'true'],
+      ],
+    });
     expect(parse('users.online:1:2:3|h|@0.5|#shard:a')).toMatchObject({
       samples: [
         { type: 'h', value: 1, rate: 0.5 },
@@ -96,7 +104,7 @@ describe('parseStatsdLine', () => {
     expect(parse('x:|c')).toEqual({ reason: 'bad_value', cause: 'a value is empty' });
     expect(parse('x:1|c|@2')).toEqual({ reason: 'malformed_line', cause: 'sample rate "2" must be a number in (0, 1]' });
     expect(parse('x:1|c|@0')).toEqual({ reason: 'malformed_line', cause: 'sample rate "0" must be a number in (0, 1]' });
-    expect(parse('x:1|c|#production')).toEqual({ reason: 'bad_series', cause: 'tag "production" must be key:value' });
+    expect(parse('x:1|c|#:prod')).toEqual({ reason: 'bad_series', cause: 'tag ":prod" has no name' });
     expect(parse('x,env:1|c')).toEqual({ reason: 'bad_series', cause: 'tag "env" in the name must be key=value' });
     expect(parse('x:1|c|zzz')).toEqual({ reason: 'malformed_line', cause: 'unknown field "zzz"' });
     expect(parse('_e{5,4}:title|text')).toEqual({ reason: 'malformed_line', cause: 'DogStatsD events and service checks are not metrics' });

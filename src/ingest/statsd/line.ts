@@ -129,15 +129,23 @@ function parseName(text: string, start: number, end: number, out: StatsdLine): S
   return null;
 }
 
-/** DogStatsD tags `k:v,k2:v2` in `text[start, end)`; a value may itself hold colons. */
+/** Characters a Vigil tag name cannot hold (Datadog's may: `app.kubernetes.io/name`). */
+const TAG_NAME_UNSAFE = /[^A-Za-z0-9_.\-]/g;
+
+/**
+ * DogStatsD tags `k:v,k2:v2` in `text[start, end)`; a value may itself hold colons. A tag name's
+ * characters that series tags cannot hold become `_`, and a bare tag (`#canary`, as Datadog allows) is
+ * stored as `canary=true`, since a series tag needs a value.
+ */
 function parseDogStatsdTags(text: string, start: number, end: number, out: StatsdLine): StatsdLineProblem | null {
   if (start === end) return null;
   for (const tag of text.slice(start, end).split(',')) {
+    if (tag === '') continue;
     const colon = tag.indexOf(':');
-    // Series tags need a value: a bare DogStatsD tag (`#production`) cannot be stored as one.
-    if (colon <= 0 || colon === tag.length - 1) return { reason: 'bad_series', cause: `tag ${quoteValue(tag)} must be key:value` };
-    out.tagNames.push(tag.slice(0, colon));
-    out.tagValues.push(tag.slice(colon + 1));
+    if (colon === 0) return { reason: 'bad_series', cause: `tag ${quoteValue(tag)} has no name` };
+    const bare = colon === -1 || colon === tag.length - 1;
+    out.tagNames.push((bare ? tag.slice(0, colon === -1 ? tag.length : colon) : tag.slice(0, colon)).replace(TAG_NAME_UNSAFE, '_'));
+    out.tagValues.push(bare ? 'true' : tag.slice(colon + 1));
   }
   return null;
 }

@@ -134,14 +134,14 @@ describe('StatsdUdpListener', () => {
     const listener = await start(sink);
     const socket = createSocket('udp4');
     cleanups.push(() => void socket.close());
-    await sendDatagram(socket, listener.address().port, 'ok:1|c\r\nbroken\n\nok:x|c\nok:2|c|#solo\nok:3|c\n');
+    await sendDatagram(socket, listener.address().port, 'ok:1|c\r\nbroken\n\nok:x|c\nok:2|c|#:solo\nok:3|c\n');
     await eventually(() => sink.rejections.length === 3, 'the rejections');
     listener.flush();
 
     expect(sink.rejections).toEqual([
       { line: 2, reason: 'malformed_line', message: 'line 2: expected <name>:<value>|<type> in "broken"' },
       { line: 4, reason: 'bad_value', message: 'line 4: value "x" is not a decimal number in "ok:x|c"' },
-      { line: 5, reason: 'bad_series', message: 'line 5: tag "solo" must be key:value in "ok:2|c|#solo"' },
+      { line: 5, reason: 'bad_series', message: 'line 5: tag ":solo" has no name in "ok:2|c|#:solo"' },
     ]);
     expect(pointsOf(sink)).toEqual({ 'stats.counters.ok.count': 4, 'stats.counters.ok.rate': 4 / 3600 });
   });
