@@ -50,3 +50,14 @@ export { buildLogLoad, hecEnvelope, syslogFrame, apiLogLine, LOG_PROTOCOLS } fro
 export type { LogLoad, LogLoadOptions, LogProtocol } from './log-load.js';
 export { LOG_SHAPES, HOST_ROLES } from './log-shapes.js';
 export type { LogShape, HostRole } from './log-shapes.js';
+export { INGEST_PROTOCOLS } from './ingest.js';
+export type { IngestProtocol, VictoriaMetricsIngestResult, VictoriaMetricsOutcome } from './ingest.js';
+export { syntheticRemoteWriteLoad, sendRemoteWrite, DEFAULT_SERIES_PER_REQUEST } from './remote-write-load.js';
+export type { RemoteWriteLoad } from './remote-write-load.js';
+export { WriteRequestEncoder, encodeLabels, snappyLiteralBlock } from './remote-write-encoder.js';
+export { prepareVictoriaMetrics, defaultVictoriaMetricsDir, parseVictoriaMetricsVersion, parseGoModDownload, VICTORIA_METRICS_MODULE, VICTORIA_METRICS_VERSION } from './victoria-metrics-build.js';
+export type { VictoriaMetricsBuildOptions, VictoriaMetricsBinary } from './victoria-metrics-build.js';
+export { startVictoriaMetrics, timeVictoriaMetricsLoad } from './victoria-metrics.js';
+export type { RunningVictoriaMetrics, VictoriaMetricsTimings } from './victoria-metrics.js';
+export { parseVictoriaMetricsCounts } from './victoria-metrics-counts.js';
+export type { VictoriaMetricsCounts, VictoriaMetricsIngestType } from './victoria-metrics-counts.js';

@@ -14,30 +14,49 @@ import {
   runNabBenchmark,
   scoreNabResults,
   writeNabResults,
+  INGEST_PROTOCOLS,
   LOG_PROTOCOLS,
   type Drain3Outcome,
+  type IngestProtocol,
   type LogProtocol,
 } from '../bench/index.js';
 import { PACKAGE_ROOT } from '../server/index.js';
 
 export interface IngestBenchFlags {
+  readonly protocol: IngestProtocol;
   readonly series: number;
   readonly pointsPerSeries: number;
   readonly connections: number;
   readonly detection: boolean;
+  /** False with --no-victoria-metrics. */
+  readonly victoriaMetrics: boolean;
   readonly json: boolean;
   readonly data?: string;
 }
 
+/** Commander parser of bench ingest's --protocol: graphite or remote-write. */
+export function parseIngestProtocol(text: string): IngestProtocol {
+  if (!(INGEST_PROTOCOLS as readonly string[]).includes(text)) throw new Error(`cannot parse protocol ${JSON.stringify(text)}: expected one of ${INGEST_PROTOCOLS.join(', ')}`);
+  return text as IngestProtocol;
+}
+
+/**
+ * `vigil bench ingest`: a Graphite or remote write load into a spawned server, and the same load into
+ * VictoriaMetrics (built from source into a scratch folder) unless --no-victoria-metrics.
+ */
 export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void> {
   const result = await runIngestBench({
     binPath: join(PACKAGE_ROOT, 'bin', 'vigil.js'),
+    protocol: flags.protocol,
     series: flags.series,
     pointsPerSeries: flags.pointsPerSeries,
     connections: flags.connections,
     detection: flags.detection,
+    victoriaMetrics: flags.victoriaMetrics,
+    note: (line) => process.stderr.write(`${line}\n`),
     ...(flags.data === undefined ? {} : { data: flags.data }),
   });
+  if ('skipped' in result.victoriaMetrics && flags.victoriaMetrics) process.stderr.write(`VictoriaMetrics skipped: ${result.victoriaMetrics.skipped}\n`);
   process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatIngestResult(result)}\n`);
 }
 

@@ -3,7 +3,19 @@ import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/ind
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { readVersion } from '../server/index.js';
-import { benchIngestCommand, benchLoghubCommand, benchLogsCommand, benchNabCommand, parseLogProtocol, parseThreshold, type LoghubBenchFlags, type LogsBenchFlags, type NabBenchFlags } from './bench.js';
+import {
+  benchIngestCommand,
+  benchLoghubCommand,
+  benchLogsCommand,
+  benchNabCommand,
+  parseIngestProtocol,
+  parseLogProtocol,
+  parseThreshold,
+  type IngestBenchFlags,
+  type LoghubBenchFlags,
+  type LogsBenchFlags,
+  type NabBenchFlags,
+} from './bench.js';
 import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
@@ -72,14 +84,16 @@ export function buildProgram(): Command {
   const bench = program.command('bench').description('benchmarks that print a figure');
   bench
     .command('ingest')
-    .description('Graphite plaintext over loopback TCP into the store, detection on: points per second and peak memory')
+    .description('Graphite plaintext or Prometheus remote write into the store, and the same load into VictoriaMetrics: points per second, memory per series, the ratio')
+    .option('--protocol <name>', 'graphite (plaintext over TCP) or remote-write (Prometheus remote write 1.0 over HTTP)', parseIngestProtocol, 'graphite' as const)
     .option('--series <n>', 'active series', parsePositiveInt, 10_000)
     .option('--points-per-series <n>', 'points sent per series', parsePositiveInt, 100)
-    .option('--connections <n>', 'parallel TCP connections', parsePositiveInt, 2)
-    .option('--data <path>', 'replay Graphite plaintext from a file or every file of a directory instead of the synthetic load')
+    .option('--connections <n>', 'parallel TCP or HTTP connections', parsePositiveInt, 2)
+    .option('--data <path>', 'graphite: replay Graphite plaintext from a file or every file of a directory instead of the synthetic load')
     .addOption(new Option('--no-detection', 'measure with detection off'))
+    .addOption(new Option('--no-victoria-metrics', 'skip VictoriaMetrics (otherwise built from its Go module into a scratch folder and sent the same load)'))
     .option('--json', 'print one JSON object', false)
-    .action(async (flags: { series: number; pointsPerSeries: number; connections: number; detection: boolean; json: boolean; data?: string }) => benchIngestCommand(flags));
+    .action(async (flags: IngestBenchFlags) => benchIngestCommand(flags));
   bench
     .command('logs')
     .description('log lines over Splunk HEC, syslog TCP or POST /api/v1/logs into a spawned server, mined and stored: records per second durable, MB/s, templates and peak memory')
