@@ -88,7 +88,7 @@ export function buildProgram(): Command {
     .option('--protocol <name>', 'graphite (plaintext over TCP) or remote-write (Prometheus remote write 1.0 over HTTP)', parseIngestProtocol, 'graphite' as const)
     .option('--series <n>', 'active series', parsePositiveInt, 10_000)
     .option('--points-per-series <n>', 'points sent per series', parsePositiveInt, 100)
-    .option('--connections <n>', 'parallel TCP or HTTP connections', parsePositiveInt, 2)
+    .option('--connections <n>', 'parallel TCP or HTTP connections (remote write: one request in flight on each, like a Prometheus shard)', parsePositiveInt, 2)
     .option('--data <path>', 'graphite: replay Graphite plaintext from a file or every file of a directory instead of the synthetic load')
     .addOption(new Option('--no-detection', 'measure with detection off'))
     .addOption(new Option('--no-victoria-metrics', 'skip VictoriaMetrics (otherwise built from its Go module into a scratch folder and sent the same load)'))
