@@ -115,7 +115,7 @@ export class DuckDbStorage implements Storage {
       intervalMs: options.flushIntervalMs,
       commit: () => this.db.exclusive(() => this.commitQueued()),
       running: () => this.lifecycle.running,
-      queued: () => (!this.hasQueuedWork() ? 'none' : this.queued.length >= this.options.flushMaxPoints ? 'enough' : 'some'),
+      queued: () => (!this.hasQueuedWork() ? 'none' : 'enough'),
     });
   }
 
@@ -243,8 +243,12 @@ export class DuckDbStorage implements Storage {
     return this.queued.length > 0 || this.index.pendingCount > 0;
   }
 
+  /**
+   * A commit starts as soon as none is running: writers that wait for their answer (remote write, HTTP)
+   * are not held by the timer, and under load the points that come during a commit go together in the next.
+   */
   private scheduleCommit(): void {
-    if (this.queued.length >= this.options.flushMaxPoints) this.commits.request();
+    if (this.queued.length >= this.options.flushMaxPoints || this.commits.inFlight === undefined) this.commits.request();
     else this.commits.arm();
   }
 
