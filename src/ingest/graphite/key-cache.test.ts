@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesKeyCache } from './key-cache.js';
+import { runByteKeyCacheSuite } from '../key-cache.testsuite.js';
 
 describe('SeriesKeyCache', () => {
-  it('finds a path only by equal bytes, even when another path has the same hash', () => {
-    const cache = new SeriesKeyCache(16);
-    const bytes = Buffer.from('abc abd');
-    cache.set(bytes, 0, 3, 4, 'abc');
-    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
-    expect(cache.get(bytes, 4, 7, 4)).toBeUndefined();
-    expect(cache.get(bytes, 0, 2, 4)).toBeUndefined();
-    cache.set(bytes, 4, 7, 4, 'abd');
-    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
-    expect(cache.get(bytes, 4, 7, 4)).toBe('abd');
-  });
-
-  it('copies the path so that reusing the source buffer cannot change a hit', () => {
-    const cache = new SeriesKeyCache(4);
-    const bytes = Buffer.from('abc');
-    cache.set(bytes, 0, 3, 1, 'abc');
-    bytes.write('xyz');
-    expect(cache.get(bytes, 0, 3, 1)).toBeUndefined();
-    expect(cache.get(Buffer.from('abc'), 0, 3, 1)).toBe('abc');
-  });
-
   it('grows to keep every entry up to maxEntries, then starts over empty', () => {
     const cache = new SeriesKeyCache(1_000);
     const paths = Array.from({ length: 1_024 }, (_, i) => Buffer.from(`series.${i}`));
@@ -40,3 +20,5 @@ describe('SeriesKeyCache', () => {
     expect(() => new SeriesKeyCache(0)).toThrow('cannot create series key cache: maxEntries must be a positive integer, got 0');
   });
 });
+
+runByteKeyCacheSuite('SeriesKeyCache', (maxEntries) => new SeriesKeyCache(maxEntries));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabelKeyCache, hashLabelBytes } from './label-key-cache.js';
+import { runByteKeyCacheSuite } from '../key-cache.testsuite.js';
 
 function viewOf(buf: Buffer): DataView {
   return new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -33,28 +34,6 @@ describe('hashLabelBytes', () => {
 });
 
 describe('LabelKeyCache', () => {
-  it('finds labels only by equal bytes, even when others have the same hash', () => {
-    const cache = new LabelKeyCache(16);
-    const bytes = Buffer.from('abc abd');
-    cache.set(bytes, 0, 3, 4, 'abc');
-    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
-    expect(cache.get(bytes, 4, 7, 4)).toBeUndefined();
-    expect(cache.get(bytes, 0, 2, 4)).toBeUndefined();
-    cache.set(bytes, 4, 7, 4, 'abd');
-    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
-    expect(cache.get(bytes, 4, 7, 4)).toBe('abd');
-    expect(cache.entries).toBe(2);
-  });
-
-  it('copies the labels so that reusing the source buffer cannot change a hit', () => {
-    const cache = new LabelKeyCache(4);
-    const bytes = Buffer.from('abc');
-    cache.set(bytes, 0, 3, 1, 'abc');
-    bytes.write('xyz');
-    expect(cache.get(bytes, 0, 3, 1)).toBeUndefined();
-    expect(cache.get(Buffer.from('abc'), 0, 3, 1)).toBe('abc');
-  });
-
   it('grows its table and arena to keep every entry up to maxEntries, then starts over empty', () => {
     const cache = new LabelKeyCache(4_096);
     const labels = Array.from({ length: 5_000 }, (_, i) => Buffer.from(`${'label bytes '.repeat(10)}${i}`));
@@ -73,3 +52,5 @@ describe('LabelKeyCache', () => {
     expect(() => new LabelKeyCache(0)).toThrow('cannot create label key cache: maxEntries must be a positive integer, got 0');
   });
 });
+
+runByteKeyCacheSuite('LabelKeyCache', (maxEntries) => new LabelKeyCache(maxEntries));
