@@ -1,4 +1,4 @@
-import type { KeyedPoints, RejectReason, Rejection } from '../model/index.js';
+import type { KeyedPoints, PointBatch, RejectReason, Rejection } from '../model/index.js';
 import type { IngestProtocol } from './self-metrics.js';
 
 /** What a write kept and, per rejected point, its index in the written points and why. */
@@ -8,10 +8,11 @@ export interface WriteResult {
 }
 
 /**
- * The ingest path as the API sees it: store keyed points durably and hand them to detection.
- * `write` resolves once every accepted point is durable. `reject` counts what parsers refused.
+ * The ingest path as the API sees it: store points (named by key, or by the ids the store gave their
+ * keys) durably and hand them to detection. `write` resolves once every accepted point is durable.
+ * `reject` counts what parsers refused.
  */
 export interface PointWriter {
-  write(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult>;
+  write(points: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult>;
   reject(rejections: readonly Rejection[], protocol: IngestProtocol): void;
 }

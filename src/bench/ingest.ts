@@ -1,3 +1,4 @@
+import { cpuProfileEnv } from './cpu-profile-env.js';
 import { connect } from 'node:net';
 import { recordedLoad, syntheticLoad, type LoadChunks } from './graphite-load.js';
 import { peakRssBytesOf } from './proc-memory.js';
@@ -24,6 +25,8 @@ export interface IngestBenchOptions {
   readonly victoriaMetricsBuild?: VictoriaMetricsBuildOptions;
   /** Remote write: series per request (default 2,000). */
   readonly seriesPerRequest?: number;
+  /** Write the Vigil server's CPU profile into this directory. */
+  readonly serverCpuProfileDir?: string;
   /** Progress notes (building VictoriaMetrics); none by default. */
   readonly note?: (line: string) => void;
 }
@@ -151,6 +154,7 @@ async function runVigil(options: IngestBenchOptions, load: PreparedLoad): Promis
     binPath: options.binPath,
     // Recorded data may be old: keep every age so that nothing is refused as out of retention.
     configYaml: `detection:\n  enabled: ${options.detection}\nstorage:\n  retentionDays: 100000\nhec:\n  enabled: false\n`,
+    ...(options.serverCpuProfileDir === undefined ? {} : { env: cpuProfileEnv(options.serverCpuProfileDir, `server-${load.protocol}`) }),
   });
   try {
     const t0 = process.hrtime.bigint();

@@ -32,6 +32,7 @@ export interface IngestBenchFlags {
   readonly victoriaMetrics: boolean;
   readonly json: boolean;
   readonly data?: string;
+  readonly serverCpuProf?: string;
 }
 
 /** Commander parser of bench ingest's --protocol: graphite or remote-write. */
@@ -55,6 +56,7 @@ export async function benchIngestCommand(flags: IngestBenchFlags): Promise<void>
     victoriaMetrics: flags.victoriaMetrics,
     note: (line) => process.stderr.write(`${line}\n`),
     ...(flags.data === undefined ? {} : { data: flags.data }),
+    ...(flags.serverCpuProf === undefined ? {} : { serverCpuProfileDir: flags.serverCpuProf }),
   });
   if ('skipped' in result.victoriaMetrics && flags.victoriaMetrics) process.stderr.write(`VictoriaMetrics skipped: ${result.victoriaMetrics.skipped}\n`);
   process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatIngestResult(result)}\n`);

@@ -92,6 +92,7 @@ export function buildProgram(): Command {
     .option('--data <path>', 'graphite: replay Graphite plaintext from a file or every file of a directory instead of the synthetic load')
     .addOption(new Option('--no-detection', 'measure with detection off'))
     .addOption(new Option('--no-victoria-metrics', 'skip VictoriaMetrics (otherwise built from its Go module into a scratch folder and sent the same load)'))
+    .option('--server-cpu-prof <dir>', "write the server's CPU profile (.cpuprofile, node --cpu-prof) into this directory")
     .option('--json', 'print one JSON object', false)
     .action(async (flags: IngestBenchFlags) => benchIngestCommand(flags));
   bench

@@ -1,7 +1,7 @@
 export type { Tags, SeriesRef, SeriesInfo } from './series.js';
-export { seriesKey, parseSeriesKey, hashSeriesKey, validateSeriesRef } from './series.js';
+export { seriesKey, parseSeriesKey, hashSeriesKey, validateSeriesRef, INVALID_SERIES_ID } from './series.js';
 export type { PointBatch, KeyedPoints, RejectReason, Rejection } from './points.js';
-export { KeyedPointsBuilder } from './points.js';
+export { KeyedPointsBuilder, PointBatchBuilder } from './points.js';
 export type { Anomaly, AnomalyKind, AnomalyEvidence } from './anomaly.js';
 export { ANOMALY_KINDS } from './anomaly.js';
 export type { TimeRange, Aggregation } from './time.js';

@@ -69,11 +69,52 @@ export class KeyedPointsBuilder implements KeyedPoints {
 
   private grow(): void {
     const capacity = Math.max(16, this.values.length * 2);
-    const ts = new Float64Array(capacity);
-    ts.set(this.timestampsMs);
-    const vs = new Float64Array(capacity);
-    vs.set(this.values);
-    this.timestampsMs = ts;
-    this.values = vs;
+    this.timestampsMs = grown(this.timestampsMs, capacity);
+    this.values = grown(this.values, capacity);
   }
+}
+
+/** Accumulates points already named by series id, column by column, growing by doubling. */
+export class PointBatchBuilder implements PointBatch {
+  seriesIds: Uint32Array;
+  timestampsMs: Float64Array;
+  values: Float64Array;
+  length = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.seriesIds = new Uint32Array(initialCapacity);
+    this.timestampsMs = new Float64Array(initialCapacity);
+    this.values = new Float64Array(initialCapacity);
+  }
+
+  push(seriesId: number, timestampMs: number, value: number): void {
+    if (this.length === this.values.length) this.grow();
+    this.seriesIds[this.length] = seriesId;
+    this.timestampsMs[this.length] = timestampMs;
+    this.values[this.length] = value;
+    this.length++;
+  }
+
+  /** Trimmed views over the filled part (no copy). */
+  finish(): PointBatch {
+    return {
+      length: this.length,
+      seriesIds: this.seriesIds.subarray(0, this.length),
+      timestampsMs: this.timestampsMs.subarray(0, this.length),
+      values: this.values.subarray(0, this.length),
+    };
+  }
+
+  private grow(): void {
+    const capacity = Math.max(16, this.values.length * 2);
+    this.seriesIds = grown(this.seriesIds, capacity);
+    this.timestampsMs = grown(this.timestampsMs, capacity);
+    this.values = grown(this.values, capacity);
+  }
+}
+
+function grown<T extends Float64Array | Uint32Array>(array: T, capacity: number): T {
+  const copy = new (array.constructor as new (length: number) => T)(capacity);
+  copy.set(array);
+  return copy;
 }

@@ -60,3 +60,9 @@ export function hashSeriesKey(key: string): number {
   }
   return h >>> 0;
 }
+
+/**
+ * The series id a store gives a key it cannot keep (not a valid series, or no ids left); appends
+ * reject points with it as bad_series. Real ids are dense from 0 and never change while a store runs.
+ */
+export const INVALID_SERIES_ID = 0xffff_ffff;

@@ -33,7 +33,7 @@ export class IngestPipeline implements PointWriter {
     return this.rejectedCount;
   }
 
-  async write(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult> {
+  async write(points: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult> {
     if (points.length === 0) return { accepted: 0, rejected: [] };
     while (this.inFlightPoints >= this.maxInFlightPoints) await new Promise<void>((resolve) => this.waiters.push(resolve));
     this.inFlightPoints += points.length;
@@ -60,13 +60,11 @@ export class IngestPipeline implements PointWriter {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async store(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult> {
-    const batch: PointBatch = {
-      length: points.length,
-      seriesIds: this.storage.resolveSeries(points.keys),
-      timestampsMs: points.timestampsMs,
-      values: points.values,
-    };
+  private async store(points: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult> {
+    const batch: PointBatch =
+      'seriesIds' in points
+        ? points
+        : { length: points.length, seriesIds: this.storage.resolveSeries(points.keys), timestampsMs: points.timestampsMs, values: points.values };
     const result = await this.storage.append(batch);
     this.received += result.accepted;
     this.metrics.pointsReceived.inc({ protocol }, result.accepted);

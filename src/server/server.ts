@@ -7,7 +7,7 @@ import type { VigilConfig } from '../config/index.js';
 import { DetectionRunner, replayStored } from '../detect/index.js';
 import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
-import type { Anomaly, KeyedPoints, Rejection } from '../model/index.js';
+import type { Anomaly, KeyedPoints, PointBatch, Rejection } from '../model/index.js';
 import { createDuckDbLogStore, createDuckDbStorage, LogRetentionSweeper, RetentionSweeper, type LogStore, type Storage } from '../store/index.js';
 import { systemClock, type Clock, type Lifecycle } from '../util/index.js';
 import { IngestPipeline } from './ingest-pipeline.js';
@@ -106,7 +106,8 @@ export class VigilServer implements Lifecycle {
 
     const graphite = config.graphite;
     const sink = (protocol: IngestProtocol): PointSink => ({
-      write: async (points: KeyedPoints) => {
+      seriesId: (key: string) => this.storage.seriesId(key),
+      write: async (points: KeyedPoints | PointBatch) => {
         await this.pipeline.write(points, protocol);
       },
       reject: (rejections: readonly Rejection[]) => this.pipeline.reject(rejections, protocol),

@@ -134,6 +134,14 @@ export class DuckDbStorage implements Storage {
     return ids;
   }
 
+  seriesId(key: string): number {
+    if (!this.lifecycle.running) throw new Error(`cannot resolve series: storage is ${this.lifecycle.notRunningWord}`);
+    const pendingBefore = this.index.pendingCount;
+    const id = this.index.resolveOne(key);
+    if (this.index.pendingCount > pendingBefore) this.scheduleCommit();
+    return id;
+  }
+
   seriesById(id: number): SeriesInfo | undefined {
     return this.index.byIdOrUndefined(id);
   }

@@ -1,9 +1,6 @@
 import { globToRegExp } from '../util/index.js';
-import { parseSeriesKey, seriesKey, validateSeriesRef } from '../model/index.js';
+import { INVALID_SERIES_ID, parseSeriesKey, seriesKey, validateSeriesRef } from '../model/index.js';
 import type { SeriesInfo } from '../model/index.js';
-
-/** Id that `resolveSeries` gives a key that is not a valid series; `append` rejects it as bad_series. */
-export const INVALID_SERIES_ID = 0xffff_ffff;
 
 /**
  * The in-memory series index: canonical key to dense id and back. New series are handed out
@@ -30,16 +27,14 @@ export class SeriesIndex {
 
   resolve(keys: readonly string[]): Uint32Array {
     const ids = new Uint32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const known = this.byKey.get(key);
-      if (known !== undefined) {
-        ids[i] = known.id;
-        continue;
-      }
-      ids[i] = this.resolveNew(key);
-    }
+    for (let i = 0; i < keys.length; i++) ids[i] = this.resolveOne(keys[i]!);
     return ids;
+  }
+
+  /** The id of one key, creating the series if it is new; INVALID_SERIES_ID for an invalid key. */
+  resolveOne(key: string): number {
+    const known = this.byKey.get(key);
+    return known !== undefined ? known.id : this.resolveNew(key);
   }
 
   byIdOrUndefined(id: number): SeriesInfo | undefined {

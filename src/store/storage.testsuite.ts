@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Anomaly, PointBatch } from '../model/index.js';
+import { INVALID_SERIES_ID, type Anomaly, type PointBatch } from '../model/index.js';
 import type { RangeQuery, Storage } from './storage.js';
 
 export interface StorageFixture {
@@ -11,7 +11,6 @@ export interface StorageFixture {
   readonly cleanup: () => Promise<void>;
 }
 
-const INVALID_SERIES_ID = 0xffff_ffff;
 /** 2024-01-01T00:00:00Z: a multiple of every step the suite uses, and well in the past. */
 const T0 = Date.UTC(2024, 0, 1);
 const EVERYTHING = { fromMs: -Number.MAX_SAFE_INTEGER, toMs: Number.MAX_SAFE_INTEGER };
@@ -106,6 +105,18 @@ export function runStorageSuite(name: string, create: () => Promise<StorageFixtu
       expect(Object.keys(info!.tags)).toEqual(['a', 'host', 'z']);
       expect(storage.seriesByKey('cpu.load;a=x;host=web1;z=9')?.id).toBe(id);
       expect(storage.stats().seriesCount).toBe(1);
+    });
+
+    it('resolves one key at a time to the same ids, and the new series become durable with the next commit', async () => {
+      const [a] = storage.resolveSeries(['one.a;x=1']);
+      expect(storage.seriesId('one.a;x=1')).toBe(a);
+      const b = storage.seriesId('one.b');
+      expect(b).not.toBe(a);
+      expect(storage.seriesId('one.b')).toBe(b);
+      expect(storage.seriesId('bad metric')).toBe(INVALID_SERIES_ID);
+      expect(storage.seriesById(b)?.key).toBe('one.b');
+      expect((await storage.append(batch([[b, T0, 5]]))).accepted).toBe(1);
+      expect(storage.stats().seriesCount).toBe(2);
     });
 
     it('gives invalid keys an id that append rejects as bad_series', async () => {

@@ -66,6 +66,11 @@ export interface Storage extends Lifecycle {
    * as bad_series.
    */
   resolveSeries(keys: readonly string[]): Uint32Array;
+  /**
+   * `resolveSeries` for one key. Ids never change while the store runs, so parsers may cache them
+   * by the bytes that named the series.
+   */
+  seriesId(key: string): number;
   seriesById(id: number): SeriesInfo | undefined;
   seriesByKey(key: string): SeriesInfo | undefined;
   /** Series whose canonical key matches a Graphite glob (see util/globToRegExp), sorted by key. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyedPoints, Rejection } from '../../model/index.js';
-import { KeyedPointsBuilder } from '../../model/index.js';
+import type { KeyedPoints, PointBatch, Rejection } from '../../model/index.js';
+import { INVALID_SERIES_ID, PointBatchBuilder } from '../../model/index.js';
+import { LocalSeriesIds } from '../local-series-ids.js';
 import { GraphiteLineParser, parseGraphiteText } from './parse.js';
 
 interface Parsed {
@@ -12,10 +13,16 @@ function rows(points: KeyedPoints): Parsed['points'] {
   return Array.from({ length: points.length }, (_, i) => ({ key: points.keys[i]!, timestampMs: points.timestampsMs[i]!, value: points.values[i]! }));
 }
 
+/** A parser whose series get ids in memory, and the way back from ids to keys. */
+function newParser(options: { maxLineBytes: number; nowMs: () => number }): { parser: GraphiteLineParser; keyed: (batch: PointBatch) => KeyedPoints } {
+  const seriesIds = new LocalSeriesIds();
+  return { parser: new GraphiteLineParser({ ...options, seriesIds }), keyed: (batch) => seriesIds.keyed(batch) };
+}
+
 /** Feeds `bytes` to one parser cut at the given offsets. */
 function parseChunks(bytes: Buffer, cuts: number[], maxLineBytes: number, nowMs = () => 5_000): Parsed {
-  const parser = new GraphiteLineParser({ maxLineBytes, nowMs });
-  const out = new KeyedPointsBuilder(4);
+  const { parser, keyed } = newParser({ maxLineBytes, nowMs });
+  const out = new PointBatchBuilder(4);
   const rejections: Rejection[] = [];
   let start = 0;
   for (const cut of [...cuts, bytes.length]) {
@@ -23,7 +30,7 @@ function parseChunks(bytes: Buffer, cuts: number[], maxLineBytes: number, nowMs 
     start = cut;
   }
   parser.end(out, rejections);
-  return { points: rows(out.finish()), rejections };
+  return { points: rows(keyed(out.finish())), rejections };
 }
 
 const SAMPLE = Buffer.from(
@@ -98,8 +105,8 @@ describe('GraphiteLineParser', () => {
 
   it('stamps points without a timestamp or with -1 with the injected clock', () => {
     let now = 1_000;
-    const parser = new GraphiteLineParser({ maxLineBytes: 100, nowMs: () => (now += 10) });
-    const out = new KeyedPointsBuilder();
+    const { parser } = newParser({ maxLineBytes: 100, nowMs: () => (now += 10) });
+    const out = new PointBatchBuilder();
     const rejections: Rejection[] = [];
     parser.push(Buffer.from('a 1\nb 2 -1\nc 3 -1.0\nd 4 1.5\n'), out, rejections);
     expect(rejections).toEqual([]);
@@ -145,14 +152,14 @@ describe('GraphiteLineParser', () => {
   });
 
   it('rejects a line longer than maxLineBytes once, however many chunks it spans, and carries on', () => {
-    const parser = new GraphiteLineParser({ maxLineBytes: 16, nowMs: () => 0 });
-    const out = new KeyedPointsBuilder();
+    const { parser, keyed } = newParser({ maxLineBytes: 16, nowMs: () => 0 });
+    const out = new PointBatchBuilder();
     const rejections: Rejection[] = [];
     parser.push(Buffer.from('a 1 1\nlong.'), out, rejections);
     for (let i = 0; i < 100; i++) parser.push(Buffer.from('xxxxxxxxxx'), out, rejections);
     parser.push(Buffer.from(' 1 1\nb 2 2\n'), out, rejections);
     parser.end(out, rejections);
-    expect(out.finish().keys).toEqual(['a', 'b']);
+    expect(keyed(out.finish()).keys).toEqual(['a', 'b']);
     expect(rejections).toEqual([{ line: 2, reason: 'line_too_long', message: 'line 2: longer than 16 bytes; it starts "long.xxxxxxxxxxxx"' }]);
   });
 
@@ -162,14 +169,42 @@ describe('GraphiteLineParser', () => {
   });
 
   it('numbers lines across chunks and restarts after end()', () => {
-    const parser = new GraphiteLineParser({ maxLineBytes: 100, nowMs: () => 0 });
-    const out = new KeyedPointsBuilder();
+    const { parser } = newParser({ maxLineBytes: 100, nowMs: () => 0 });
+    const out = new PointBatchBuilder();
     const rejections: Rejection[] = [];
     parser.push(Buffer.from('a 1\n\nbad\n'), out, rejections);
     parser.push(Buffer.from('b 2\nworse'), out, rejections);
     parser.end(out, rejections);
     parser.push(Buffer.from('again\n'), out, rejections);
     expect(rejections.map((r) => r.line)).toEqual([3, 5, 1]);
+  });
+
+  it('asks for the id of each distinct path once (by canonical key), and never for the series of a rejected line', () => {
+    const asked: string[] = [];
+    const local = new LocalSeriesIds();
+    const parser = new GraphiteLineParser({ maxLineBytes: 100, nowMs: () => 0, seriesIds: { seriesId: (key) => (asked.push(key), local.seriesId(key)) } });
+    const out = new PointBatchBuilder();
+    const rejections: Rejection[] = [];
+    parser.push(Buffer.from('a 1 1\nb;z=1;y=2 2 1\na 3 2\nnew.one x 1\nb;y=2;z=1 4 2\nb;z=1;y=2 5 3\nnew.two 1 -7\n'), out, rejections);
+    parser.end(out, rejections);
+    expect(asked).toEqual(['a', 'b;y=2;z=1', 'b;y=2;z=1']);
+    expect(Array.from(out.finish().seriesIds)).toEqual([0, 1, 0, 1, 1]);
+    expect(rejections.map((r) => [r.line, r.reason])).toEqual([
+      [4, 'bad_value'],
+      [7, 'bad_timestamp'],
+    ]);
+  });
+
+  it('rejects the lines of a series the store refuses, naming it, and asks again next time', () => {
+    let refuse = true;
+    const parser = new GraphiteLineParser({ maxLineBytes: 100, nowMs: () => 0, seriesIds: { seriesId: () => (refuse ? INVALID_SERIES_ID : 7) } });
+    const out = new PointBatchBuilder();
+    const rejections: Rejection[] = [];
+    parser.push(Buffer.from('full.up 1 1\n'), out, rejections);
+    refuse = false;
+    parser.push(Buffer.from('full.up 2 2\n'), out, rejections);
+    expect(rejections).toEqual([{ line: 1, reason: 'bad_series', message: 'line 1: series "full.up" cannot be stored: the store refused its key' }]);
+    expect(Array.from(out.finish().seriesIds)).toEqual([7]);
   });
 
   it('parses decimal forms exactly as Number() does', () => {

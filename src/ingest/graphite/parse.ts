@@ -1,10 +1,13 @@
 import type { RejectReason, Rejection } from '../../model/index.js';
-import { KeyedPointsBuilder } from '../../model/index.js';
+import { INVALID_SERIES_ID, PointBatchBuilder } from '../../model/index.js';
+import { LocalSeriesIds } from '../local-series-ids.js';
 import type { ParsedPoints } from '../parsed.js';
 import { quoteValue } from '../quote.js';
 import { canonicalSeriesKey } from '../series-path.js';
+import type { SeriesIds } from '../sink.js';
 import { isNanLiteral, parseDecimal } from './decimal.js';
-import { FNV_OFFSET, FNV_PRIME, SeriesKeyCache } from './key-cache.js';
+import { SeriesIdCache } from './id-cache.js';
+import { FNV_OFFSET, FNV_PRIME } from './key-cache.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -14,7 +17,7 @@ const SEMICOLON = 0x3b;
 const FIRST_PRINTABLE = 0x21;
 const DEL = 0x7f;
 /** Series paths remembered by a parser that is given no shared cache; beyond it the cache starts over. */
-const PRIVATE_KEY_CACHE_ENTRIES = 16_384;
+const PRIVATE_ID_CACHE_ENTRIES = 16_384;
 /** Graphite's "no timestamp, use the receive time". */
 const NOW_TIMESTAMP = -1;
 /** Largest time a JavaScript Date can hold; later timestamps are rejected rather than stored as nonsense. */
@@ -28,8 +31,10 @@ export interface GraphiteParserOptions {
   readonly maxLineBytes: number;
   /** Time given to points sent without a timestamp or with `-1`. */
   readonly nowMs: () => number;
+  /** Where the ids of series paths not in the cache come from (the sink, in a listener). */
+  readonly seriesIds: SeriesIds;
   /** Cache shared by the parsers of one listener, so every connection benefits from series seen on any. */
-  readonly keyCache?: SeriesKeyCache;
+  readonly idCache?: SeriesIdCache;
 }
 
 /**
@@ -37,12 +42,20 @@ export interface GraphiteParserOptions {
  * optionally tagged (`name;k=v;...`). Bytes arrive in chunks cut anywhere; a line cut by a chunk
  * boundary is carried over (bounded by maxLineBytes), so the result does not depend on where the
  * cuts fall. Lines are numbered from 1 across the whole stream.
+ *
+ * The hot path finds the fields and the newline in one pass and names the series by id straight from
+ * the id cache, trying first the series that followed the previous line's last time (senders keep
+ * their order), which needs no hash; so a line of a known series allocates nothing.
  */
 export class GraphiteLineParser {
   private readonly maxLineBytes: number;
   private readonly nowMs: () => number;
-  private readonly keys: SeriesKeyCache;
-  /** Start of a line whose newline has not arrived: at most maxLineBytes + 1 bytes (room for a `\r`). */
+  private readonly seriesIds: SeriesIds;
+  private readonly ids: SeriesIdCache;
+  /**
+   * Start of a line whose newline has not arrived: at most maxLineBytes + 1 bytes (room for a `\r`),
+   * plus one for the newline put after it once it is complete.
+   */
   private partial = Buffer.alloc(0);
   private partialLength = 0;
   /** Inside a line already rejected as too long: its bytes are skipped up to its newline. */
@@ -56,35 +69,40 @@ export class GraphiteLineParser {
     }
     this.maxLineBytes = options.maxLineBytes;
     this.nowMs = options.nowMs;
-    this.keys = options.keyCache ?? new SeriesKeyCache(PRIVATE_KEY_CACHE_ENTRIES);
+    this.seriesIds = options.seriesIds;
+    this.ids = options.idCache ?? new SeriesIdCache(PRIVATE_ID_CACHE_ENTRIES);
   }
 
   /** Parses every line that `chunk` completes; keeps the unterminated rest for the next call. */
-  push(chunk: Buffer, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  push(chunk: Buffer, out: PointBatchBuilder, rejections: Rejection[]): void {
     let start = 0;
-    while (start < chunk.length) {
-      const newline = chunk.indexOf(LF, start);
-      if (this.skipping) {
-        if (newline === -1) return;
-        this.skipping = false;
-      } else if (newline === -1) {
-        this.keepPartial(chunk, start, rejections);
+    if (this.skipping || this.partialLength > 0) {
+      const newline = chunk.indexOf(LF);
+      if (newline === -1) {
+        if (!this.skipping) this.keepPartial(chunk, 0, rejections);
         return;
-      } else if (this.partialLength > 0) {
-        this.completePartial(chunk, start, newline, out, rejections);
-      } else {
-        this.lineNumber++;
-        this.parseLine(chunk, start, newline, out, rejections);
       }
+      if (this.skipping) this.skipping = false;
+      else this.completePartial(chunk, newline, out, rejections);
       start = newline + 1;
     }
+    // Every line up to the last newline is whole, so parseLine may read up to its newline unchecked.
+    const lastNewline = chunk.lastIndexOf(LF);
+    while (start <= lastNewline) {
+      this.lineNumber++;
+      start = this.parseLine(chunk, start, out, rejections) + 1;
+    }
+    if (start < chunk.length) this.keepPartial(chunk, start, rejections);
   }
 
   /** Parses the last line if the stream ended without a newline, and readies the parser for a new stream. */
-  end(out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  end(out: PointBatchBuilder, rejections: Rejection[]): void {
     const length = this.partialLength;
     this.partialLength = 0;
-    if (!this.skipping && length > 0) this.parseLine(this.partial, 0, length, out, rejections);
+    if (!this.skipping && length > 0) {
+      this.partial[length] = LF;
+      this.parseLine(this.partial, 0, out, rejections);
+    }
     this.skipping = false;
     this.lineNumber = 0;
   }
@@ -98,27 +116,28 @@ export class GraphiteLineParser {
       this.skipping = true;
       return;
     }
-    this.reservePartial(length);
+    this.reservePartial(length + 1);
     chunk.copy(this.partial, this.partialLength, start);
     this.partialLength = length;
   }
 
-  private completePartial(chunk: Buffer, start: number, newline: number, out: KeyedPointsBuilder, rejections: Rejection[]): void {
-    const length = this.partialLength + newline - start;
+  private completePartial(chunk: Buffer, newline: number, out: PointBatchBuilder, rejections: Rejection[]): void {
+    const length = this.partialLength + newline;
     if (length > this.maxLineBytes + 1) {
-      this.rejectTooLong(this.partialPrefix(chunk, start), rejections);
+      this.rejectTooLong(this.partialPrefix(chunk, 0), rejections);
       this.partialLength = 0;
       return;
     }
-    this.reservePartial(length);
-    chunk.copy(this.partial, this.partialLength, start, newline);
+    this.reservePartial(length + 1);
+    chunk.copy(this.partial, this.partialLength, 0, newline);
+    this.partial[length] = LF;
     this.partialLength = 0;
-    this.parseLine(this.partial, 0, length, out, rejections);
+    this.parseLine(this.partial, 0, out, rejections);
   }
 
   private reservePartial(length: number): void {
     if (this.partial.length >= length) return;
-    const capacity = Math.min(this.maxLineBytes + 1, Math.max(length, this.partial.length * 2, SMALLEST_PARTIAL_BYTES));
+    const capacity = Math.min(this.maxLineBytes + 2, Math.max(length, this.partial.length * 2, SMALLEST_PARTIAL_BYTES));
     const grown = Buffer.allocUnsafe(capacity);
     this.partial.copy(grown, 0, 0, this.partialLength);
     this.partial = grown;
@@ -137,56 +156,44 @@ export class GraphiteLineParser {
     return Math.min(QUOTED_PREFIX_BYTES, this.maxLineBytes + 1);
   }
 
-  private parseLine(buf: Buffer, start: number, end: number, out: KeyedPointsBuilder, rejections: Rejection[]): void {
-    const lineEnd = end > start && buf[end - 1] === CR ? end - 1 : end;
+  /**
+   * Parses the line starting at `start`, which a newline is known to end, and returns the index of
+   * that newline. Fields are separated by runs of spaces or tabs; a `\r` before the newline is dropped.
+   */
+  private parseLine(buf: Buffer, start: number, out: PointBatchBuilder, rejections: Rejection[]): number {
+    let i = start;
+    let c = buf[i]!;
+    while (c === SPACE || c === TAB) c = buf[++i]!;
+    const pathStart = i;
+    // Field bytes are nearly always above SPACE, and the three that end a field are not: one compare.
+    while (c > SPACE || (c !== SPACE && c !== TAB && c !== LF)) c = buf[++i]!;
+    const pathEnd = i;
+    while (c === SPACE || c === TAB) c = buf[++i]!;
+    const valueStart = i;
+    while (c > SPACE || (c !== SPACE && c !== TAB && c !== LF)) c = buf[++i]!;
+    let valueEnd = i;
+    while (c === SPACE || c === TAB) c = buf[++i]!;
+    const timestampStart = i;
+    while (c > SPACE || (c !== SPACE && c !== TAB && c !== LF)) c = buf[++i]!;
+    let timestampEnd = i;
+    while (c === SPACE || c === TAB) c = buf[++i]!;
+    const extraField = c !== LF;
+    while (c !== LF) c = buf[++i]!;
+    const newline = i;
+
+    const lineEnd = newline > start && buf[newline - 1] === CR ? newline - 1 : newline;
     if (lineEnd - start > this.maxLineBytes) {
       this.rejectTooLong(buf.toString('utf8', start, start + this.quotedPrefixBytes()), rejections);
-      return;
+      return newline;
     }
-    let i = start;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    if (i === lineEnd) return;
-
-    const pathStart = i;
-    let hash = FNV_OFFSET | 0;
-    let plain = true;
-    for (; i < lineEnd; i++) {
-      const c = buf[i]!;
-      if (c === SPACE || c === TAB) break;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
-      if (c < FIRST_PRINTABLE || c >= DEL || c === SEMICOLON) plain = false;
-    }
-    const pathEnd = i;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    const valueStart = i;
-    while (i < lineEnd && buf[i] !== SPACE && buf[i] !== TAB) i++;
-    const valueEnd = i;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    const timestampStart = i;
-    while (i < lineEnd && buf[i] !== SPACE && buf[i] !== TAB) i++;
-    const timestampEnd = i;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    if (valueStart === valueEnd || i !== lineEnd) {
+    // The field that ran up to the newline took the `\r` with it.
+    valueEnd = Math.min(valueEnd, lineEnd);
+    timestampEnd = Math.min(timestampEnd, lineEnd);
+    if (pathStart >= lineEnd) return newline;
+    if (valueStart >= valueEnd || extraField) {
       const line = buf.toString('utf8', start, lineEnd);
       this.reject(rejections, 'malformed_line', `expected "<path> <value> [<timestamp>]", got ${quoteValue(line)}`);
-      return;
-    }
-
-    let key = this.keys.get(buf, pathStart, pathEnd, hash);
-    if (key === undefined) {
-      if (plain) {
-        // Printable ASCII without ';' is a valid untagged path and its own canonical key.
-        key = buf.toString('latin1', pathStart, pathEnd);
-      } else {
-        const path = buf.toString('utf8', pathStart, pathEnd);
-        const canonical = canonicalSeriesKey(path);
-        if (!canonical.ok) {
-          this.reject(rejections, 'bad_series', `series ${quoteValue(path)} is invalid: ${canonical.cause}`);
-          return;
-        }
-        key = canonical.key;
-      }
-      this.keys.set(buf, pathStart, pathEnd, hash, key);
+      return newline;
     }
 
     const value = parseDecimal(buf, valueStart, valueEnd);
@@ -195,11 +202,11 @@ export class GraphiteLineParser {
       if (isNanLiteral(buf, valueStart, valueEnd)) this.reject(rejections, 'nan_value', `value ${text} is NaN`);
       else if (Number.isNaN(value)) this.reject(rejections, 'bad_value', `value ${text} is not a decimal number`);
       else this.reject(rejections, 'bad_value', `value ${text} is out of range`);
-      return;
+      return newline;
     }
 
     let timestampMs: number;
-    if (timestampStart === timestampEnd) {
+    if (timestampStart >= timestampEnd) {
       timestampMs = this.nowMs();
     } else {
       const seconds = parseDecimal(buf, timestampStart, timestampEnd);
@@ -210,11 +217,44 @@ export class GraphiteLineParser {
         if (!(seconds >= 0 && timestampMs <= MAX_TIMESTAMP_MS)) {
           const text = quoteValue(buf.toString('utf8', timestampStart, timestampEnd));
           this.reject(rejections, 'bad_timestamp', `timestamp ${text} must be Unix seconds (or -1 for now)`);
-          return;
+          return newline;
         }
       }
     }
-    out.push(key, timestampMs, value);
+
+    // The series is looked up last, so that a line rejected for its value or time creates no series.
+    let seriesId = this.ids.getNext(buf, pathStart, pathEnd);
+    if (seriesId === -1) {
+      const hash = fnv1a(buf, pathStart, pathEnd);
+      seriesId = this.ids.get(buf, pathStart, pathEnd, hash);
+      if (seriesId === -1) {
+        seriesId = this.resolveSeries(buf, pathStart, pathEnd, rejections);
+        if (seriesId === INVALID_SERIES_ID) return newline;
+        this.ids.set(buf, pathStart, pathEnd, hash, seriesId);
+      }
+    }
+    out.push(seriesId, timestampMs, value);
+    return newline;
+  }
+
+  /** The id of a path not in the cache, or INVALID_SERIES_ID once the line is rejected. */
+  private resolveSeries(buf: Buffer, pathStart: number, pathEnd: number, rejections: Rejection[]): number {
+    let key: string;
+    if (isPlainPath(buf, pathStart, pathEnd)) {
+      // Printable ASCII without ';' is a valid untagged path and its own canonical key.
+      key = buf.toString('latin1', pathStart, pathEnd);
+    } else {
+      const path = buf.toString('utf8', pathStart, pathEnd);
+      const canonical = canonicalSeriesKey(path);
+      if (!canonical.ok) {
+        this.reject(rejections, 'bad_series', `series ${quoteValue(path)} is invalid: ${canonical.cause}`);
+        return INVALID_SERIES_ID;
+      }
+      key = canonical.key;
+    }
+    const seriesId = this.seriesIds.seriesId(key);
+    if (seriesId === INVALID_SERIES_ID) this.reject(rejections, 'bad_series', `series ${quoteValue(key)} cannot be stored: the store refused its key`);
+    return seriesId;
   }
 
   private rejectTooLong(prefix: string, rejections: Rejection[]): void {
@@ -226,15 +266,31 @@ export class GraphiteLineParser {
   }
 }
 
+function fnv1a(buf: Buffer, start: number, end: number): number {
+  let hash = FNV_OFFSET | 0;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
+  return hash;
+}
+
+/** Printable ASCII without ';': an untagged path that is its own canonical key. */
+function isPlainPath(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c < FIRST_PRINTABLE || c >= DEL || c === SEMICOLON) return false;
+  }
+  return true;
+}
+
 /**
  * Parses a whole Graphite plaintext body (a UDP datagram, a test fixture) at once. Points without a
  * timestamp get `nowMs`.
  */
 export function parseGraphiteText(text: string, nowMs: number, maxLineBytes: number = Number.MAX_SAFE_INTEGER): ParsedPoints {
-  const parser = new GraphiteLineParser({ maxLineBytes, nowMs: () => nowMs });
-  const out = new KeyedPointsBuilder();
+  const seriesIds = new LocalSeriesIds();
+  const parser = new GraphiteLineParser({ maxLineBytes, nowMs: () => nowMs, seriesIds });
+  const out = new PointBatchBuilder();
   const rejections: Rejection[] = [];
   parser.push(Buffer.from(text, 'utf8'), out, rejections);
   parser.end(out, rejections);
-  return { points: out.finish(), rejections };
+  return { points: seriesIds.keyed(out.finish()), rejections };
 }

@@ -1,4 +1,4 @@
-import type { KeyedPointsBuilder, Rejection } from '../../model/index.js';
+import type { PointBatchBuilder, Rejection } from '../../model/index.js';
 import type { SenderConnection, StreamReader } from '../net/sender-connection.js';
 import type { PointSink } from '../sink.js';
 import { pointsBuilderFor } from './chunk-builder.js';
@@ -27,18 +27,19 @@ export class GraphiteTcpReader implements StreamReader {
   read(chunk: Buffer | null): void {
     const out = pointsBuilderFor(chunk === null ? 0 : chunk.length);
     const rejections: Rejection[] = [];
-    if (chunk === null) this.parser.end(out, rejections);
-    else this.parser.push(chunk, out, rejections);
     try {
+      if (chunk === null) this.parser.end(out, rejections);
+      else this.parser.push(chunk, out, rejections);
       if (rejections.length > 0) this.sink.reject(rejections, GRAPHITE_TCP_SOURCE);
       if (out.length > 0) this.write(out);
     } catch {
-      // The sink could not take the points and has counted that; the sender cannot be told otherwise.
+      // The sink could not name the series (the store is stopping) or take the points, and counted a
+      // failed write; plaintext Graphite cannot tell the sender otherwise.
       this.connection.socket.destroy();
     }
   }
 
-  private write(out: KeyedPointsBuilder): void {
+  private write(out: PointBatchBuilder): void {
     const count = out.length;
     const written = this.sink.write(out.finish(), GRAPHITE_TCP_SOURCE);
     if (written !== undefined) this.connection.track(count, written);

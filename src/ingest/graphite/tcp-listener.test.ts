@@ -88,7 +88,7 @@ describe('GraphiteTcpListener', () => {
   });
 
   it('closes the connection whose points the sink rejects', async () => {
-    const sink: PointSink = { write: () => Promise.reject(new Error('store closed')), reject: () => {} };
+    const sink: PointSink = { seriesId: () => 0, write: () => Promise.reject(new Error('store closed')), reject: () => {} };
     const listener = await start(sink);
     const socket = await connectTo(listener.address().port);
     socket.on('error', () => {});

@@ -1,7 +1,7 @@
 import type { SenderConnection } from '../net/sender-connection.js';
 import { StreamListener } from '../net/stream-listener.js';
 import type { PointSink } from '../sink.js';
-import { SeriesKeyCache } from './key-cache.js';
+import { SeriesIdCache } from './id-cache.js';
 import type { GraphiteParserOptions } from './parse.js';
 import { GraphiteTcpReader } from './tcp-connection.js';
 
@@ -35,7 +35,7 @@ export class GraphiteTcpListener extends StreamListener {
     private readonly sink: PointSink,
   ) {
     super({ protocol: 'graphite tcp', host: options.host, port: options.port, maxPendingPerConnection: options.maxPendingPoints, stopGraceMs: options.stopGraceMs, onError: options.onError });
-    this.parserOptions = { maxLineBytes: options.maxLineBytes, nowMs: options.nowMs ?? Date.now, keyCache: new SeriesKeyCache(options.keyCacheEntries) };
+    this.parserOptions = { maxLineBytes: options.maxLineBytes, nowMs: options.nowMs ?? Date.now, seriesIds: sink, idCache: new SeriesIdCache(options.keyCacheEntries) };
   }
 
   /** Points handed to the sink whose write has not settled, over all connections. */

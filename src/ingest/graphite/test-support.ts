@@ -1,4 +1,5 @@
-import type { KeyedPoints, Rejection } from '../../model/index.js';
+import type { KeyedPoints, PointBatch, Rejection } from '../../model/index.js';
+import { LocalSeriesIds } from '../local-series-ids.js';
 import type { PointSink } from '../sink.js';
 
 /** Records what listeners hand over; in `hold` mode writes return promises the test settles with releaseAll(). */
@@ -13,12 +14,18 @@ export class RecordingPointSink implements PointSink {
   heldPoints = 0;
   maxHeldPoints = 0;
   private held: { count: number; resolve: () => void }[] = [];
+  private readonly ids = new LocalSeriesIds();
 
   constructor(private readonly mode: 'sync' | 'hold') {}
 
-  write(points: KeyedPoints, source: string): Promise<void> | void {
+  seriesId(key: string): number {
+    return this.ids.seriesId(key);
+  }
+
+  write(written: KeyedPoints | PointBatch, source: string): Promise<void> | void {
     this.writeCalls++;
     this.sources.add(source);
+    const points = 'seriesIds' in written ? this.ids.keyed(written) : written;
     for (let i = 0; i < points.length; i++) {
       this.keys.push(points.keys[i]!);
       this.values.push(points.values[i]!);

@@ -1,8 +1,8 @@
-import type { KeyedPointsBuilder, Rejection } from '../../model/index.js';
+import type { PointBatchBuilder, Rejection } from '../../model/index.js';
 import { DatagramListener } from '../net/datagram-listener.js';
 import type { PointSink } from '../sink.js';
 import { pointsBuilderFor } from './chunk-builder.js';
-import { SeriesKeyCache } from './key-cache.js';
+import { SeriesIdCache } from './id-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_UDP_SOURCE = 'graphite_udp';
@@ -40,7 +40,8 @@ export class GraphiteUdpListener extends DatagramListener {
     this.parser = new GraphiteLineParser({
       maxLineBytes: options.maxLineBytes,
       nowMs: options.nowMs ?? Date.now,
-      keyCache: new SeriesKeyCache(options.keyCacheEntries),
+      seriesIds: sink,
+      idCache: new SeriesIdCache(options.keyCacheEntries),
     });
     this.maxPendingPoints = options.maxPendingPoints;
   }
@@ -61,17 +62,17 @@ export class GraphiteUdpListener extends DatagramListener {
     }
     const out = pointsBuilderFor(datagram.length);
     const rejections: Rejection[] = [];
-    this.parser.push(datagram, out, rejections);
-    this.parser.end(out, rejections);
     try {
+      this.parser.push(datagram, out, rejections);
+      this.parser.end(out, rejections);
       if (rejections.length > 0) this.sink.reject(rejections, GRAPHITE_UDP_SOURCE);
       if (out.length > 0) this.write(out);
     } catch {
-      // The sink could not take the points and has counted that; a UDP sender cannot be told.
+      // The sink could not name the series (the store is stopping) or take the points; a UDP sender cannot be told.
     }
   }
 
-  private write(out: KeyedPointsBuilder): void {
+  private write(out: PointBatchBuilder): void {
     const count = out.length;
     const written = this.sink.write(out.finish(), GRAPHITE_UDP_SOURCE);
     if (written === undefined) return;

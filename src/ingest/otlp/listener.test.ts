@@ -31,6 +31,10 @@ class FailingSink implements PointSink {
   readonly rejections: Rejection[] = [];
   writeCalls = 0;
 
+  seriesId(): number {
+    return 0;
+  }
+
   write(_points: KeyedPoints): Promise<void> {
     this.writeCalls++;
     return Promise.reject(new Error('cannot store points: the store is closed'));

@@ -170,7 +170,7 @@ class Evil:
   });
 
   it('closes the connection whose points the sink cannot take', async () => {
-    const sink: PointSink = { write: () => Promise.reject(new Error('store closed')), reject: () => {} };
+    const sink: PointSink = { seriesId: () => 0, write: () => Promise.reject(new Error('store closed')), reject: () => {} };
     const listener = await start(sink);
     const [payload] = pickledByPython("[('a', (1700000000, 1))]", [2]);
     const socket = await connectTo(listener.address().port);
