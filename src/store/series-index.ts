@@ -1,6 +1,6 @@
 import { globToRegExp } from '../util/index.js';
 import { INVALID_SERIES_ID, parseSeriesKey, seriesKey, validateSeriesRef } from '../model/index.js';
-import type { SeriesInfo } from '../model/index.js';
+import type { SeriesInfo, SeriesRef } from '../model/index.js';
 
 /**
  * The in-memory series index: canonical key to dense id and back. New series are handed out
@@ -68,25 +68,29 @@ export class SeriesIndex {
 
   /** Canonicalises a key not found as given; an invalid one maps to INVALID_SERIES_ID. */
   private resolveNew(key: string): number {
+    let ref: SeriesRef;
     let canonical: string;
     try {
-      const ref = parseSeriesKey(key);
+      ref = parseSeriesKey(key);
       if (validateSeriesRef(ref) !== null) return INVALID_SERIES_ID;
       canonical = seriesKey(ref.name, ref.tags);
     } catch {
       return INVALID_SERIES_ID;
     }
-    const known = this.byKey.get(canonical);
-    if (known !== undefined) return known.id;
+    // Parsers hand over canonical keys, so the lookup by the canonical form is nearly always the one just made.
+    if (canonical !== key) {
+      const known = this.byKey.get(canonical);
+      if (known !== undefined) return known.id;
+    }
     if (this.byId.length >= INVALID_SERIES_ID) return INVALID_SERIES_ID;
-    const info = this.add(canonical);
+    // The parsed tags keep the order they were written in, which is the canonical order only when the key was.
+    const info = canonical === key ? this.add(canonical, ref) : this.add(canonical);
     this.pending.push(info);
     return info.id;
   }
 
-  private add(key: string): SeriesInfo {
-    const ref = parseSeriesKey(key);
-    const info: SeriesInfo = Object.freeze({ id: this.byId.length, key, name: ref.name, tags: Object.freeze({ ...ref.tags }) });
+  private add(key: string, ref: SeriesRef = parseSeriesKey(key)): SeriesInfo {
+    const info: SeriesInfo = Object.freeze({ id: this.byId.length, key, name: ref.name, tags: Object.freeze(ref.tags) });
     this.byId.push(info);
     this.byKey.set(key, info);
     return info;
