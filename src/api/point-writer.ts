@@ -1,4 +1,5 @@
 import type { KeyedPoints, PointBatch, RejectReason, Rejection } from '../model/index.js';
+import type { SeriesIds } from '../ingest/index.js';
 import type { IngestProtocol } from './self-metrics.js';
 
 /** What a write kept and, per rejected point, its index in the written points and why. */
@@ -12,7 +13,9 @@ export interface WriteResult {
  * keys) durably and hand them to detection. `write` resolves once every accepted point is durable.
  * `reject` counts what parsers refused.
  */
-export interface PointWriter {
+export interface PointWriter extends SeriesIds {
+  /** The canonical key of a series id, for messages; `#id` for an id the store does not know. */
+  seriesKey(seriesId: number): string;
   write(points: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult>;
   reject(rejections: readonly Rejection[], protocol: IngestProtocol): void;
 }

@@ -59,7 +59,7 @@ export function registerRemoteWriteRoutes(app: FastifyInstance, deps: RemoteWrit
   const stats = { requests: 0, failedRequests: 0, samples: 0, staleMarkers: 0, histograms: 0 };
   if (!deps.config.enabled) return stats;
   const { writer } = deps;
-  const decoder = new RemoteWriteDecoder({ maxDecodedBytes: deps.config.maxDecodedBytes });
+  const decoder = new RemoteWriteDecoder({ maxDecodedBytes: deps.config.maxDecodedBytes, seriesIds: writer });
   const bodyLimit = maxSnappyBytes(deps.config.maxDecodedBytes);
   const refuse = (statusCode: number, reason: Rejection['reason'], message: string): ApiError => {
     writer.reject([{ line: 0, reason, message }], PROTOCOL);
@@ -93,7 +93,7 @@ export function registerRemoteWriteRoutes(app: FastifyInstance, deps: RemoteWrit
         throw new ApiError(503, `cannot store samples: ${(err as Error).message}`);
       }
       // The writer counted these itself. They will never be accepted (e.g. out of retention): a 4xx.
-      if (result.rejected.length > 0 && invalid === 0) firstInvalid = `${points.keys[result.rejected[0]!.index]}: ${result.rejected[0]!.message}`;
+      if (result.rejected.length > 0 && invalid === 0) firstInvalid = `${writer.seriesKey(points.seriesIds[result.rejected[0]!.index]!)}: ${result.rejected[0]!.message}`;
       invalid += result.rejected.length;
     }
     if (invalid > 0) {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { KeyedPoints, Rejection } from '../model/index.js';
+import { LocalSeriesIds } from '../ingest/local-series-ids.js';
+import type { KeyedPoints, PointBatch, Rejection } from '../model/index.js';
 import { ApiError } from './errors.js';
 import type { PointWriter, WriteResult } from './point-writer.js';
 import type { IngestProtocol } from './self-metrics.js';
@@ -14,10 +15,20 @@ export class RecordingPointWriter implements PointWriter {
   readonly rejections: Rejection[] = [];
   readonly protocols = new Set<IngestProtocol>();
   writes = 0;
+  private readonly ids = new LocalSeriesIds();
 
   constructor(public mode: 'durable' | 'fail' | 'rejectAll' = 'durable') {}
 
-  async write(points: KeyedPoints, protocol: IngestProtocol): Promise<WriteResult> {
+  seriesId(key: string): number {
+    return this.ids.seriesId(key);
+  }
+
+  seriesKey(seriesId: number): string {
+    return this.ids.keys[seriesId] ?? `#${seriesId}`;
+  }
+
+  async write(written: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult> {
+    const points = 'seriesIds' in written ? this.ids.keyed(written) : written;
     this.writes++;
     this.protocols.add(protocol);
     if (this.mode === 'fail') throw new Error('the store is closed');

@@ -1,7 +1,6 @@
 import { uncompress } from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { RemoteWriteDecoder } from '../ingest/index.js';
-import { encodeWriteRequest } from '../ingest/remote-write/test-support.js';
+import { encodeWriteRequest, keyedDecoder } from '../ingest/remote-write/test-support.js';
 import { seriesKey } from '../model/index.js';
 import { WriteRequestEncoder, encodeLabels, snappyLiteralBlock } from './remote-write-encoder.js';
 import { syntheticRemoteWriteLoad } from './remote-write-load.js';
@@ -59,7 +58,7 @@ describe('synthetic remote write load', () => {
     expect(Math.max(...load.connections.flat().map((b) => b.length))).toBeGreaterThan(65_536);
     expect(load.wireBytes).toBe(load.connections.flat().reduce((sum, b) => sum + b.length, 0));
 
-    const decoder = new RemoteWriteDecoder({ maxDecodedBytes: 1 << 22 });
+    const decoder = keyedDecoder({ maxDecodedBytes: 1 << 22 });
     const seen = new Map<string, { timestampsMs: number[]; values: number[] }>();
     for (const body of load.connections.flat()) {
       const batch = decoder.decode(body);

@@ -1,4 +1,4 @@
-export type { PointSink } from './sink.js';
+export type { PointSink, SeriesIds } from './sink.js';
 export type { ParsedPoints } from './parsed.js';
 export type { GraphiteParserOptions } from './graphite/parse.js';
 export { GraphiteLineParser, parseGraphiteText } from './graphite/parse.js';

@@ -33,6 +33,14 @@ export class IngestPipeline implements PointWriter {
     return this.rejectedCount;
   }
 
+  seriesId(key: string): number {
+    return this.storage.seriesId(key);
+  }
+
+  seriesKey(seriesId: number): string {
+    return this.storage.seriesById(seriesId)?.key ?? `#${seriesId}`;
+  }
+
   async write(points: KeyedPoints | PointBatch, protocol: IngestProtocol): Promise<WriteResult> {
     if (points.length === 0) return { accepted: 0, rejected: [] };
     while (this.inFlightPoints >= this.maxInFlightPoints) await new Promise<void>((resolve) => this.waiters.push(resolve));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { SeriesKeyCache } from './key-cache.js';
-import { runByteKeyCacheSuite } from '../key-cache.testsuite.js';
 
 describe('SeriesKeyCache', () => {
   it('grows to keep every entry up to maxEntries, then starts over empty', () => {
@@ -16,9 +15,29 @@ describe('SeriesKeyCache', () => {
     expect(cache.get(more[1_023]!, 0, more[1_023]!.length, 1_023)).toBe('other.1023');
   });
 
+  it('finds bytes only by equal bytes, even when others have the same hash', () => {
+    const cache = new SeriesKeyCache(16);
+    const bytes = Buffer.from('abc abd');
+    cache.set(bytes, 0, 3, 4, 'abc');
+    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
+    expect(cache.get(bytes, 4, 7, 4)).toBeUndefined();
+    expect(cache.get(bytes, 0, 2, 4)).toBeUndefined();
+    cache.set(bytes, 4, 7, 4, 'abd');
+    expect(cache.get(bytes, 0, 3, 4)).toBe('abc');
+    expect(cache.get(bytes, 4, 7, 4)).toBe('abd');
+    expect(cache.entries).toBe(2);
+  });
+
+  it('copies the bytes so that reusing the source buffer cannot change a hit', () => {
+    const cache = new SeriesKeyCache(4);
+    const bytes = Buffer.from('abc');
+    cache.set(bytes, 0, 3, 1, 'abc');
+    bytes.write('xyz');
+    expect(cache.get(bytes, 0, 3, 1)).toBeUndefined();
+    expect(cache.get(Buffer.from('abc'), 0, 3, 1)).toBe('abc');
+  });
+
   it('refuses a size that is not a positive integer', () => {
     expect(() => new SeriesKeyCache(0)).toThrow('cannot create series key cache: maxEntries must be a positive integer, got 0');
   });
 });
-
-runByteKeyCacheSuite('SeriesKeyCache', (maxEntries) => new SeriesKeyCache(maxEntries));

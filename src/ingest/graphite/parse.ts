@@ -4,9 +4,9 @@ import { LocalSeriesIds } from '../local-series-ids.js';
 import type { ParsedPoints } from '../parsed.js';
 import { quoteValue } from '../quote.js';
 import { canonicalSeriesKey } from '../series-path.js';
+import { SeriesIdCache } from '../series-id-cache.js';
 import type { SeriesIds } from '../sink.js';
 import { isNanLiteral, parseDecimal } from './decimal.js';
-import { SeriesIdCache } from './id-cache.js';
 import { FNV_OFFSET, FNV_PRIME } from './key-cache.js';
 
 const LF = 0x0a;

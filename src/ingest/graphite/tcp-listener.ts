@@ -1,7 +1,7 @@
 import type { SenderConnection } from '../net/sender-connection.js';
 import { StreamListener } from '../net/stream-listener.js';
 import type { PointSink } from '../sink.js';
-import { SeriesIdCache } from './id-cache.js';
+import { SeriesIdCache } from '../series-id-cache.js';
 import type { GraphiteParserOptions } from './parse.js';
 import { GraphiteTcpReader } from './tcp-connection.js';
 

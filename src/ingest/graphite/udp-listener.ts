@@ -2,7 +2,7 @@ import type { PointBatchBuilder, Rejection } from '../../model/index.js';
 import { DatagramListener } from '../net/datagram-listener.js';
 import type { PointSink } from '../sink.js';
 import { pointsBuilderFor } from './chunk-builder.js';
-import { SeriesIdCache } from './id-cache.js';
+import { SeriesIdCache } from '../series-id-cache.js';
 import { GraphiteLineParser } from './parse.js';
 
 export const GRAPHITE_UDP_SOURCE = 'graphite_udp';

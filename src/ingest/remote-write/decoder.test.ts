@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { seriesKey } from '../../model/index.js';
+import { INVALID_SERIES_ID, seriesKey } from '../../model/index.js';
 import { seededRandom, shuffleInPlace } from '../../util/index.js';
 import { RemoteWriteDecoder } from './decoder.js';
-import { STALE_MARKER, encodeTimeSeries, encodeWriteRequest, formatErrorOf, lengthDelimited, remoteWriteBody, snappy, type TestSeries } from './test-support.js';
+import { STALE_MARKER, encodeTimeSeries, encodeWriteRequest, formatErrorOf, keyedDecoder, lengthDelimited, remoteWriteBody, snappy, type TestSeries } from './test-support.js';
 
 const LIMIT = 64 * 1024 * 1024;
 const T0 = 1_700_000_000_000;
 
-function decoder(): RemoteWriteDecoder {
-  return new RemoteWriteDecoder({ maxDecodedBytes: LIMIT, keyCacheEntries: 1000 });
+function decoder(): ReturnType<typeof keyedDecoder> {
+  return keyedDecoder({ maxDecodedBytes: LIMIT, keyCacheEntries: 1000 });
 }
 
-function points(batch: ReturnType<RemoteWriteDecoder['decode']>): [string, number, number][] {
+function points(batch: ReturnType<ReturnType<typeof keyedDecoder>['decode']>): [string, number, number][] {
   const { keys, timestampsMs, values, length } = batch.points;
   return Array.from({ length }, (_, i) => [keys[i]!, timestampsMs[i]!, values[i]!]);
 }
@@ -44,6 +44,25 @@ describe('RemoteWriteDecoder', () => {
     const second = d.decode(remoteWriteBody([a]));
     expect(first.points.keys).toEqual(['up;instance=a:1;job=api', 'up;instance=a:1;job=api', 'up;instance=a:1;job=api']);
     expect(second.points.keys[0]).toBe(first.points.keys[0]);
+  });
+
+  it('creates a series only for a sample it keeps, asks for each label set once, and rejects the samples of a series the store refuses', () => {
+    const asked: string[] = [];
+    const d = new RemoteWriteDecoder({
+      maxDecodedBytes: LIMIT,
+      seriesIds: { seriesId: (key) => (asked.push(key), key === 'full' ? INVALID_SERIES_ID : asked.length) },
+    });
+    const only = (name: string, ...values: number[]): TestSeries => ({ labels: [['__name__', name]], samples: values.map((value, k) => ({ value, timestampMs: T0 + k })) });
+    const first = d.decode(remoteWriteBody([only('stale', STALE_MARKER), only('nan', NaN), only('kept', 1, 2), only('full', 3), only('nan', 4)]));
+    const second = d.decode(remoteWriteBody([only('kept', 5), only('nan', 6)]));
+    expect(asked).toEqual(['kept', 'full', 'nan']);
+    expect(Array.from(first.points.seriesIds)).toEqual([1, 1, 3]);
+    expect(Array.from(second.points.seriesIds)).toEqual([1, 3]);
+    expect(first.rejections.map((r) => [r.line, r.reason, r.message])).toEqual([
+      [2, 'nan_value', 'timeseries 2 sample 1: value NaN is not stored (nan)'],
+      [4, 'bad_series', 'timeseries 4 sample 1: series full cannot be stored: the store refused its key'],
+    ]);
+    expect(first.counts).toMatchObject({ staleMarkers: 1, invalidSamples: 1 });
   });
 
   it('drops and counts stale markers, and rejects NaN and ±Inf as values Vigil does not store', () => {
@@ -226,12 +245,12 @@ describe('RemoteWriteDecoder', () => {
 
   it('refuses a body that declares more than maxDecodedBytes as too large', () => {
     const body = remoteWriteBody([{ labels: [['__name__', 'big']], samples: [{ value: 1, timestampMs: T0 }] }]);
-    const err = formatErrorOf(() => new RemoteWriteDecoder({ maxDecodedBytes: 10 }).decode(body));
+    const err = formatErrorOf(() => keyedDecoder({ maxDecodedBytes: 10 }).decode(body));
     expect(err.problem).toBe('too_large');
     expect(err.message).toMatch(/^cannot decompress snappy body: it declares \d+ bytes, more than the 10 byte limit$/);
   });
 
   it('refuses a maxDecodedBytes that is not a positive integer', () => {
-    expect(() => new RemoteWriteDecoder({ maxDecodedBytes: 0 })).toThrow('cannot create remote write decoder: maxDecodedBytes must be a positive integer, got 0');
+    expect(() => keyedDecoder({ maxDecodedBytes: 0 })).toThrow('cannot create remote write decoder: maxDecodedBytes must be a positive integer, got 0');
   });
 });

@@ -1,6 +1,10 @@
 import protobuf from 'protobufjs';
 import { compress } from 'snappyjs';
+import type { KeyedPoints, Rejection } from '../../model/index.js';
+import { LocalSeriesIds } from '../local-series-ids.js';
+import { RemoteWriteDecoder } from './decoder.js';
 import { RemoteWriteFormatError } from './format-error.js';
+import type { WriteRequestCounts } from './write-request.js';
 
 /** Prometheus' remote write schema (prompb), with the fields Vigil skips, to build bodies the way senders do. */
 const PROMPB = `
@@ -123,4 +127,18 @@ export function formatErrorOf(decode: () => unknown): RemoteWriteFormatError {
     throw err;
   }
   throw new Error('expected a RemoteWriteFormatError');
+}
+
+/** A remote write decoder whose series get ids in memory, with its points named by key again. */
+export function keyedDecoder(options: { maxDecodedBytes: number; keyCacheEntries?: number }): {
+  decode(body: Buffer): { points: KeyedPoints; rejections: Rejection[]; counts: WriteRequestCounts };
+} {
+  const seriesIds = new LocalSeriesIds();
+  const decoder = new RemoteWriteDecoder({ ...options, seriesIds });
+  return {
+    decode(body) {
+      const batch = decoder.decode(body);
+      return { ...batch, points: seriesIds.keyed(batch.points) };
+    },
+  };
 }

@@ -1,6 +1,8 @@
-import type { KeyedPointsBuilder, RejectReason, Rejection } from '../../model/index.js';
+import { INVALID_SERIES_ID, type PointBatchBuilder, type RejectReason, type Rejection } from '../../model/index.js';
+import type { SeriesIdCache } from '../series-id-cache.js';
+import type { SeriesIds } from '../sink.js';
 import { RemoteWriteFormatError } from './format-error.js';
-import { LabelKeyCache, hashLabelBytes } from './label-key-cache.js';
+import { hashLabelBytes } from './label-hash.js';
 import { SPAN_INTS, formatLabels, labelsSeriesKey } from './labels.js';
 
 // Field tags (field number << 3 | wire type) of prometheus.WriteRequest and its messages.
@@ -52,19 +54,20 @@ type Counts = { -readonly [K in keyof WriteRequestCounts]: WriteRequestCounts[K]
 
 /**
  * Decoder of an uncompressed `prometheus.WriteRequest` (remote write 1.0) straight into a
- * KeyedPointsBuilder: no object per label or sample. The series key of a TimeSeries is looked up in a
- * cache by the raw bytes of its labels, so a series seen before costs one hash and one byte compare;
- * a new one is validated and its key built once. Unknown fields are skipped (the format may grow).
+ * PointBatchBuilder: no object per label or sample. The series id of a TimeSeries is looked up in a
+ * cache by the raw bytes of its labels, so a series seen before costs a byte compare (and a hash when
+ * it is not the series that came next last time); a new one is validated, its key built once and
+ * resolved through `seriesIds` when its first sample is kept. Unknown fields are skipped (the format
+ * may grow).
  *
  * A body that is not a well-formed WriteRequest throws RemoteWriteFormatError and adds nothing to
- * `out`. Otherwise every sample becomes a point, a stale marker (counted), or a rejection with the
+ * `out` (series its well-formed TimeSeries named before the fault may have been created). Otherwise every sample becomes a point, a stale marker (counted), or a rejection with the
  * 1-based index of its TimeSeries as its line:
  * - `bad_series`: the labels cannot name a Vigil series (see labelsSeriesKey), for each sample;
  * - `bad_timestamp`: before 1970 or beyond what a Date holds;
  * - `nan_value` / `bad_value`: NaN or ±Inf, which Vigil does not store.
  */
 export class WriteRequestDecoder {
-  private readonly keys: LabelKeyCache;
   private buf: Buffer = NO_BYTES;
   private view: DataView = NO_VIEW;
   private pos = 0;
@@ -74,12 +77,21 @@ export class WriteRequestDecoder {
   private seriesNumber = 0;
   private labelNumber = 0;
   private sampleNumber = 0;
+  // The TimeSeries being read: its key, and its id once resolved (-1 until its first kept sample).
+  private seriesKey = '';
+  private seriesId = -1;
+  private seriesStart = 0;
+  private labelsStart = -1;
+  private labelsEnd = -1;
+  private labelsHash = 0;
+  private cacheable = false;
 
-  constructor(keyCacheEntries: number) {
-    this.keys = new LabelKeyCache(keyCacheEntries);
-  }
+  constructor(
+    private readonly seriesIds: SeriesIds,
+    private readonly ids: SeriesIdCache,
+  ) {}
 
-  decode(buf: Buffer, out: KeyedPointsBuilder, rejections: Rejection[]): WriteRequestCounts {
+  decode(buf: Buffer, out: PointBatchBuilder, rejections: Rejection[]): WriteRequestCounts {
     const counts: Counts = { timeseries: 0, samples: 0, staleMarkers: 0, histograms: 0, invalidSamples: 0, firstInvalid: '' };
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -104,7 +116,6 @@ export class WriteRequestDecoder {
     } catch (err) {
       // All or nothing: a body that is not a WriteRequest cannot be trusted in part.
       out.length = start;
-      out.keys.length = start;
       rejections.length = firstRejection;
       throw err;
     } finally {
@@ -114,7 +125,7 @@ export class WriteRequestDecoder {
     return counts;
   }
 
-  private timeSeries(end: number, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  private timeSeries(end: number, counts: Counts, out: PointBatchBuilder, rejections: Rejection[]): void {
     const index = this.seriesNumber;
     const buf = this.buf;
     const seriesStart = this.pos;
@@ -143,30 +154,58 @@ export class WriteRequestDecoder {
     }
     if (restStart < 0) return;
 
-    let key: string | undefined;
-    let hash = 0;
-    const cacheable = contiguous && labelsStart >= 0;
-    if (cacheable) {
-      hash = hashLabelBytes(this.view, buf, labelsStart, labelsEnd);
-      key = this.keys.get(buf, labelsStart, labelsEnd, hash);
+    this.seriesStart = seriesStart;
+    this.labelsStart = labelsStart;
+    this.labelsEnd = labelsEnd;
+    this.cacheable = contiguous && labelsStart >= 0;
+    this.seriesKey = '';
+    this.seriesId = -1;
+    if (this.cacheable) {
+      this.seriesId = this.ids.getNext(buf, labelsStart, labelsEnd);
+      if (this.seriesId === -1) {
+        this.labelsHash = hashLabelBytes(this.view, buf, labelsStart, labelsEnd);
+        this.seriesId = this.ids.get(buf, labelsStart, labelsEnd, this.labelsHash);
+      }
     }
-    if (key === undefined && sampleCount > 0) {
-      this.pos = seriesStart;
-      this.readLabels(end);
-      const result = labelsSeriesKey(buf, this.spans, this.labelCount);
+    let named = true;
+    if (this.seriesId === -1 && sampleCount > 0) {
+      const result = this.keyOfLabels(end);
       if (!result.ok) {
         const message = `timeseries ${index}: series ${formatLabels(buf, this.spans, this.labelCount)} is invalid: ${result.cause}`;
         counts.samples += sampleCount;
         this.invalid(counts, rejections, index, 'bad_series', message, sampleCount);
-        this.pos = restStart;
-        this.readRest(end, counts, out, rejections, undefined);
-        return;
+        named = false;
+      } else {
+        this.seriesKey = result.key;
       }
-      key = result.key;
-      if (cacheable) this.keys.set(buf, labelsStart, labelsEnd, hash, key);
     }
     this.pos = restStart;
-    this.readRest(end, counts, out, rejections, key);
+    this.readRest(end, counts, out, rejections, named);
+  }
+
+  /** Parses the labels of the TimeSeries being read into its series key (or why it cannot have one). */
+  private keyOfLabels(end: number): ReturnType<typeof labelsSeriesKey> {
+    const pos = this.pos;
+    this.pos = this.seriesStart;
+    this.readLabels(end);
+    this.pos = pos;
+    return labelsSeriesKey(this.buf, this.spans, this.labelCount);
+  }
+
+  /** The id of the TimeSeries being read, resolved (and cached) at its first kept sample; INVALID_SERIES_ID if the store refuses it. */
+  private resolvedSeriesId(): number {
+    if (this.seriesId !== -1) return this.seriesId;
+    const id = this.seriesIds.seriesId(this.seriesKey);
+    // A cacheable series reaches here only after `get` missed, which computed labelsHash.
+    if (id !== INVALID_SERIES_ID && this.cacheable) this.ids.set(this.buf, this.labelsStart, this.labelsEnd, this.labelsHash, id);
+    this.seriesId = id;
+    return id;
+  }
+
+  /** The key of a series found in the cache, for a message: its labels were valid when it was cached. */
+  private cachedSeriesKey(seriesEnd: number): string {
+    const result = this.keyOfLabels(seriesEnd);
+    return result.ok ? result.key : formatLabels(this.buf, this.spans, this.labelCount);
   }
 
   /** Parses every Label of the TimeSeries from `pos` to `end` into `spans`. */
@@ -184,15 +223,15 @@ export class WriteRequestDecoder {
     }
   }
 
-  /** Second pass: samples (each a point, unless `key` is undefined) and native histograms (counted). */
-  private readRest(end: number, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[], key: string | undefined): void {
+  /** Second pass: samples (each a point, unless the series has no valid name) and native histograms (counted). */
+  private readRest(end: number, counts: Counts, out: PointBatchBuilder, rejections: Rejection[], named: boolean): void {
     let sampleNumber = 0;
     while (this.pos < end) {
       const tag = this.varint32(end);
-      if (tag === TIMESERIES_SAMPLE && key !== undefined) {
+      if (tag === TIMESERIES_SAMPLE && named) {
         this.sampleNumber = ++sampleNumber;
         const sampleEnd = this.lengthEnd(end);
-        this.sample(sampleEnd, key, counts, out, rejections);
+        this.sample(sampleEnd, end, counts, out, rejections);
         this.pos = sampleEnd;
         this.sampleNumber = 0;
       } else {
@@ -227,7 +266,7 @@ export class WriteRequestDecoder {
     this.labelCount++;
   }
 
-  private sample(end: number, key: string, counts: Counts, out: KeyedPointsBuilder, rejections: Rejection[]): void {
+  private sample(end: number, seriesEnd: number, counts: Counts, out: PointBatchBuilder, rejections: Rejection[]): void {
     counts.samples++;
     const buf = this.buf;
     let value = 0;
@@ -259,10 +298,16 @@ export class WriteRequestDecoder {
     if (value - value !== 0) {
       // NaN and ±Inf are valid Prometheus values that Vigil does not store: counted, not invalid.
       const nan = value !== value;
-      rejections.push({ line: this.seriesNumber, reason: nan ? 'nan_value' : 'bad_value', message: `${this.where()}: value ${nan ? 'NaN' : value} is not stored (${key})` });
+      const series = this.seriesKey !== '' ? this.seriesKey : this.cachedSeriesKey(seriesEnd);
+      rejections.push({ line: this.seriesNumber, reason: nan ? 'nan_value' : 'bad_value', message: `${this.where()}: value ${nan ? 'NaN' : value} is not stored (${series})` });
       return;
     }
-    out.push(key, timestampMs, value);
+    const seriesId = this.resolvedSeriesId();
+    if (seriesId === INVALID_SERIES_ID) {
+      this.invalid(counts, rejections, this.seriesNumber, 'bad_series', `${this.where()}: series ${this.seriesKey} cannot be stored: the store refused its key`, 1);
+      return;
+    }
+    out.push(seriesId, timestampMs, value);
   }
 
   private invalid(counts: Counts, rejections: Rejection[], index: number, reason: RejectReason, message: string, samples: number): void {

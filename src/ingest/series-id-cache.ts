@@ -8,17 +8,20 @@ const LENGTH = 2;
 const ID = 3;
 /** Arena bytes allowed per entry on average before the cache starts over (paths are rarely this long). */
 const ARENA_BYTES_PER_ENTRY = 256;
+/** From this length on, bytes are compared by Buffer#compare (a memcmp) rather than a JavaScript loop. */
+const NATIVE_COMPARE_BYTES = 48;
 
 /**
- * Hash table from the bytes of a series path to the series id the store gave it, so that a line of a
- * known series costs no string and no Map lookup. Entries (hash, arena offset, length, id) lie in one
+ * Hash table from the bytes that name a series on the wire (a Graphite path, the labels of a remote
+ * write TimeSeries) to the series id the store gave it, so that a point of a known series costs no
+ * string and no Map lookup. Entries (hash, arena offset, length, id) lie in one
  * typed array in the order they were added, the bytes of their paths end to end in one arena, and an
  * open-addressing table (linear probing, at most half full) holds entry numbers.
  *
  * Senders repeat their series in the same order every interval, so `getNext` tries the entry after the
  * last one found: that hit needs no hash and reads memory next to the last one instead of a random
- * table slot, which is what a lookup among 100,000 series otherwise waits for. `get` looks a path up
- * by its FNV-1a hash (FNV_OFFSET, FNV_PRIME).
+ * table slot, which is what a lookup among 100,000 series otherwise waits for. `get` looks bytes up by
+ * a 32-bit hash of the caller's choosing (the same function for every call on one cache).
  *
  * It grows up to maxEntries (and an arena of 256 bytes per entry), then starts over empty: memory
  * stays bounded when senders cycle through more series than that, at the price of resolving their
@@ -33,7 +36,7 @@ export class SeriesIdCache {
   private table = new Int32Array(INITIAL_SLOTS);
   private entryFields = new Int32Array((INITIAL_SLOTS / 2) * ENTRY_FIELDS);
   private size = 0;
-  private arena = new Uint8Array(INITIAL_ARENA_BYTES);
+  private arena = Buffer.alloc(INITIAL_ARENA_BYTES);
   private arenaUsed = 0;
   /** The entry found last; the next lookup tries the one after it first. */
   private last = -1;
@@ -54,7 +57,7 @@ export class SeriesIdCache {
    * The id of the path `buf[start, end)` if it is the one added or found after the last path found,
    * as when a sender repeats its series in order; else -1, and `get` must look it up by hash.
    */
-  getNext(buf: Uint8Array, start: number, end: number): number {
+  getNext(buf: Buffer, start: number, end: number): number {
     const next = this.last + 1;
     if (next >= this.size || !this.sameBytes(next, buf, start, end)) return -1;
     this.last = next;
@@ -62,7 +65,7 @@ export class SeriesIdCache {
   }
 
   /** The id cached for the path `buf[start, end)` with FNV-1a hash `hash`, or -1. */
-  get(buf: Uint8Array, start: number, end: number, hash: number): number {
+  get(buf: Buffer, start: number, end: number, hash: number): number {
     const table = this.table;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const entry = table[slot]! - 1;
@@ -75,7 +78,7 @@ export class SeriesIdCache {
   }
 
   /** Caches the id of a path that `get` did not find. */
-  set(buf: Uint8Array, start: number, end: number, hash: number, id: number): void {
+  set(buf: Buffer, start: number, end: number, hash: number, id: number): void {
     const length = end - start;
     if ((this.size + 1) * 2 > this.table.length) {
       if (this.table.length < this.maxSlots) this.grow(this.table.length * 2);
@@ -85,7 +88,8 @@ export class SeriesIdCache {
       if (this.arenaUsed + length > this.maxArenaBytes) this.clear();
       if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
     }
-    this.arena.set(buf.subarray(start, end), this.arenaUsed);
+    // A copy: the caller's buffer is a network chunk or a decoder's buffer that is reused.
+    buf.copy(this.arena, this.arenaUsed, start, end);
     const entry = this.size++;
     const base = entry * ENTRY_FIELDS;
     this.entryFields[base + HASH] = hash;
@@ -97,16 +101,17 @@ export class SeriesIdCache {
     this.last = entry;
   }
 
-  private matches(entry: number, buf: Uint8Array, start: number, end: number, hash: number): boolean {
+  private matches(entry: number, buf: Buffer, start: number, end: number, hash: number): boolean {
     return this.entryFields[entry * ENTRY_FIELDS + HASH] === hash && this.sameBytes(entry, buf, start, end);
   }
 
-  private sameBytes(entry: number, buf: Uint8Array, start: number, end: number): boolean {
+  private sameBytes(entry: number, buf: Buffer, start: number, end: number): boolean {
     const base = entry * ENTRY_FIELDS;
     const length = end - start;
     if (this.entryFields[base + LENGTH] !== length) return false;
     const arena = this.arena;
     const offset = this.entryFields[base + OFFSET]!;
+    if (length >= NATIVE_COMPARE_BYTES) return buf.compare(arena, offset, offset + length, start, end) === 0;
     for (let i = 0; i < length; i++) if (arena[offset + i] !== buf[start + i]) return false;
     return true;
   }
@@ -137,8 +142,8 @@ export class SeriesIdCache {
   private growArena(needed: number): void {
     let bytes = this.arena.length * 2;
     while (bytes < needed) bytes *= 2;
-    const arena = new Uint8Array(Math.min(bytes, Math.max(needed, this.maxArenaBytes)));
-    arena.set(this.arena.subarray(0, this.arenaUsed));
+    const arena = Buffer.alloc(Math.min(bytes, Math.max(needed, this.maxArenaBytes)));
+    this.arena.copy(arena, 0, 0, this.arenaUsed);
     this.arena = arena;
   }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FNV_OFFSET, FNV_PRIME } from './key-cache.js';
-import { SeriesIdCache } from './id-cache.js';
+import { FNV_OFFSET, FNV_PRIME } from './graphite/key-cache.js';
+import { SeriesIdCache } from './series-id-cache.js';
 
-function fnv(bytes: Uint8Array, start: number, end: number): number {
+function fnv(bytes: Buffer, start: number, end: number): number {
   let hash = FNV_OFFSET | 0;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
   return hash;
@@ -45,11 +45,50 @@ describe('SeriesIdCache', () => {
     expect(cache.get(Buffer.from('same.length.c'), 0, 13, 42)).toBe(-1);
   });
 
+  it('compares long byte runs (label sets) as exactly as short ones', () => {
+    const cache = new SeriesIdCache(100);
+    const labels = (host: string): Buffer => Buffer.from(`__name__\u0000http_requests_total\u0000instance\u0000${host}:9100\u0000job\u0000api`);
+    const a = labels('host-1');
+    const b = labels('host-2');
+    cache.set(a, 0, a.length, 7, 1);
+    expect(cache.get(labels('host-1'), 0, a.length, 7)).toBe(1);
+    expect(cache.get(b, 0, b.length, 7)).toBe(-1);
+    expect(cache.getNext(b, 0, b.length)).toBe(-1);
+  });
+
+  it('tries the entry after the last one found first, without a hash', () => {
+    const cache = new SeriesIdCache(100);
+    for (let i = 0; i < 10; i++) store(cache, `s.${i}`, 100 + i);
+    expect(lookup(cache, 's.3')).toBe(103);
+    const next = Buffer.from('s.4');
+    expect(cache.getNext(next, 0, next.length)).toBe(104);
+    expect(cache.getNext(next, 0, next.length)).toBe(-1);
+    const five = Buffer.from('s.5');
+    expect(cache.getNext(five, 0, five.length)).toBe(105);
+  });
+
+  it('copies the bytes, so that reusing the source buffer cannot change a hit', () => {
+    const cache = new SeriesIdCache(4);
+    const bytes = Buffer.from('abc');
+    cache.set(bytes, 0, 3, 1, 5);
+    bytes.write('xyz');
+    expect(cache.get(bytes, 0, 3, 1)).toBe(-1);
+    expect(cache.get(Buffer.from('abc'), 0, 3, 1)).toBe(5);
+  });
+
   it('keeps every entry while it grows up to maxEntries', () => {
     const cache = new SeriesIdCache(50_000);
     for (let i = 0; i < 50_000; i++) store(cache, `series.${i}.${'x'.repeat(i % 40)}`, i);
     expect(cache.entries).toBe(50_000);
     for (let i = 0; i < 50_000; i += 7) expect(lookup(cache, `series.${i}.${'x'.repeat(i % 40)}`)).toBe(i);
+  });
+
+  it('keeps every entry across growth when many hashes are equal (long probe runs)', () => {
+    const cache = new SeriesIdCache(4_096);
+    const labels = Array.from({ length: 4_096 }, (_, i) => Buffer.from(`${'label bytes '.repeat(10)}${i}`));
+    labels.forEach((l, i) => cache.set(l, 0, l.length, i % 7, i));
+    expect(cache.entries).toBe(4_096);
+    labels.forEach((l, i) => expect(cache.get(l, 0, l.length, i % 7)).toBe(i));
   });
 
   it('starts over empty beyond maxEntries, so its memory stays bounded', () => {
