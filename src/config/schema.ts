@@ -30,7 +30,7 @@ const graphiteSchema = z
     maxLineBytes: positiveInt.default(4096),
     /** Points buffered per connection before the socket is paused (back-pressure). */
     maxPendingPoints: positiveInt.default(100_000),
-    /** Series paths remembered per listener so known series cost no parsing; beyond it the cache starts over. */
+    /** Series paths whose series id is remembered per listener, so known series cost no parsing or lookup; beyond it the cache starts over. */
     keyCacheEntries: positiveInt.default(1_000_000),
     /** Graphite pickle protocol (carbon relays, carbon-c-relay): 4-byte big-endian length, then a pickled list of (path, (timestamp, value)). */
     pickleEnabled: z.boolean().default(true),

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FNV_OFFSET, FNV_PRIME } from './graphite/key-cache.js';
+import { hashPathBytes as fnv } from './graphite/key-cache.js';
 import { SeriesIdCache } from './series-id-cache.js';
-
-function fnv(bytes: Buffer, start: number, end: number): number {
-  let hash = FNV_OFFSET | 0;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
-  return hash;
-}
 
 /** Looks up `path` placed inside a larger buffer, as parsers do with network chunks. */
 function lookup(cache: SeriesIdCache, path: string): number {

@@ -64,7 +64,7 @@ export class SeriesIdCache {
     return this.entryFields[next * ENTRY_FIELDS + ID]! >>> 0;
   }
 
-  /** The id cached for the path `buf[start, end)` with FNV-1a hash `hash`, or -1. */
+  /** The id cached for the bytes `buf[start, end)` with hash `hash`, or -1. */
   get(buf: Buffer, start: number, end: number, hash: number): number {
     const table = this.table;
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {

@@ -87,8 +87,18 @@ export class PointBatchBuilder implements PointBatch {
     this.values = new Float64Array(initialCapacity);
   }
 
+  /** Makes room for `count` more points, so that a caller may write them straight into the arrays. */
+  reserve(count: number): void {
+    if (this.length + count > this.values.length) this.grow(this.length + count);
+  }
+
+  /** Empties the builder, keeping its arrays: once warmed up, a reused builder allocates nothing per point. */
+  clear(): void {
+    this.length = 0;
+  }
+
   push(seriesId: number, timestampMs: number, value: number): void {
-    if (this.length === this.values.length) this.grow();
+    if (this.length === this.values.length) this.grow(this.length + 1);
     this.seriesIds[this.length] = seriesId;
     this.timestampsMs[this.length] = timestampMs;
     this.values[this.length] = value;
@@ -105,8 +115,9 @@ export class PointBatchBuilder implements PointBatch {
     };
   }
 
-  private grow(): void {
-    const capacity = Math.max(16, this.values.length * 2);
+  private grow(needed: number): void {
+    let capacity = Math.max(16, this.values.length * 2);
+    while (capacity < needed) capacity *= 2;
     this.seriesIds = grown(this.seriesIds, capacity);
     this.timestampsMs = grown(this.timestampsMs, capacity);
     this.values = grown(this.values, capacity);

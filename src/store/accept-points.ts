@@ -1,6 +1,5 @@
-import type { PointBatch, RejectReason } from '../model/index.js';
+import type { PointBatch, PointBatchBuilder, RejectReason } from '../model/index.js';
 import type { AppendResult } from './storage.js';
-import type { PointQueue } from './point-queue.js';
 
 type PointRejection = AppendResult['rejected'][number];
 
@@ -17,7 +16,7 @@ export interface AcceptLimits {
  * Checks each point of a batch and queues the good ones; a bad point is named by index, reason and
  * value, and never spoils the rest. Timestamps are floored to whole milliseconds.
  */
-export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: PointQueue): AppendResult {
+export function acceptPoints(batch: PointBatch, limits: AcceptLimits, queue: PointBatchBuilder): AppendResult {
   const { seriesIds, timestampsMs, values } = batch;
   // Messages are built in separate functions: a template literal over a double in this loop, even in
   // a branch never taken, makes V8's code for the whole loop about 20 times slower.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DuckDBDoubleVector, DOUBLE, LIST, UINTEGER, VARCHAR, listValue } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
 import type { Anomaly, AnomalyEvidence, AnomalyKind, PointBatch, SeriesInfo } from '../model/index.js';
-import { ANOMALY_KINDS, DAY_MS } from '../model/index.js';
+import { ANOMALY_KINDS, DAY_MS, PointBatchBuilder } from '../model/index.js';
 import type { Clock } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import type { StorageConfig } from '../config/schema.js';
@@ -12,7 +12,6 @@ import { CommitScheduler } from './commit-scheduler.js';
 import { DuckDbDatabase } from './duckdb-database.js';
 import { appendRows, clampMs, errorMessage, inTransaction } from './duckdb-helpers.js';
 import { PointChunkWriter } from './point-chunk-writer.js';
-import { PointQueue } from './point-queue.js';
 import { POINTS_TABLE, SCHEMA_STATEMENTS, SERIES_TABLE } from './schema.js';
 import { SeriesIndex } from './series-index.js';
 import type { AnomalyQuery, AppendResult, RangeQuery, RetentionResult, SeriesPoints, Storage, StorageStats } from './storage.js';
@@ -60,6 +59,9 @@ interface AppendWaiter {
   readonly reject: (error: Error) => void;
 }
 
+/** Room the commit queues start with; they grow by doubling and keep what they grew to. */
+const QUEUE_INITIAL_POINTS = 4096;
+
 const AGGREGATE_SQL: Readonly<Record<RangeQuery['agg'], string>> = {
   avg: 'avg(value)',
   min: 'min(value)',
@@ -96,8 +98,9 @@ export class DuckDbStorage implements Storage {
   private readonly commits: CommitScheduler;
   private readonly db = new DuckDbDatabase('storage');
 
-  private queued = new PointQueue();
-  private spare = new PointQueue();
+  /** Points waiting for a group commit; its arrays are reused, commit after commit. */
+  private queued = new PointBatchBuilder(QUEUE_INITIAL_POINTS);
+  private spare = new PointBatchBuilder(QUEUE_INITIAL_POINTS);
   private waiters: AppendWaiter[] = [];
   private committingPoints = 0;
   private lastCommitFailed = false;
@@ -287,7 +290,7 @@ export class DuckDbStorage implements Storage {
     }
   }
 
-  private async writeTransaction(series: readonly SeriesInfo[], points: PointQueue): Promise<void> {
+  private async writeTransaction(series: readonly SeriesInfo[], points: PointBatchBuilder): Promise<void> {
     const { writer } = this.db;
     await inTransaction(writer, async () => {
       if (series.length > 0) {

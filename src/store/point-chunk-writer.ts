@@ -1,6 +1,6 @@
 import { DOUBLE, DuckDBDataChunk, DuckDBDoubleVector, DuckDBUIntegerVector, DuckDBVector, UINTEGER } from '@duckdb/node-api';
 import type { DuckDBAppender } from '@duckdb/node-api';
-import type { PointQueue } from './point-queue.js';
+import type { PointBatch } from '../model/index.js';
 
 /**
  * Feeds queued points to a DuckDB appender as columnar chunks, which is about twice as fast as
@@ -18,7 +18,7 @@ export class PointChunkWriter {
   private timestampsMs!: DuckDBDoubleVector;
   private values!: DuckDBDoubleVector;
 
-  write(appender: DuckDBAppender, queue: PointQueue): void {
+  write(appender: DuckDBAppender, queue: PointBatch): void {
     const ids = queue.seriesIds;
     const ts = queue.timestampsMs;
     const vs = queue.values;

@@ -1,12 +1,19 @@
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a (32-bit) of `buf[start, end)`: the hash the series path caches are keyed by. */
+export function hashPathBytes(buf: Uint8Array, start: number, end: number): number {
+  let hash = FNV_OFFSET | 0;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
+  return hash;
+}
 
 const INITIAL_SLOTS = 256;
 
 /**
  * Hash table from the bytes of a series path to its canonical key, so that a steady stream of known
- * series creates no string per line and a tagged path is parsed and sorted once. Callers hash the
- * path bytes with FNV-1a (FNV_OFFSET, FNV_PRIME) while scanning for its end anyway. Open addressing
+ * series creates no string per line and a tagged path is parsed and sorted once (pickle paths, OTLP
+ * attribute names and values). Callers hash the bytes with hashPathBytes. Open addressing
  * with linear probing, at most half full; it grows up to maxEntries and then starts over empty, so its
  * memory stays bounded when a sender cycles through more series than that.
  */

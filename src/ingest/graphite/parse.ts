@@ -3,19 +3,16 @@ import { INVALID_SERIES_ID, PointBatchBuilder } from '../../model/index.js';
 import { LocalSeriesIds } from '../local-series-ids.js';
 import type { ParsedPoints } from '../parsed.js';
 import { quoteValue } from '../quote.js';
-import { canonicalSeriesKey } from '../series-path.js';
 import { SeriesIdCache } from '../series-id-cache.js';
 import type { SeriesIds } from '../sink.js';
 import { isNanLiteral, parseDecimal } from './decimal.js';
-import { FNV_OFFSET, FNV_PRIME } from './key-cache.js';
+import { hashPathBytes } from './key-cache.js';
+import { graphitePathKey } from './path-key.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
-const SEMICOLON = 0x3b;
-const FIRST_PRINTABLE = 0x21;
-const DEL = 0x7f;
 /** Series paths remembered by a parser that is given no shared cache; beyond it the cache starts over. */
 const PRIVATE_ID_CACHE_ENTRIES = 16_384;
 /** Graphite's "no timestamp, use the receive time". */
@@ -225,7 +222,7 @@ export class GraphiteLineParser {
     // The series is looked up last, so that a line rejected for its value or time creates no series.
     let seriesId = this.ids.getNext(buf, pathStart, pathEnd);
     if (seriesId === -1) {
-      const hash = fnv1a(buf, pathStart, pathEnd);
+      const hash = hashPathBytes(buf, pathStart, pathEnd);
       seriesId = this.ids.get(buf, pathStart, pathEnd, hash);
       if (seriesId === -1) {
         seriesId = this.resolveSeries(buf, pathStart, pathEnd, rejections);
@@ -239,21 +236,13 @@ export class GraphiteLineParser {
 
   /** The id of a path not in the cache, or INVALID_SERIES_ID once the line is rejected. */
   private resolveSeries(buf: Buffer, pathStart: number, pathEnd: number, rejections: Rejection[]): number {
-    let key: string;
-    if (isPlainPath(buf, pathStart, pathEnd)) {
-      // Printable ASCII without ';' is a valid untagged path and its own canonical key.
-      key = buf.toString('latin1', pathStart, pathEnd);
-    } else {
-      const path = buf.toString('utf8', pathStart, pathEnd);
-      const canonical = canonicalSeriesKey(path);
-      if (!canonical.ok) {
-        this.reject(rejections, 'bad_series', `series ${quoteValue(path)} is invalid: ${canonical.cause}`);
-        return INVALID_SERIES_ID;
-      }
-      key = canonical.key;
+    const named = graphitePathKey(buf, pathStart, pathEnd);
+    if (!named.ok) {
+      this.reject(rejections, 'bad_series', `series ${quoteValue(named.path)} is invalid: ${named.cause}`);
+      return INVALID_SERIES_ID;
     }
-    const seriesId = this.seriesIds.seriesId(key);
-    if (seriesId === INVALID_SERIES_ID) this.reject(rejections, 'bad_series', `series ${quoteValue(key)} cannot be stored: the store refused its key`);
+    const seriesId = this.seriesIds.seriesId(named.key);
+    if (seriesId === INVALID_SERIES_ID) this.reject(rejections, 'bad_series', `series ${quoteValue(named.key)} cannot be stored: the store refused its key`);
     return seriesId;
   }
 
@@ -264,21 +253,6 @@ export class GraphiteLineParser {
   private reject(rejections: Rejection[], reason: RejectReason, cause: string): void {
     rejections.push({ line: this.lineNumber, reason, message: `line ${this.lineNumber}: ${cause}` });
   }
-}
-
-function fnv1a(buf: Buffer, start: number, end: number): number {
-  let hash = FNV_OFFSET | 0;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
-  return hash;
-}
-
-/** Printable ASCII without ';': an untagged path that is its own canonical key. */
-function isPlainPath(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c < FIRST_PRINTABLE || c >= DEL || c === SEMICOLON) return false;
-  }
-  return true;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { FNV_OFFSET, FNV_PRIME, SeriesKeyCache } from '../graphite/key-cache.js';
+import { SeriesKeyCache, hashPathBytes } from '../graphite/key-cache.js';
 import type { ProtoReader } from './proto-reader.js';
 import { tagNameOf, tagValueOf } from './series-names.js';
 
@@ -32,8 +32,7 @@ export class AttributeTextCache {
 
 function cached(cache: SeriesKeyCache, r: ProtoReader, start: number, end: number, sanitize: (text: string) => string): string {
   const { buf } = r;
-  let hash = FNV_OFFSET | 0;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, FNV_PRIME);
+  const hash = hashPathBytes(buf, start, end);
   const hit = cache.get(buf, start, end, hash);
   if (hit !== undefined) return hit;
   const text = sanitize(r.text(start, end));

@@ -1,16 +1,13 @@
 import type { KeyedPointsBuilder, RejectReason, Rejection } from '../../model/index.js';
 import { isNanLiteral, parseDecimal } from '../graphite/decimal.js';
 import type { SeriesKeyCache } from '../graphite/key-cache.js';
-import { FNV_OFFSET, FNV_PRIME } from '../graphite/key-cache.js';
+import { hashPathBytes } from '../graphite/key-cache.js';
+import { graphitePathKey } from '../graphite/path-key.js';
 import { quoteValue } from '../quote.js';
-import { canonicalSeriesKey } from '../series-path.js';
 import type { NodeArena } from './arena.js';
 import { NodeKind } from './arena.js';
 import type { ScratchBytes } from './text.js';
 
-const SEMICOLON = 0x3b;
-const FIRST_PRINTABLE = 0x21;
-const DEL = 0x7f;
 /** Largest time a JavaScript Date can hold; later timestamps are rejected rather than stored as nonsense. */
 const MAX_TIMESTAMP_MS = 8.64e15;
 const EMPTY = Buffer.alloc(0);
@@ -99,29 +96,16 @@ export class PickleItemWriter {
     const bytes = this.bytesOf(node);
     const start = this.nodes.starts[node]!;
     const end = this.nodes.ends[node]!;
-    let hash = FNV_OFFSET | 0;
-    let plain = end > start;
-    for (let i = start; i < end; i++) {
-      const c = bytes[i]!;
-      hash = Math.imul(hash ^ c, FNV_PRIME);
-      if (c < FIRST_PRINTABLE || c >= DEL || c === SEMICOLON) plain = false;
+    const hash = hashPathBytes(bytes, start, end);
+    const cached = this.keys.get(bytes, start, end, hash);
+    if (cached !== undefined) return cached;
+    const named = graphitePathKey(bytes, start, end);
+    if (!named.ok) {
+      this.reject(index, 'bad_series', `series ${quoteValue(named.path)} is invalid: ${named.cause}`);
+      return undefined;
     }
-    let key = this.keys.get(bytes, start, end, hash);
-    if (key !== undefined) return key;
-    if (plain) {
-      // Printable ASCII without ';' is a valid untagged path and its own canonical key.
-      key = bytes.toString('latin1', start, end);
-    } else {
-      const path = bytes.toString('utf8', start, end);
-      const canonical = canonicalSeriesKey(path);
-      if (!canonical.ok) {
-        this.reject(index, 'bad_series', `series ${quoteValue(path)} is invalid: ${canonical.cause}`);
-        return undefined;
-      }
-      key = canonical.key;
-    }
-    this.keys.set(bytes, start, end, hash, key);
-    return key;
+    this.keys.set(bytes, start, end, hash, named.key);
+    return named.key;
   }
 
   private valueOf(index: number, key: string, node: number): number | undefined {
