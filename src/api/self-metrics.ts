@@ -8,6 +8,8 @@ export interface StatsProviders {
   senders(): Readonly<Record<string, { sent: number; failed: number; retries: number; dropped: number; queued: number }>>;
   openEpisodes(): number;
   graphiteConnections(): number;
+  /** Points handed to the write path and not yet durable and with detection (bounded by storage.maxQueuedPoints). */
+  ingestPendingPoints(): number;
   logs(): {
     receivedBySource: Readonly<Record<string, number>>;
     templates: number;
@@ -97,6 +99,7 @@ export class SelfMetrics {
     new Gauge({ name: 'vigil_detection_series', help: 'Series with live detector state.', registers, collect() { this.set(providers.detection()?.seriesTracked ?? 0); } });
     new Gauge({ name: 'vigil_alert_episodes_open', help: 'Anomaly episodes currently firing.', registers, collect() { this.set(providers.openEpisodes()); } });
     new Gauge({ name: 'vigil_graphite_connections', help: 'Open Graphite TCP connections.', registers, collect() { this.set(providers.graphiteConnections()); } });
+    new Gauge({ name: 'vigil_ingest_pending_points', help: 'Points written by any protocol and not yet durable and handed to detection.', registers, collect() { this.set(providers.ingestPendingPoints()); } });
     new Gauge({
       name: 'vigil_log_records_received',
       help: 'Log records stored since start, by source (hec, syslog_tcp, syslog_udp, api).',

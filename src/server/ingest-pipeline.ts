@@ -23,6 +23,11 @@ export class IngestPipeline implements PointWriter {
     private readonly onRejected: (rejections: readonly Rejection[], protocol: IngestProtocol) => void,
   ) {}
 
+  /** Points whose write has begun and is not yet durable and handed to detection. */
+  get pendingPoints(): number {
+    return this.inFlightPoints;
+  }
+
   /** Points accepted since start. */
   get pointsReceived(): number {
     return this.received;

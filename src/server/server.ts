@@ -204,6 +204,7 @@ export class VigilServer implements Lifecycle {
       senders: () => this.alerts.stats().senders,
       openEpisodes: () => this.alerts.stats().episodes.open,
       graphiteConnections: () => this.graphiteTcp?.connectionCount ?? 0,
+      ingestPendingPoints: () => this.pipeline.pendingPoints,
       logs: () => ({ ...this.logs.stats(), ...this.logStore.stats() }),
       hec: () => this.hec?.stats() ?? null,
       syslogConnections: () => this.syslogTcp?.connectionCount ?? 0,
