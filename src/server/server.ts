@@ -106,7 +106,7 @@ export class VigilServer implements Lifecycle {
 
     const graphite = config.graphite;
     const sink = (protocol: IngestProtocol): PointSink => ({
-      seriesId: (key: string) => this.storage.seriesId(key),
+      seriesId: (key: string) => this.pipeline.seriesId(key),
       write: async (points: KeyedPoints | PointBatch) => {
         await this.pipeline.write(points, protocol);
       },
