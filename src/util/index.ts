@@ -8,3 +8,4 @@ export { globToRegExp } from './glob.js';
 export { OnceLifecycle } from './once-lifecycle.js';
 export { ChangeSignal } from './change-signal.js';
 export { seededRandom, shuffleInPlace } from './random.js';
+export { medianOf, selectKth } from './median.js';

@@ -1,4 +1,4 @@
-import { medianOf } from './robust-window.js';
+import { medianOf } from '../../util/index.js';
 
 /**
  * graphite-web's aggregation functions (`getAggFunc`), over `values[from, to)` with NaN as null.
