@@ -161,7 +161,8 @@ function varianceBreak(inputs: readonly BreakTestInput[], start: number, end: nu
   const statistic = Math.sqrt(bestWald / inputs.length);
   if (statistic < params.criticalStatistic || shift[bestK]! / inputs.length < Math.log(params.minVarianceRatio)) return null;
   // l[from + k] comes from x[from + k + 1] - x[from + k]: the first difference of the new regime.
-  return { index: from + bestK + 1, kind: 'variance', statistic };
+  const index = refineVarianceBreak(inputs, start, end, from + bestK + 1, params.minSegmentPoints);
+  return { index, kind: 'variance', statistic };
 }
 
 function twoLevelResiduals(values: SegmentFit, start: number, at: number, end: number): Float64Array {
@@ -170,4 +171,38 @@ function twoLevelResiduals(values: SegmentFit, start: number, at: number, end: n
   const right = values.mean(at, end);
   for (let i = start; i < end; i++) residuals[i - start] = values.values[i]! - (i < at ? left : right);
   return residuals;
+}
+
+/** How far (in points) the Gaussian likelihood may move a variance break found on log(d²). */
+const VARIANCE_REFINE_POINTS = 10;
+
+/**
+ * log(d²) finds a variance break robustly but places it loosely (its noise is heavy); the Gaussian
+ * likelihood ratio on the squared differences themselves places it more exactly near where it was found.
+ */
+function refineVarianceBreak(inputs: readonly BreakTestInput[], start: number, end: number, found: number, minPoints: number): number {
+  const lo = Math.max(start + minPoints, found - VARIANCE_REFINE_POINTS);
+  const hi = Math.min(end - minPoints, found + VARIANCE_REFINE_POINTS);
+  let best = found;
+  let bestRatio = -Infinity;
+  for (let at = lo; at <= hi; at++) {
+    let ratio = 0;
+    for (const { values } of inputs) {
+      const left = meanSquaredDifference(values.values, start, at);
+      const right = meanSquaredDifference(values.values, at, end);
+      const all = meanSquaredDifference(values.values, start, end);
+      ratio += (end - start - 1) * Math.log(all) - (at - start - 1) * Math.log(left) - (end - at - 1) * Math.log(right);
+    }
+    if (ratio > bestRatio) {
+      bestRatio = ratio;
+      best = at;
+    }
+  }
+  return best;
+}
+
+function meanSquaredDifference(values: Float64Array, start: number, end: number): number {
+  let sum = 0;
+  for (let i = start + 1; i < end; i++) sum += (values[i]! - values[i - 1]!) ** 2;
+  return Math.max(sum / Math.max(1, end - start - 1), SQUARED_DIFFERENCE_FLOOR);
 }

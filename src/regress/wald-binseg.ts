@@ -1,6 +1,5 @@
 import { bisect } from './bisect.js';
 import { DEFAULT_BREAK_TEST, findBreak, logSquaredDifferences, type Break, type BreakTestInput, type BreakTestParams } from './break-test.js';
-import { removeSpikes } from './despike.js';
 import { seriesLength, type ChangePointMethod, type MultiSeries } from './method.js';
 import { prepareSeries } from './prepare.js';
 import { SegmentFit } from './segment-fit.js';
@@ -15,7 +14,7 @@ export function waldBinarySegmentation(series: MultiSeries, params: BreakTestPar
   const n = seriesLength(series);
   if (n === 0) return [];
   const inputs: BreakTestInput[] = prepareSeries(series).map((dimension) => {
-    const values = new SegmentFit(removeSpikes(dimension));
+    const values = new SegmentFit(dimension);
     return { values, differences: new SegmentFit(logSquaredDifferences(values.values)), totalRss: values.levelRss(0, n) };
   });
   const breaks = new Map<number, Break>();

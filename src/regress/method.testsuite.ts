@@ -1,0 +1,69 @@
+import { expect, it } from 'vitest';
+import { seededGaussian } from '../detect/synthetic-series.testsuite.js';
+import type { ChangePointMethod } from './method.js';
+
+/** TCPD's margin: a change point within this many points of the truth counts as found. */
+const MARGIN_POINTS = 5;
+
+/** A piecewise series: `levels[i]` from `starts[i]` on, plus N(0, sigma²) noise (sigma per segment when an array). */
+export function piecewise(n: number, starts: readonly number[], levels: readonly number[], sigma: number | readonly number[], seed: number): Float64Array {
+  const noise = seededGaussian(seed);
+  const out = new Float64Array(n);
+  let segment = 0;
+  for (let i = 0; i < n; i++) {
+    while (segment + 1 < starts.length && i >= starts[segment + 1]!) segment++;
+    const s = typeof sigma === 'number' ? sigma : sigma[segment]!;
+    out[i] = levels[segment]! + s * noise();
+  }
+  return out;
+}
+
+export function expectNear(found: readonly number[], truth: readonly number[]): void {
+  expect(found.length, `found ${JSON.stringify(found)}, expected near ${JSON.stringify(truth)}`).toBe(truth.length);
+  truth.forEach((t, i) => expect(Math.abs(found[i]! - t), `change point ${found[i]} vs ${t}`).toBeLessThanOrEqual(MARGIN_POINTS));
+}
+
+/** The contract every offline change-point method meets; call inside a describe(). */
+export function changePointMethodSuite(method: ChangePointMethod): void {
+  it('finds level shifts within the margin', () => {
+    const series = piecewise(300, [0, 100, 200], [0, 5, 1], 1, 1);
+    expectNear(method.detect([series]), [100, 200]);
+  });
+
+  it('reports nothing on stationary noise', () => {
+    for (const seed of [2, 3, 4]) expect(method.detect([piecewise(400, [0], [10], 2, seed)])).toEqual([]);
+  });
+
+  it('does not call one-point spikes change points', () => {
+    const series = piecewise(300, [0], [0], 1, 5);
+    for (const at of [40, 120, 121 + 60, 250]) series[at] = 25;
+    expect(method.detect([series])).toEqual([]);
+  });
+
+  it('survives gaps: NaN is neither an error nor a change', () => {
+    const series = piecewise(200, [0, 120], [0, 6], 1, 6);
+    for (const at of [10, 11, 12, 60, 199]) series[at] = NaN;
+    expectNear(method.detect([series]), [120]);
+    expect(method.detect([new Float64Array(50).fill(NaN)])).toEqual([]);
+  });
+
+  it('handles empty, short and constant series', () => {
+    expect(method.detect([new Float64Array(0)])).toEqual([]);
+    expect(method.detect([Float64Array.of(1, 2, 3)])).toEqual([]);
+    expect(method.detect([new Float64Array(100).fill(7)])).toEqual([]);
+  });
+
+  it('finds a shift in one dimension of a multivariate series', () => {
+    const quiet = piecewise(240, [0], [3], 1, 7);
+    const shifted = piecewise(240, [0, 150], [0, 6], 1, 8);
+    expectNear(method.detect([quiet, shifted]), [150]);
+  });
+
+  it('is deterministic and returns ascending indices inside the series', () => {
+    const series = piecewise(300, [0, 80, 190], [0, 4, -2], 1, 9);
+    const first = method.detect([series]);
+    expect(method.detect([series])).toEqual(first);
+    expect([...first].sort((a, b) => a - b)).toEqual(first);
+    for (const at of first) expect(at > 0 && at < 300).toBe(true);
+  });
+}
