@@ -57,6 +57,7 @@ describe('EpisodeTracker', () => {
         anomalyCount: 1,
         value: 412,
         expected: 120,
+        suspectedEvent: null,
         summary: 'level_shift on api.latency.p99;host=a: 412 (expected 120), score 0.998',
       },
     ]);
@@ -73,9 +74,19 @@ describe('EpisodeTracker', () => {
         anomalyCount: 4,
         value: 412,
         expected: 120,
+        suspectedEvent: null,
       },
     ]);
     expect(tracker.counts()).toEqual({ open: 1, openedTotal: 1, resolvedTotal: 0 });
+  });
+
+  it('carries the event that preceded a shift into the alert', () => {
+    const { sent, tracker } = setup();
+    const event = { id: 'd-17', type: 'deploy', service: 'api', version: '3.1.0', timestampMs: T0 - 120_000 };
+    tracker.observe([anomaly(T0, { evidence: { event } })]);
+    expect(sent[0]!.suspectedEvent).toEqual(event);
+    expect(sent[0]!.summary).toBe('level_shift on api.latency.p99;host=a: 412 (expected 120), score 0.998; 2 min after deploy of api 3.1.0');
+    expect(tracker.openEpisodes()[0]!.suspectedEvent).toEqual(event);
   });
 
   it('keeps one episode per series', () => {

@@ -1,5 +1,5 @@
 import type { AlertsConfig } from '../config/index.js';
-import type { Anomaly, AnomalyKind } from '../model/index.js';
+import type { Anomaly, AnomalyKind, SuspectedEvent } from '../model/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import type { AlertNotification } from './sender.js';
@@ -31,6 +31,8 @@ export interface OpenEpisode {
   readonly anomalyCount: number;
   readonly value: number;
   readonly expected: number | null;
+  /** The deploy or config change that preceded the first anomaly, when it is a shift. */
+  readonly suspectedEvent: SuspectedEvent | null;
 }
 
 export interface EpisodeCounts {
@@ -53,6 +55,7 @@ interface Episode {
   anomalyCount: number;
   readonly value: number;
   readonly expected: number | null;
+  readonly suspectedEvent: SuspectedEvent | null;
 }
 
 /**
@@ -126,6 +129,7 @@ export class EpisodeTracker implements Lifecycle {
         anomalyCount: e.anomalyCount,
         value: e.value,
         expected: e.expected,
+        suspectedEvent: e.suspectedEvent,
       });
     }
     return result;
@@ -162,6 +166,7 @@ export class EpisodeTracker implements Lifecycle {
       anomalyCount: 1,
       value: anomaly.value,
       expected: anomaly.expected,
+      suspectedEvent: anomaly.evidence?.event ?? null,
     };
     this.episodes.set(anomaly.seriesId, episode);
     this.openedTotal++;
@@ -191,6 +196,7 @@ export class EpisodeTracker implements Lifecycle {
       anomalyCount: episode.anomalyCount,
       value: episode.value,
       expected: episode.expected,
+      suspectedEvent: episode.suspectedEvent,
       summary: status === 'firing' ? firingSummary(facts) : resolvedSummary(facts),
     };
   }

@@ -1,4 +1,4 @@
-import type { AnomalyKind } from '../model/index.js';
+import type { AnomalyKind, SuspectedEvent } from '../model/index.js';
 import type { Lifecycle } from '../util/index.js';
 
 /** What an alert says: one per anomaly episode of a series, firing once and (optionally) resolved once. */
@@ -19,6 +19,8 @@ export interface AlertNotification {
   /** The first anomalous point: the evidence. */
   readonly value: number;
   readonly expected: number | null;
+  /** For a shift: the nearest preceding deploy or config change of the series' service. */
+  readonly suspectedEvent: SuspectedEvent | null;
   readonly summary: string;
 }
 

@@ -10,6 +10,7 @@ const facts = {
   anomalyCount: 1,
   startsAtMs: 0,
   endsAtMs: 90_000,
+  suspectedEvent: null,
 };
 
 describe('summaries', () => {
@@ -18,6 +19,13 @@ describe('summaries', () => {
     expect(resolvedSummary(facts)).toBe(
       'resolved: trend on disk.used;host=db1 after 1 anomaly over 90 s, peak score 0.999; first 0.123457 (expected 1234570)',
     );
+  });
+
+  it('name the event that preceded a shift', () => {
+    const afterDeploy = { ...facts, startsAtMs: 600_000, suspectedEvent: { id: 'e1', type: 'deploy', service: 'db', version: '14.2', timestampMs: 360_000 } };
+    expect(firingSummary(afterDeploy)).toBe('trend on disk.used;host=db1: 0.123457 (expected 1234570), score 0.999; 4 min after deploy of db 14.2');
+    const global = { ...afterDeploy, suspectedEvent: { ...afterDeploy.suspectedEvent, type: 'config', service: null, version: null } };
+    expect(firingSummary(global)).toBe('trend on disk.used;host=db1: 0.123457 (expected 1234570), score 0.999; 4 min after config');
   });
 
   it('format durations in the largest readable unit', () => {

@@ -1,4 +1,4 @@
-import type { AnomalyKind } from '../model/index.js';
+import type { AnomalyKind, SuspectedEvent } from '../model/index.js';
 import { HOUR_MS, MINUTE_MS, SECOND_MS } from '../model/index.js';
 
 /** What a one-line alert summary is made of. */
@@ -11,11 +11,12 @@ export interface SummaryFacts {
   readonly anomalyCount: number;
   readonly startsAtMs: number;
   readonly endsAtMs: number | null;
+  readonly suspectedEvent: SuspectedEvent | null;
 }
 
-/** `level_shift on api.latency.p99;host=a: 412 (expected 120), score 0.998` */
+/** `level_shift on api.latency.p99;host=a: 412 (expected 120), score 0.998; 4 min after deploy of api 2.4.0` */
 export function firingSummary(facts: SummaryFacts): string {
-  return `${facts.kind ?? 'anomaly'} on ${facts.series}: ${evidence(facts)}, score ${formatScore(facts.peakScore)}`;
+  return `${facts.kind ?? 'anomaly'} on ${facts.series}: ${evidence(facts)}, score ${formatScore(facts.peakScore)}${afterEvent(facts)}`;
 }
 
 /** `resolved: level_shift on api.latency.p99;host=a after 12 anomalies over 5 min, peak score 0.999; first 412 (expected 120)` */
@@ -24,8 +25,15 @@ export function resolvedSummary(facts: SummaryFacts): string {
   const anomalies = facts.anomalyCount === 1 ? '1 anomaly' : `${facts.anomalyCount} anomalies`;
   return (
     `resolved: ${facts.kind ?? 'anomaly'} on ${facts.series} after ${anomalies} over ${formatDurationMs(durationMs)}, ` +
-    `peak score ${formatScore(facts.peakScore)}; first ${evidence(facts)}`
+    `peak score ${formatScore(facts.peakScore)}; first ${evidence(facts)}${afterEvent(facts)}`
   );
+}
+
+function afterEvent(facts: SummaryFacts): string {
+  const event = facts.suspectedEvent;
+  if (event === null) return '';
+  const what = [event.service, event.version].filter((p) => p !== null).join(' ');
+  return `; ${formatDurationMs(Math.max(0, facts.startsAtMs - event.timestampMs))} after ${event.type}${what === '' ? '' : ` of ${what}`}`;
 }
 
 function evidence(facts: SummaryFacts): string {

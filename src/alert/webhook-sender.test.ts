@@ -108,6 +108,7 @@ function notification(n = 1): AlertNotification {
     seriesId: 7,
     detectors: ['mad-zscore'],
     kind: 'level_shift',
+    suspectedEvent: null,
     startsAtMs: 1_700_000_000_000 + n,
     endsAtMs: null,
     peakScore: 0.998,

@@ -3,6 +3,15 @@ export type AnomalyKind = 'spike' | 'level_shift' | 'trend' | 'variance' | 'seas
 
 export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spike', 'level_shift', 'trend', 'variance', 'seasonality_break'];
 
+/** The event (deploy, config change) that most likely caused a change: the nearest one before it. */
+export interface SuspectedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly service: string | null;
+  readonly version: string | null;
+  readonly timestampMs: number;
+}
+
 /**
  * What backs an anomaly beyond its series and score: for a log-derived anomaly, the template and example
  * lines behind it, or the session whose sequence of templates was unusual.
@@ -13,6 +22,8 @@ export interface AnomalyEvidence {
   readonly session?: { readonly id: string; readonly templates: readonly string[] };
   /** One sentence that says why, for people. */
   readonly reason?: string;
+  /** For a shift (level, trend, variance): the nearest preceding event of the series' service. */
+  readonly event?: SuspectedEvent;
 }
 
 /** One anomalous point as a detector judged it. Stored idempotently by (seriesId, detector, timestampMs). */
