@@ -8,3 +8,6 @@ export { parseDurationMs, parseTimeMs } from './params.js';
 export type { LogApi } from './log-routes.js';
 export { registerRemoteWriteRoutes, REMOTE_WRITE_PATH } from './remote-write-routes.js';
 export type { RemoteWriteDeps, RemoteWriteStats } from './remote-write-routes.js';
+export { registerEventRoutes } from './event-routes.js';
+export type { EventRouteDeps } from './event-routes.js';
+export type { EventRejection } from './event-json.js';

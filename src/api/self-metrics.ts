@@ -42,6 +42,8 @@ export class SelfMetrics {
   readonly pointsRejected: Counter<'protocol' | 'reason'>;
   readonly anomalies: Counter<'detector'>;
   readonly logsRejected: Counter<'source' | 'reason'>;
+  /** Events sent to POST /api/v1/events (source `api`) or POST /events/ (source `graphite`): accepted, rejected or failed. */
+  readonly eventsReceived: Counter<'source' | 'outcome'>;
   readonly detectionBatchSeconds: Histogram<'partition'>;
   readonly detectionPointSeconds: Histogram;
 
@@ -51,6 +53,7 @@ export class SelfMetrics {
     this.pointsReceived = new Counter({ name: 'vigil_points_received_total', help: 'Points parsed and accepted for storage, by protocol.', labelNames: ['protocol'], registers });
     this.pointsRejected = new Counter({ name: 'vigil_points_rejected_total', help: 'Lines or records rejected, by protocol and reason.', labelNames: ['protocol', 'reason'], registers });
     this.logsRejected = new Counter({ name: 'vigil_log_records_rejected_total', help: 'Log lines, messages or events rejected, by source and reason.', labelNames: ['source', 'reason'], registers });
+    this.eventsReceived = new Counter({ name: 'vigil_events_received_total', help: 'Events received, by source (api, graphite) and outcome (accepted; rejected: bad input; failed: the store could not keep them).', labelNames: ['source', 'outcome'], registers });
     this.anomalies = new Counter({ name: 'vigil_anomalies_total', help: 'Anomalous points found, by detector.', labelNames: ['detector'], registers });
     this.detectionBatchSeconds = new Histogram({
       name: 'vigil_detection_batch_duration_seconds',

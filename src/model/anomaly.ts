@@ -3,6 +3,9 @@ export type AnomalyKind = 'spike' | 'level_shift' | 'trend' | 'variance' | 'seas
 
 export const ANOMALY_KINDS: readonly AnomalyKind[] = ['spike', 'level_shift', 'trend', 'variance', 'seasonality_break'];
 
+/** Kinds that are changes of regime, which an event (a deploy) may explain; a spike is not one. */
+export const SHIFT_KINDS: readonly AnomalyKind[] = ['level_shift', 'trend', 'variance'];
+
 /** The event (deploy, config change) that most likely caused a change: the nearest one before it. */
 export interface SuspectedEvent {
   readonly id: string;

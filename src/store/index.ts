@@ -8,3 +8,8 @@ export type { DuckDbLogStoreOptions } from './duckdb-log-store.js';
 export { DuckDbLogStore, createDuckDbLogStore, LOGS_DATABASE_FILE_NAME } from './duckdb-log-store.js';
 export type { LogRetentionSweeperOptions } from './log-retention-sweeper.js';
 export { LogRetentionSweeper } from './log-retention-sweeper.js';
+export type { EventQuery, EventStore } from './event-store.js';
+export type { DuckDbEventStoreOptions } from './duckdb-event-store.js';
+export { DuckDbEventStore, createDuckDbEventStore, EVENTS_DATABASE_FILE_NAME } from './duckdb-event-store.js';
+export type { EventRetentionSweeperOptions } from './event-retention-sweeper.js';
+export { EventRetentionSweeper } from './event-retention-sweeper.js';

@@ -183,6 +183,42 @@ describe('web UI against a real vigil server', () => {
     expect(fs.statSync(SCREENSHOT_PATH).size).toBeGreaterThan(10_000);
   });
 
+  it('marks a posted deploy on the chart as a dashed line with its details on hover', { timeout: 120_000 }, async () => {
+    const res = await fetch(`${baseUrl}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'deploy', service: 'checkout', version: '9.9.9', timestampMs: Date.now() - 30 * 60_000, description: 'e2e rollout' }),
+    });
+    expect(res.status).toBe(200);
+    // The chart of the series selected above picks the event up on its next refresh.
+    await page.locator('[data-testid="chart"][data-event-count="1"]').waitFor({ state: 'attached', timeout: WAIT_MS });
+    // Find the deploy colour (#7c3aed) in the canvas, then hover there in CSS pixels.
+    const handle = await page.waitForFunction(
+      () => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="chart"] canvas');
+        const ctx = c?.getContext('2d');
+        if (!c || !ctx || c.width === 0) return null;
+        const px = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < px.length; i += 4) {
+          if (Math.abs(px[i]! - 124) < 12 && Math.abs(px[i + 1]! - 58) < 12 && Math.abs(px[i + 2]! - 237) < 12) {
+            const rect = c.getBoundingClientRect();
+            const x = (i / 4) % c.width;
+            return { x: rect.left + (x * rect.width) / c.width, y: rect.top + rect.height / 2 };
+          }
+        }
+        return null;
+      },
+      undefined,
+      { timeout: WAIT_MS },
+    );
+    const at = (await handle.jsonValue()) as { x: number; y: number };
+    await page.mouse.move(at.x, at.y);
+    const tip = page.locator('.chart-tip');
+    await tip.waitFor({ state: 'visible', timeout: WAIT_MS });
+    await expect(tip.innerText()).resolves.toContain('deploy checkout 9.9.9');
+    await expect(tip.innerText()).resolves.toContain('e2e rollout');
+  });
+
   it('shows the evidence of a log-derived anomaly: the reason, the template and the line', { timeout: 120_000 }, async () => {
     const message = 'fatal: replica set rs0 lost quorum after 3 elections';
     const res = await fetch(`${baseUrl}/api/v1/logs`, {

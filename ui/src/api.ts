@@ -43,6 +43,18 @@ export interface AnomalyItem {
   readonly evidence?: AnomalyEvidence;
 }
 
+/** A deploy, config change or other event (GET /api/v1/events). */
+export interface EventItem {
+  readonly id: string;
+  /** deploy, config, rollback or another lowercase word. */
+  readonly type: string;
+  readonly service: string | null;
+  readonly version: string | null;
+  readonly timestampMs: number;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly description: string | null;
+}
+
 export interface Status {
   readonly version: string;
   readonly startedAtMs: number;
@@ -131,6 +143,12 @@ export async function fetchAnomalies(
     signal,
   );
   return body.anomalies;
+}
+
+/** Events in [from, now], oldest first. */
+export async function fetchEvents(from: string, limit: number, signal: AbortSignal): Promise<readonly EventItem[]> {
+  const body = await getJson<{ events: readonly EventItem[] }>('/api/v1/events', { from, to: 'now', limit }, signal);
+  return body.events;
 }
 
 /** True for the rejection a superseded request gets when its AbortController fires. */

@@ -2,10 +2,11 @@ import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import type { AnomalyItem } from './api.js';
-import { fetchAnomalies, fetchQuery, fetchSeries, fetchStatus } from './api.js';
+import { fetchAnomalies, fetchEvents, fetchQuery, fetchSeries, fetchStatus } from './api.js';
 import { AnomalyTable } from './anomaly-table.js';
 import { Chart } from './chart.js';
 import { hasPoints } from './chart-data.js';
+import { eventsForSeries } from './chart-events.js';
 import { EmptyState } from './empty-state.js';
 import { ErrorBanner } from './error-banner.js';
 import { searchToGlob } from './glob.js';
@@ -21,6 +22,8 @@ const SERIES_LIMIT = 500;
 /** Enough to mark every series with anomalies on a busy range; the count per series is a hint. */
 const MARK_ANOMALY_LIMIT = 10000;
 const TABLE_ANOMALY_LIMIT = 1000;
+/** Events are few; more than this in one range would not be readable as lines anyway. */
+const CHART_EVENT_LIMIT = 1000;
 
 function countBySeries(anomalies: readonly AnomalyItem[] | undefined): Map<string, number> {
   const counts = new Map<string, number>();
@@ -49,8 +52,17 @@ export function App(): VNode {
     fetchAnomalies(from, selectedKey!, TABLE_ANOMALY_LIMIT, signal),
   );
 
+  // Fetched per range, not per series: switching series needs no new request.
+  const events = useFetch(selectedKey === null ? null : `events:${from}`, tick, (signal) =>
+    fetchEvents(from, CHART_EVENT_LIMIT, signal),
+  );
+  const chartEvents = useMemo(
+    () => (selectedKey === null ? [] : eventsForSeries(events.data ?? [], selectedKey)),
+    [events.data, selectedKey],
+  );
+
   const anomalyCounts = useMemo(() => countBySeries(marks.data), [marks.data]);
-  const errors = [status.error, list.error, marks.error, query.error, anomalies.error].filter(
+  const errors = [status.error, list.error, marks.error, query.error, anomalies.error, events.error].filter(
     (e): e is string => e !== null,
   );
   const empty = status.data?.seriesCount === 0 && !(list.data !== undefined && list.data.total > 0);
@@ -105,7 +117,7 @@ export function App(): VNode {
                         : html`
                             ${!hasPoints(query.data) &&
                             html`<p class="muted">No points for this series in the last ${route.range}.</p>`}
-                            <${Chart} query=${query.data} anomalies=${anomalies.data ?? []} />
+                            <${Chart} query=${query.data} anomalies=${anomalies.data ?? []} events=${chartEvents} />
                           `}
                       <h3>
                         Anomalies in the last ${route.range}${anomalies.data !== undefined &&

@@ -7,3 +7,7 @@ export type { Expr, PathExpr, CallExpr, Arg, Literal, KeywordArg } from './expre
 export { parseAtTimeSec, parseTimeOffsetSec, TimeFormatError } from './attime.js';
 export { GRAPHITE_FUNCTIONS, FunctionRegistry } from './functions/registry.js';
 export type { GraphiteFunction, ParamSpec, ParamType } from './function-types.js';
+export { GRAPHITE_DATA_TAG, GRAPHITE_EVENT_TYPE, eventTagWords, graphiteEventJson, graphiteTagWords, matchesGraphiteTags, parseGraphiteEvent } from './events.js';
+export type { GraphiteEventJson } from './events.js';
+export { RequestParams, jsonText, sendJson } from './request-params.js';
+export { TimeZone } from './zone.js';
