@@ -28,6 +28,8 @@ export type {
 } from './nab/index.js';
 export { loadHdfsSessions, runHdfsBenchmark, runHdfsOnSessions, detectionQuality, formatHdfsReport, hdfsJsonReport, HDFS_FILES, HDFS_METHOD_IDS, PUBLISHED_HDFS_F1 } from './hdfs/index.js';
 export type { HdfsSessions, HdfsBenchmarkResult, HdfsMethodResult, HdfsJsonReport, Confusion, DetectionQuality } from './hdfs/index.js';
+export { loadTcpdDatasets, runTcpdBenchmark, formatTcpdReport, tcpdJsonReport, parsePublishedTable, readPublishedTcpd, PUBLISHED_TCPD_MEANS, TCPD_FILES } from './tcpd/index.js';
+export type { TcpdDataset, TcpdBenchmarkOptions, TcpdBenchmarkResult, TcpdSeriesResult, TcpdJsonReport, PublishedTcpd, PublishedTable } from './tcpd/index.js';
 export {
   runLoghubBenchmark,
   loghubJsonReport,

@@ -1,0 +1,14 @@
+export { loadTcpdDatasets, TCPD_FILES } from './data.js';
+export type { TcpdDataset } from './data.js';
+export { parseTcpdDatasetFile } from './dataset-file.js';
+export type { TcpdSeriesFile } from './dataset-file.js';
+export { parseTcpdAnnotations } from './annotations-file.js';
+export type { TcpdAnnotationsFile } from './annotations-file.js';
+export { parsePublishedTable } from './published-table.js';
+export type { PublishedTable, PublishedScores } from './published-table.js';
+export { readPublishedTcpd, publishedScore, bestPublishedScore, publishedColumnScore, PUBLISHED_TCPD_MEANS, TCPD_PUBLISHED_COLUMNS, TCPD_PUBLISHED_FILES } from './published.js';
+export type { F1Cover, PublishedTcpd, TcpdPublishedColumn } from './published.js';
+export { runTcpdBenchmark } from './run-benchmark.js';
+export type { MeanBeside, PublishedPair, TcpdBenchmarkOptions, TcpdBenchmarkResult, TcpdSeriesResult } from './run-benchmark.js';
+export { formatTcpdReport, tcpdJsonReport } from './report.js';
+export type { TcpdJsonReport } from './report.js';
