@@ -89,6 +89,19 @@ describe('EpisodeTracker', () => {
     expect(tracker.openEpisodes()[0]!.suspectedEvent).toEqual(event);
   });
 
+  it('fires again, updated, when what began as a spike turns out to be a lasting shift', () => {
+    const { sent, tracker } = setup();
+    const event = { id: 'd-18', type: 'deploy', service: 'api', version: '3.2.0', timestampMs: T0 - 60_000 };
+    tracker.observe([anomaly(T0, { kind: null }), anomaly(T0 + 10_000, { kind: 'spike' })]);
+    tracker.observe([anomaly(T0, { kind: 'level_shift', detector: 'change-point', evidence: { event } })]);
+    tracker.observe([anomaly(T0 + 20_000, { kind: 'level_shift', detector: 'change-point' })]);
+    expect(sent.map((n) => [n.status, n.episodeId, n.kind, n.suspectedEvent?.id ?? null])).toEqual([
+      ['firing', `7-${T0}`, null, null],
+      ['firing', `7-${T0}`, 'level_shift', 'd-18'],
+    ]);
+    expect(sent[1]!.summary).toContain('; 60 s after deploy of api 3.2.0');
+  });
+
   it('keeps one episode per series', () => {
     const { sent, tracker } = setup();
     tracker.observe([anomaly(T0), anomaly(T0, { seriesId: 8, series: 'api.errors' }), anomaly(T0 + 1000)]);

@@ -1,5 +1,5 @@
 import type { AlertsConfig } from '../config/index.js';
-import type { Anomaly, AnomalyKind, SuspectedEvent } from '../model/index.js';
+import { SHIFT_KINDS, type Anomaly, type AnomalyKind, type SuspectedEvent } from '../model/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { systemClock } from '../util/index.js';
 import type { AlertNotification } from './sender.js';
@@ -55,12 +55,14 @@ interface Episode {
   anomalyCount: number;
   readonly value: number;
   readonly expected: number | null;
-  readonly suspectedEvent: SuspectedEvent | null;
+  suspectedEvent: SuspectedEvent | null;
 }
 
 /**
  * Turns stored anomalies into one alert per episode per series: the first qualifying anomaly of a
- * series opens an episode and fires at once; later ones only extend it. An episode resolves when the
+ * series opens an episode and fires at once; later ones only extend it, except that a shift
+ * (level, trend, variance) arriving in an episode that was not one fires again, updated: the first
+ * point of a shift looks like a spike until it persists. An episode resolves when the
  * next anomaly's data time is more than resolveAfterMs after the episode's last one (a new episode
  * then opens), or when no anomaly for the series was observed for resolveAfterMs of wall-clock time.
  * Only open episodes are kept, so memory is bounded by the series currently anomalous. Open episodes
@@ -98,12 +100,24 @@ export class EpisodeTracker implements Lifecycle {
         continue;
       }
       episode.detectors.add(anomaly.detector);
+      const turnsIntoShift = this.becomesShift(episode, anomaly);
       episode.kind ??= anomaly.kind;
+      if (turnsIntoShift) {
+        // What fired as a spike turned out to be a lasting shift: say so, and name the event before it.
+        episode.kind = anomaly.kind;
+        episode.suspectedEvent = anomaly.evidence?.event ?? episode.suspectedEvent;
+        this.notify(this.notification(episode, 'firing'));
+      }
       if (anomaly.timestampMs > episode.lastAnomalyMs) episode.lastAnomalyMs = anomaly.timestampMs;
       episode.lastSeenMs = nowMs;
       if (anomaly.score > episode.peakScore) episode.peakScore = anomaly.score;
       episode.anomalyCount++;
     }
+  }
+
+  private becomesShift(episode: Episode, anomaly: Anomaly): boolean {
+    const isShift = (kind: AnomalyKind | null): boolean => kind !== null && SHIFT_KINDS.includes(kind);
+    return isShift(anomaly.kind) && !isShift(episode.kind);
   }
 
   /** Resolves the episodes that saw no anomaly for resolveAfterMs of wall-clock time. */

@@ -2,9 +2,11 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { RemoteWriteConfig } from '../config/index.js';
 import type { ReplayRequest, ReplayResult } from '../detect/index.js';
-import type { Storage } from '../store/index.js';
+import type { EventStore, Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
 import { ApiError } from './errors.js';
+import { registerEventRoutes } from './event-routes.js';
+import { registerRegressionRoutes } from './regression-routes.js';
 import type { PointWriter } from './point-writer.js';
 import { registerGraphiteRoutes } from './graphite/index.js';
 import { registerLogRoutes, type LogApi } from './log-routes.js';
@@ -56,6 +58,8 @@ export interface HttpApiDeps {
   readonly replay: (request: ReplayRequest) => Promise<ReplayResult>;
   /** Log intake, search and templates (POST/GET /api/v1/logs, GET /api/v1/templates). */
   readonly logs: LogApi;
+  /** Deploys, config changes and other events (POST/GET /api/v1/events, Graphite's /events/). */
+  readonly events: EventStore;
 }
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
@@ -88,6 +92,8 @@ export class HttpApi implements Lifecycle {
     registerRoutes(this.app, deps, requireToken);
     registerLogRoutes(this.app, deps, requireToken);
     registerGraphiteRoutes(this.app, deps);
+    registerEventRoutes(this.app, deps, requireToken);
+    registerRegressionRoutes(this.app, deps);
     this.remoteWriteStats = registerRemoteWriteRoutes(this.app, { writer: deps.writer, config: options.remoteWrite, requireToken });
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);

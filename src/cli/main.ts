@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { formatHdfsReport, hdfsJsonReport, runHdfsBenchmark } from '../bench/index.js';
+import { formatHdfsReport, formatTcpdReport, hdfsJsonReport, runHdfsBenchmark, runTcpdBenchmark, tcpdJsonReport } from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
+import { CHANGE_POINT_METHOD_IDS, changePointMethod, DEFAULT_CHANGE_POINT_METHOD_ID } from '../regress/index.js';
 import { readVersion } from '../server/index.js';
 import {
   benchIngestCommand,
@@ -20,6 +21,7 @@ import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
 import { importCommand } from './import.js';
+import { regressionsCommand, type RegressionsFlags } from './regressions.js';
 import { replayCommand, type ReplayFlags } from './replay.js';
 import { serveCommand } from './serve.js';
 
@@ -61,6 +63,19 @@ export function buildProgram(): Command {
     .option('--token <token>', 'bearer token when the server requires one')
     .action(async (flags: ReplayFlags) => {
       process.exitCode = await replayCommand(flags);
+    });
+
+  program
+    .command('regressions')
+    .description('what got worse: series that regressed after deploys and config changes, and shifts no event explains')
+    .option('--since <time>', 'how far back: a duration (24h, 7d) or a time (Unix ms, ISO-8601)', '24h')
+    .option('--service <name>', 'only events of this service and its series')
+    .option('--window <duration>', 'how long before and after each event is compared (default 30m)')
+    .option('--json', 'print the API answer as JSON')
+    .option('--url <url>', 'server', 'http://localhost:8080')
+    .option('--token <token>', 'bearer token when the server requires one')
+    .action(async (flags: RegressionsFlags) => {
+      process.exitCode = await regressionsCommand(flags);
     });
 
   program
@@ -132,6 +147,16 @@ export function buildProgram(): Command {
     .action(async (flags: { data: string; json: boolean }) => {
       const result = await runHdfsBenchmark({ dataDir: flags.data });
       process.stdout.write(flags.json ? `${JSON.stringify(hdfsJsonReport(result))}\n` : `${formatHdfsReport(result)}\n`);
+    });
+  bench
+    .command('tcpd')
+    .description("an offline change-point method on the Turing Change Point Dataset: F1 (margin 5) and Cover per series, beside TCPDBench's published default-parameter figures")
+    .requiredOption('--data <dir>', 'TCPD directory: datasets/<name>.json, annotations.json, optionally published/default_{f1,cover}_combined_full.tex')
+    .option('--method <id>', `change-point method: ${CHANGE_POINT_METHOD_IDS.join(', ')}`, DEFAULT_CHANGE_POINT_METHOD_ID)
+    .option('--json', 'print one JSON object', false)
+    .action((flags: { data: string; method: string; json: boolean }) => {
+      const result = runTcpdBenchmark({ dataDir: flags.data, method: changePointMethod(flags.method) });
+      process.stdout.write(flags.json ? `${JSON.stringify(tcpdJsonReport(result))}\n` : `${formatTcpdReport(result)}\n`);
     });
 
   return program;

@@ -3,3 +3,15 @@ export { CHANGE_POINT_METHODS, CHANGE_POINT_METHOD_IDS, DEFAULT_CHANGE_POINT_MET
 export { waldBinarySegmentation } from './wald-binseg.js';
 export type { Break, BreakKind, BreakTestParams } from './break-test.js';
 export { DEFAULT_BREAK_TEST } from './break-test.js';
+export { compareWindows } from './compare.js';
+export type { WindowComparison } from './compare.js';
+export { deployReport, DEFAULT_DEPLOY_REPORT } from './deploy-report.js';
+export type { DeployReport, DeployReportOptions, SeriesChange, Verdict } from './deploy-report.js';
+export { findRegressions } from './regressions.js';
+export type { RegressionQuery, RegressionRow, RegressionsAnswer } from './regressions.js';
+export { suspectedEvent, DEFAULT_EVENT_LOOKBACK_MS } from './suspected-event.js';
+export { belongsToService, SERVICE_TAGS } from './service-series.js';
+export { ShiftConfirmer, DEFAULT_SHIFT_CONFIRMER, SHIFT_DETECTOR } from './shift-confirmer.js';
+export type { ShiftConfirmerOptions, ShiftConfirmerStats } from './shift-confirmer.js';
+export { truePositives, fMeasure, fMeasureDetail, covering, partitionFromChangePoints, TCPD_MARGIN_POINTS } from './tcpd-metrics.js';
+export type { TcpdAnnotations, TcpdFMeasure } from './tcpd-metrics.js';

@@ -1,10 +1,7 @@
-import type { AnomalyKind, OpsEvent, SeriesInfo, SuspectedEvent } from '../model/index.js';
+import type { OpsEvent, SeriesInfo, SuspectedEvent } from '../model/index.js';
 import { DAY_MS } from '../model/index.js';
 import type { EventStore } from '../store/index.js';
 import { belongsToService } from './service-series.js';
-
-/** Anomaly kinds that are changes of regime, which an event may explain (a spike is not one). */
-export const SHIFT_KINDS: readonly AnomalyKind[] = ['level_shift', 'trend', 'variance'];
 
 /** How far back an event may be and still be suspected. */
 export const DEFAULT_EVENT_LOOKBACK_MS = DAY_MS;

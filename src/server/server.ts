@@ -7,8 +7,9 @@ import type { VigilConfig } from '../config/index.js';
 import { DetectionRunner, replayStored } from '../detect/index.js';
 import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
-import type { Anomaly, KeyedPoints, PointBatch, Rejection } from '../model/index.js';
-import { createDuckDbLogStore, createDuckDbStorage, LogRetentionSweeper, RetentionSweeper, type LogStore, type Storage } from '../store/index.js';
+import { ShiftConfirmer, suspectedEvent } from '../regress/index.js';
+import { SHIFT_KINDS, type Anomaly, type KeyedPoints, type PointBatch, type Rejection } from '../model/index.js';
+import { createDuckDbEventStore, createDuckDbLogStore, createDuckDbStorage, EventRetentionSweeper, LogRetentionSweeper, RetentionSweeper, type EventStore, type LogStore, type Storage } from '../store/index.js';
 import { systemClock, type Clock, type Lifecycle } from '../util/index.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { RejectionLog } from './rejection-log.js';
@@ -45,8 +46,13 @@ export class VigilServer implements Lifecycle {
   private readonly clock: Clock;
   private readonly runner: DetectionRunner | null;
   private readonly alerts: AlertManager;
+  /** Turns anomalies whose values stay away into level_shift anomalies: the streaming change-point alert. */
+  private readonly shifts: ShiftConfirmer;
   private readonly pipeline: IngestPipeline;
   private readonly retention: RetentionSweeper;
+  /** Deploys, config changes and other events; regression and alert code find the one before a change here. */
+  readonly events: EventStore;
+  private readonly eventRetention: EventRetentionSweeper;
   private readonly http: HttpApi;
   private readonly graphiteTcp: GraphiteTcpListener | null;
   private readonly graphiteUdp: GraphiteUdpListener | null;
@@ -82,7 +88,16 @@ export class VigilServer implements Lifecycle {
       clock: this.clock,
       logger: this.logger.child({ component: 'retention' }),
     });
+    this.events = createDuckDbEventStore(dataDir);
+    this.eventRetention = new EventRetentionSweeper({
+      store: this.events,
+      retentionDays: config.storage.retentionDays,
+      retentionSweepIntervalMs: config.storage.retentionSweepIntervalMs,
+      clock: this.clock,
+      logger: this.logger.child({ component: 'events' }),
+    });
     this.alerts = createAlertManager(config.alerts, { clock: this.clock, logger: this.logger.child({ component: 'alerts' }) });
+    this.shifts = new ShiftConfirmer(this.storage, (anomalies) => this.onAnomalies(anomalies), this.clock);
     this.runner = config.detection.enabled
       ? new DetectionRunner(
           {
@@ -196,6 +211,7 @@ export class VigilServer implements Lifecycle {
         logger: this.logger,
         replay: (request) => replayStored(this.storage, config.detection, request),
         logs: this.logs,
+        events: this.events,
       },
     );
     this.metrics.watch({
@@ -236,7 +252,10 @@ export class VigilServer implements Lifecycle {
     this.state = 'starting';
     await this.storage.start();
     await this.retention.start();
+    await this.events.start();
+    await this.eventRetention.start();
     await this.alerts.start();
+    await this.shifts.start();
     await this.runner?.start();
     await this.logStore.start();
     await this.logRetention.start();
@@ -283,8 +302,11 @@ export class VigilServer implements Lifecycle {
     await this.logStore.stop();
     await this.pipeline.drain();
     await this.runner?.stop();
+    await this.shifts.stop();
     while (this.anomalyWrites.size > 0) await Promise.allSettled([...this.anomalyWrites]);
     await this.alerts.stop();
+    await this.eventRetention.stop();
+    await this.events.stop();
     await this.retention.stop();
     await this.storage.stop();
     this.state = 'stopped';
@@ -318,13 +340,33 @@ export class VigilServer implements Lifecycle {
     this.anomaliesFound += anomalies.length;
     for (const a of anomalies) this.metrics.anomalies.inc({ detector: a.detector });
     const write = this.withLogEvidence(anomalies)
+      .then((withLogs) => this.withEventEvidence(withLogs))
       .then(async (withEvidence) => {
         await this.storage.appendAnomalies(withEvidence);
         this.alerts.observe(withEvidence);
+        this.shifts.observe(withEvidence);
       })
       .catch((err: unknown) => this.logger.error({ err, count: anomalies.length }, 'cannot store anomalies'));
     this.anomalyWrites.add(write);
     void write.finally(() => this.anomalyWrites.delete(write));
+  }
+
+  /** Shifts (level, trend, variance) get the nearest preceding event of their service attached. */
+  private async withEventEvidence(anomalies: Anomaly[]): Promise<Anomaly[]> {
+    return Promise.all(
+      anomalies.map(async (a) => {
+        if (a.kind === null || !SHIFT_KINDS.includes(a.kind) || a.evidence?.event !== undefined) return a;
+        const series = this.storage.seriesById(a.seriesId);
+        if (series === undefined) return a;
+        try {
+          const event = await suspectedEvent(this.events, series, a.timestampMs);
+          return event === null ? a : { ...a, evidence: { ...a.evidence, event } };
+        } catch (err) {
+          this.logger.warn({ err, series: a.series }, 'cannot look up the event before a shift');
+          return a;
+        }
+      }),
+    );
   }
 
   /** Anomalies on log count series get their template and example lines attached; the rest pass as they are. */
