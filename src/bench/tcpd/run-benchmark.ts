@@ -1,5 +1,4 @@
 import { covering, fMeasure, type ChangePointMethod } from '../../regress/index.js';
-// The metrics are not exported by regress/index.ts yet; this import moves there once they are.
 import { loadTcpdDatasets } from './data.js';
 import type { TcpdDataset } from './data.js';
 import { publishedColumnScore, readPublishedTcpd, TCPD_PUBLISHED_COLUMNS } from './published.js';
