@@ -30,8 +30,12 @@ export function changePointMethodSuite(method: ChangePointMethod): void {
     expectNear(method.detect([series]), [100, 200]);
   });
 
-  it('reports nothing on stationary noise', () => {
-    for (const seed of [2, 3, 4]) expect(method.detect([piecewise(400, [0], [10], 2, seed)])).toEqual([]);
+  it('rarely reports change points on stationary noise', () => {
+    // A method that tests at a 5% level finds a "change" in about 1 noise series in 20; more than 2
+    // of 20 is a method that sees changes in noise.
+    const seeds = Array.from({ length: 20 }, (_, i) => 100 + i);
+    const withChanges = seeds.filter((seed) => method.detect([piecewise(300, [0], [10], 2, seed)]).length > 0);
+    expect(withChanges.length, `noise series with change points: seeds ${withChanges.join(', ')}`).toBeLessThanOrEqual(2);
   });
 
   it('does not call one-point spikes change points', () => {

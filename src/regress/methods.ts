@@ -1,10 +1,12 @@
 import { BINSEG_METHOD } from './binseg.js';
+import { BOCPD_METHOD } from './bocpd.js';
+import { E_DIVISIVE_METHOD } from './e-divisive.js';
 import type { ChangePointMethod } from './method.js';
 import { PELT_METHOD } from './pelt.js';
 import { WALD_BINSEG_METHOD } from './wald-binseg.js';
 
 /** Every built-in offline change-point method; the first is the default. */
-export const CHANGE_POINT_METHODS: readonly ChangePointMethod[] = [WALD_BINSEG_METHOD, PELT_METHOD, BINSEG_METHOD];
+export const CHANGE_POINT_METHODS: readonly ChangePointMethod[] = [WALD_BINSEG_METHOD, PELT_METHOD, BINSEG_METHOD, E_DIVISIVE_METHOD, BOCPD_METHOD];
 
 export const CHANGE_POINT_METHOD_IDS: readonly string[] = CHANGE_POINT_METHODS.map((m) => m.id);
 

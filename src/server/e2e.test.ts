@@ -77,8 +77,15 @@ describe('end to end: Graphite line in, anomaly stored, alert posted', () => {
 
     const alert = await eventually(async () => receiver.bodies.find((b) => (b as { status?: string }).status === 'firing'), 30_000, 'the webhook alert');
     expect(alert).toMatchObject({ status: 'firing', series, version: '1' });
-    // One alert per episode, not one per anomalous point.
-    expect(receiver.bodies.filter((b) => (b as { status?: string }).status === 'firing')).toHaveLength(1);
+    // One episode, not one alert per anomalous point: it fires when the shift starts and, at most once
+    // more, updated, when the change-point check finds that the shift lasts.
+    type Firing = { status?: string; episodeId: string; kind: string | null };
+    await eventually(async () => receiver.bodies.find((b) => (b as Firing).kind === 'level_shift'), 30_000, 'the alert updated as a level shift');
+    const firing = receiver.bodies.filter((b) => (b as Firing).status === 'firing') as Firing[];
+    expect(firing.map((b) => [b.episodeId, b.kind === 'level_shift'])).toEqual([
+      [firing[0]!.episodeId, false],
+      [firing[0]!.episodeId, true],
+    ]);
     expect(anomalies.length).toBeGreaterThan(1);
 
     const stored = await getJson<{ values: number[] }>(`${server.url}/api/v1/query?series=${encodeURIComponent(series)}&from=0&step=1d&agg=count`);
