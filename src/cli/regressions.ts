@@ -29,7 +29,8 @@ export async function regressionsCommand(flags: RegressionsFlags): Promise<numbe
 /** The terminal table: series, change, before -> after, confidence, suspected event. */
 export function formatRegressions(answer: RegressionsAnswer & { readonly fromMs: number; readonly toMs: number }): string {
   const events = answer.reports.length;
-  const header = `${answer.regressions.length} regressions between ${new Date(answer.fromMs).toISOString()} and ${new Date(answer.toMs).toISOString()}; ${events} event${events === 1 ? '' : 's'} compared${answer.eventsLeftOut > 0 ? ` (${answer.eventsLeftOut} older left out)` : ''}\n`;
+  const count = answer.regressions.length;
+  const header = `${count} regression${count === 1 ? '' : 's'} between ${new Date(answer.fromMs).toISOString()} and ${new Date(answer.toMs).toISOString()}; ${events} event${events === 1 ? '' : 's'} compared${answer.eventsLeftOut > 0 ? ` (${answer.eventsLeftOut} older left out)` : ''}\n`;
   if (answer.regressions.length === 0) return header;
   const rows = answer.regressions.map((r) => [r.series, change(r), `${num(r.before)} -> ${num(r.after)}`, `${(r.confidence * 100).toFixed(1)}%`, suspected(r)]);
   const table = [['SERIES', 'CHANGE', 'BEFORE -> AFTER', 'CONFIDENCE', 'SUSPECTED EVENT'], ...rows];
