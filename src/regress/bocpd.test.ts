@@ -1,78 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../util/index.js';
+import { expectNear, noisy } from './method.testsuite.js';
 import { BOCPD_METHOD, BocpdStream, bocpdChangePoints, bocpdPriorFromSeries } from './bocpd.js';
 import type { BocpdSnapshot, BocpdUpdate } from './bocpd.js';
-
-/** n values of level(t) plus Gaussian noise of standard deviation scale(t), from a seeded generator. */
-function noisy(n: number, seed: number, level: (t: number) => number, scale: (t: number) => number = () => 1): Float64Array {
-  const random = seededRandom(seed);
-  return Float64Array.from({ length: n }, (_, t) => {
-    const gaussian = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return level(t) + scale(t) * gaussian;
-  });
-}
-
-function expectNear(found: number[], expected: number[], tolerance = 5): void {
-  expect(found).toHaveLength(expected.length);
-  found.forEach((index, i) => expect(Math.abs(index - expected[i]!)).toBeLessThanOrEqual(tolerance));
-}
 
 const UNIT_PRIOR = { mean: [0], noiseScale: [1], levelScale: [1] };
 
 describe('bocpdChangePoints', () => {
-  it('finds a mean shift', () => {
-    expectNear(bocpdChangePoints([noisy(300, 1, (t) => (t < 150 ? 0 : 2))]), [150]);
-  });
-
-  it('finds several mean shifts, each once', () => {
-    expectNear(bocpdChangePoints([noisy(400, 2, (t) => (t < 100 ? 0 : t < 230 ? 2 : -1))]), [100, 230]);
-  });
-
-  it('finds a variance shift', () => {
-    expectNear(bocpdChangePoints([noisy(300, 3, () => 10, (t) => (t < 150 ? 1 : 4))]), [150]);
-    expectNear(bocpdChangePoints([noisy(300, 4, () => 10, (t) => (t < 150 ? 4 : 1))]), [150]);
-  });
-
   it('reports nothing on a flat noisy series with single spikes or two-point bursts', () => {
     const values = noisy(400, 5, () => 5);
     for (const t of [0, 40, 120, 250, 399]) values[t] += 12;
     values[300] -= 9;
     values[301] -= 9;
     expect(bocpdChangePoints([values])).toEqual([]);
-  });
-
-  it('skips missing values without making change points of them', () => {
-    const values = noisy(300, 6, (t) => (t < 160 ? 0 : 3));
-    for (let t = 30; t < 60; t++) values[t] = NaN;
-    for (const t of [0, 7, 100, 161, 299]) values[t] = NaN;
-    values[200] = -Infinity;
-    expectNear(bocpdChangePoints([values]), [160]);
-
-    const flat = noisy(300, 7, () => 1);
-    for (let t = 100; t < 140; t++) flat[t] = NaN;
-    expect(bocpdChangePoints([flat])).toEqual([]);
-    expect(bocpdChangePoints([new Float64Array(50).fill(NaN)])).toEqual([]);
-    expect(bocpdChangePoints([])).toEqual([]);
-    expect(bocpdChangePoints([new Float64Array(0)])).toEqual([]);
-  });
-
-  it('finds a shift in one dimension of several, whatever their units', () => {
-    const series = [
-      noisy(300, 8, () => 1000, () => 100),
-      noisy(300, 9, (t) => (t < 90 ? 0 : 0.02), () => 0.01),
-      noisy(300, 10, () => -3),
-      new Float64Array(300).fill(NaN),
-      new Float64Array(300).fill(4),
-    ];
-    series[2]![10] = NaN;
-    expectNear(bocpdChangePoints(series), [90]);
-  });
-
-  it('is deterministic', () => {
-    const series = [noisy(300, 11, (t) => (t < 100 ? 0 : 1)), noisy(300, 12, () => 0)];
-    const first = bocpdChangePoints(series);
-    expect(bocpdChangePoints(series)).toEqual(first);
-    expect(BOCPD_METHOD.detect(series)).toEqual(first);
   });
 
   it('describes itself as a change-point method', () => {

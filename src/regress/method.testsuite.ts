@@ -18,9 +18,15 @@ export function piecewise(n: number, starts: readonly number[], levels: readonly
   return out;
 }
 
-export function expectNear(found: readonly number[], truth: readonly number[]): void {
+/** n values of level(t) plus Gaussian noise of standard deviation scale(t), from a seeded generator. */
+export function noisy(n: number, seed: number, level: (t: number) => number, scale: (t: number) => number = () => 1): Float64Array {
+  const noise = seededGaussian(seed);
+  return Float64Array.from({ length: n }, (_, t) => level(t) + scale(t) * noise());
+}
+
+export function expectNear(found: readonly number[], truth: readonly number[], marginPoints = MARGIN_POINTS): void {
   expect(found.length, `found ${JSON.stringify(found)}, expected near ${JSON.stringify(truth)}`).toBe(truth.length);
-  truth.forEach((t, i) => expect(Math.abs(found[i]! - t), `change point ${found[i]} vs ${t}`).toBeLessThanOrEqual(MARGIN_POINTS));
+  truth.forEach((t, i) => expect(Math.abs(found[i]! - t), `change point ${found[i]} vs ${t}`).toBeLessThanOrEqual(marginPoints));
 }
 
 /** The contract every offline change-point method meets; call inside a describe(). */
@@ -28,6 +34,10 @@ export function changePointMethodSuite(method: ChangePointMethod): void {
   it('finds level shifts within the margin', () => {
     const series = piecewise(300, [0, 100, 200], [0, 5, 1], 1, 1);
     expectNear(method.detect([series]), [100, 200]);
+  });
+
+  it('finds a change of noise variance', () => {
+    expectNear(method.detect([piecewise(300, [0, 150], [10, 10], [1, 4], 10)]), [150]);
   });
 
   it('rarely reports change points on stationary noise', () => {
