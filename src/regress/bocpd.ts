@@ -1,4 +1,4 @@
-import { medianOf, selectKth } from '../util/index.js';
+import { logGamma, medianOf, selectKth } from '../util/index.js';
 import { seriesLength } from './method.js';
 import type { ChangePointMethod, MultiSeries } from './method.js';
 import { differenceSigma, valueSigma } from './noise-scale.js';
@@ -97,11 +97,6 @@ const MEAN_ABS_DIFF_TO_SIGMA = 1.2533 / Math.SQRT2;
 /** Noise scale of a dimension that never changes, relative to its level: a prior needs one > 0. */
 const CONSTANT_NOISE_SCALE = 1e-9;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-const LANCZOS_G = 7;
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
 
 /** One generation of run-length state: per run, then per run and dimension (run-major). */
 class RunTable {
@@ -456,15 +451,6 @@ function studentLogNorm(kappa: number, alpha: number, beta: number): number {
 function studentLogDensity(x: number, mean: number, kappa: number, alpha: number, beta: number, logNorm: number): number {
   const deviation = x - mean;
   return logNorm - (alpha + 0.5) * Math.log1p((kappa * deviation * deviation) / (2 * beta * (kappa + 1)));
-}
-
-/** log Γ(x) for x >= 0.5 (Lanczos). */
-function logGamma(x: number): number {
-  const y = x - 1;
-  let sum = LANCZOS[0]!;
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (y + i);
-  const t = y + LANCZOS_G + 0.5;
-  return LOG_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 function resolveOptions(options: BocpdOptions): ResolvedOptions {

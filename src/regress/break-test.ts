@@ -59,36 +59,43 @@ function levelOrTrendBreak(inputs: readonly BreakTestInput[], start: number, end
   const wald = new Float64Array(m);
   const explained = new Float64Array(m);
   for (const { values, totalRss } of inputs) {
-    const whole = values.lineRss(start, end);
-    let bestAt = -1;
-    let bestGain = -1;
-    for (let k = minPoints; k <= m - minPoints; k++) {
-      const gain = whole - values.lineRss(start, start + k) - values.lineRss(start + k, end);
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestAt = start + k;
-      }
-    }
-    const variance = ar1LongRunVariance(twoLineResiduals(values, start, bestAt, end));
+    const { gains, bestK } = splitGains((s, e) => values.lineRss(s, e), start, end, minPoints);
+    const variance = ar1LongRunVariance(twoLineResiduals(values, start, start + bestK, end));
     if (!(variance > 0)) continue;
     for (let k = minPoints; k <= m - minPoints; k++) {
-      const gain = whole - values.lineRss(start, start + k) - values.lineRss(start + k, end);
-      wald[k]! += gain / variance;
-      if (totalRss > 0) explained[k]! += gain / totalRss;
+      wald[k]! += gains[k]! / variance;
+      if (totalRss > 0) explained[k]! += gains[k]! / totalRss;
     }
   }
-  let bestK = -1;
-  let bestWald = 0;
-  for (let k = minPoints; k <= m - minPoints; k++) {
-    if (wald[k]! > bestWald) {
-      bestWald = wald[k]!;
-      bestK = k;
-    }
-  }
+  const bestK = argMax(wald, minPoints, m - minPoints);
+  const bestWald = bestK < 0 ? 0 : wald[bestK]!;
   if (bestK < 0) return null;
   const statistic = Math.sqrt(bestWald / inputs.length);
   if (statistic < params.criticalStatistic || explained[bestK]! / inputs.length < params.minExplainedShare) return null;
   return { index: start + bestK, kind: 'level_or_trend', statistic };
+}
+
+/**
+ * The drop in residual sum of squares from splitting [start, end) after k points, for every k in
+ * [minPoints, m − minPoints] (other entries 0), and the k where it is largest.
+ */
+function splitGains(rss: (from: number, to: number) => number, start: number, end: number, minPoints: number): { gains: Float64Array; bestK: number } {
+  const m = end - start;
+  const whole = rss(start, end);
+  const gains = new Float64Array(m);
+  let bestK = minPoints;
+  for (let k = minPoints; k <= m - minPoints; k++) {
+    gains[k] = whole - rss(start, start + k) - rss(start + k, end);
+    if (gains[k]! > gains[bestK]!) bestK = k;
+  }
+  return { gains, bestK };
+}
+
+/** Index of the largest positive value in values[from..to], or -1 when none is positive. */
+function argMax(values: Float64Array, from: number, to: number): number {
+  let best = -1;
+  for (let k = from; k <= to; k++) if (values[k]! > (best < 0 ? 0 : values[best]!)) best = k;
+  return best;
 }
 
 function twoLineResiduals(values: SegmentFit, start: number, at: number, end: number): Float64Array {
@@ -132,31 +139,16 @@ function varianceBreak(inputs: readonly BreakTestInput[], start: number, end: nu
   const wald = new Float64Array(m);
   const shift = new Float64Array(m);
   for (const { differences } of inputs) {
-    const whole = differences.levelRss(from, to);
-    let bestAt = -1;
-    let bestGain = -1;
-    for (let k = minPoints; k <= m - minPoints; k++) {
-      const gain = whole - differences.levelRss(from, from + k) - differences.levelRss(from + k, to);
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestAt = from + k;
-      }
-    }
-    const variance = ar1LongRunVariance(twoLevelResiduals(differences, from, bestAt, to));
+    const { gains, bestK } = splitGains((s, e) => differences.levelRss(s, e), from, to, minPoints);
+    const variance = ar1LongRunVariance(twoLevelResiduals(differences, from, from + bestK, to));
     if (!(variance > 0)) continue;
     for (let k = minPoints; k <= m - minPoints; k++) {
-      wald[k]! += (whole - differences.levelRss(from, from + k) - differences.levelRss(from + k, to)) / variance;
+      wald[k]! += gains[k]! / variance;
       shift[k]! += Math.abs(differences.mean(from, from + k) - differences.mean(from + k, to));
     }
   }
-  let bestK = -1;
-  let bestWald = 0;
-  for (let k = minPoints; k <= m - minPoints; k++) {
-    if (wald[k]! > bestWald) {
-      bestWald = wald[k]!;
-      bestK = k;
-    }
-  }
+  const bestK = argMax(wald, minPoints, m - minPoints);
+  const bestWald = bestK < 0 ? 0 : wald[bestK]!;
   if (bestK < 0) return null;
   const statistic = Math.sqrt(bestWald / inputs.length);
   if (statistic < params.criticalStatistic || shift[bestK]! / inputs.length < Math.log(params.minVarianceRatio)) return null;

@@ -9,3 +9,4 @@ export { OnceLifecycle } from './once-lifecycle.js';
 export { ChangeSignal } from './change-signal.js';
 export { seededRandom, shuffleInPlace } from './random.js';
 export { medianOf, selectKth } from './median.js';
+export { logGamma } from './log-gamma.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { vigilStdout as vigil } from '../../cli/run-in-process.testsuite.js';
 import { HDFS_FILES } from './data.js';
 import { runHdfsBenchmark } from './run-benchmark.js';
 
@@ -26,19 +26,6 @@ function writeTinyDataset(): string {
 const dir = writeTinyDataset();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function vigil(args: readonly string[]): Promise<string> {
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'vigil', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}
 
 describe('vigil bench hdfs', () => {
   it('--json prints one object with every method and the best one', async () => {

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { vigilStdout as runCli } from '../../cli/run-in-process.testsuite.js';
 import { writeTinyLoghub } from './tiny-dataset.testsuite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-loghub-'));
@@ -15,19 +15,6 @@ writeFileSync(
   'dataset+metrics,AEL,Drain\nAlpha GA,0.1 / 0.2,0.500 / 0.400\nAlpha FGA,0 / 0,0.600 / ------\nAlpha PA,0 / 0,0.250 / 0.1\nAlpha FTA,0 / 0,0.125 / 0.1\n',
 );
 
-async function runCli(args: readonly string[]): Promise<string> {
-  const chunks: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'vigil', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return chunks.join('');
-}
 
 describe('vigil bench loghub', () => {
   it('--json prints one object: per-system metrics beside published Drain figures, the mean and lines per second', async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../cli/main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { vigilStdout as vigil } from '../../cli/run-in-process.testsuite.js';
 import { CHANGE_POINT_METHOD_IDS, changePointMethod, DEFAULT_CHANGE_POINT_METHOD_ID } from '../../regress/index.js';
 import { tcpdJsonReport } from './report.js';
 import { runTcpdBenchmark } from './run-benchmark.js';
@@ -11,19 +11,6 @@ import { writeTinyTcpd } from './tiny-dataset.testsuite.js';
 const dir = writeTinyTcpd();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function vigil(args: readonly string[]): Promise<string> {
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  try {
-    await buildProgram().exitOverride().parseAsync(['node', 'vigil', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}
 
 describe('vigil bench tcpd', () => {
   it('--json prints one object, scored with the default method', async () => {

@@ -9,6 +9,7 @@ import { checkRampOrder, scaleFloor, zScoreSpecs } from './score-params.js';
 import type { ZScoreParams } from './score-params.js';
 import { rankedScoreFromZ } from './ranked-score.js';
 import { TailCalibration } from './tail-calibration.js';
+import { logGamma } from '../../util/index.js';
 
 const ID = 'bocpd';
 const STATE_VERSION = 1;
@@ -23,11 +24,6 @@ const PRIOR_POINTS = 8;
  */
 const CLIP_SCALES = 4;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-const LANCZOS_G = 7;
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
 
 const SPECS = {
   hazardPoints: { type: 'integer', min: 2, default: 250 },
@@ -75,15 +71,6 @@ function parseParams(raw: unknown): BocpdParams {
   if (p.changeRunLength >= p.maxRunLength) throw paramsError(ID, `changeRunLength must be < maxRunLength (${p.maxRunLength}), got ${p.changeRunLength}`);
   checkRampOrder(ID, p, 'zLow', 'zHigh');
   return p;
-}
-
-/** log Γ(x) for x >= 0.5 (Lanczos). */
-function logGamma(x: number): number {
-  const y = x - 1;
-  let sum = LANCZOS[0]!;
-  for (let i = 1; i < LANCZOS.length; i++) sum += LANCZOS[i]! / (y + i);
-  const t = y + LANCZOS_G + 0.5;
-  return LOG_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 /**
