@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { DAY_MS, HOUR_MS } from '../model/index.js';
-import { DEFAULT_DEPLOY_REPORT, deployReport, findRegressions, type DeployReport } from '../regress/index.js';
+import { changePointMethod, DEFAULT_CHANGE_POINT_METHOD_ID, DEFAULT_DEPLOY_REPORT, deployReport, findRegressions, segmentStored, type DeployReport } from '../regress/index.js';
 import type { EventStore, Storage } from '../store/index.js';
 import type { Clock } from '../util/index.js';
-import { badRequest } from './errors.js';
-import { parseDurationMs, parseLimit, parseTimeRange } from './params.js';
+import { ApiError, badRequest } from './errors.js';
+import { defaultStepMs, parseAggregation, parseDurationMs, parseLimit, parseTimeRange } from './params.js';
 
 export interface RegressionRouteDeps {
   readonly storage: Storage;
@@ -22,7 +22,11 @@ const MAX_WINDOW_MS = 12 * HOUR_MS;
 /** Finished reports kept, so that a dashboard polling the same range does not recompute them. */
 const CACHED_REPORTS = 512;
 
+/** Most buckets one segmentation reads: the methods are O(n) to O(n²), and a chart needs no more. */
+const MAX_SEGMENT_BUCKETS = 20_000;
+
 /**
+ * GET /api/v1/changepoints?series=&from=&to=&step=&agg=&method=: offline segmentation of a stored range.
  * GET /api/v1/regressions?from=&to=&service=&window=&events=: per event in the range, the series that
  * changed (ranked, see regress/deployReport), and every series that got worse — after an event or
  * on its own — newest first.
@@ -41,6 +45,26 @@ export function registerRegressionRoutes(app: FastifyInstance, deps: RegressionR
     }
     return report;
   };
+
+  app.get('/api/v1/changepoints', async (request) => {
+    const q = request.query as Query;
+    if (!q.series) throw badRequest('cannot find change points: parameter "series" is required (a canonical series key)', 'series');
+    const series = deps.storage.seriesByKey(q.series);
+    if (series === undefined) throw new ApiError(404, `cannot find series ${JSON.stringify(q.series)}`, 'series');
+    const nowMs = deps.clock.nowMs();
+    const { fromMs, toMs } = parseTimeRange(q.from, q.to, nowMs, { toMs: nowMs + 1, spanMs: 7 * DAY_MS }, 'find change points');
+    const stepMs = q.step ? parseDurationMs(q.step, 'step') : defaultStepMs(fromMs, toMs, 2000);
+    if ((toMs - fromMs) / stepMs > MAX_SEGMENT_BUCKETS) throw badRequest(`cannot find change points: step ${stepMs} ms gives more than ${MAX_SEGMENT_BUCKETS} buckets; use a larger step`, 'step');
+    let method;
+    try {
+      method = changePointMethod(q.method || DEFAULT_CHANGE_POINT_METHOD_ID);
+    } catch (err) {
+      throw badRequest((err as Error).message, 'method');
+    }
+    const agg = parseAggregation(q.agg);
+    const points = await deps.storage.query({ seriesId: series.id, fromMs, toMs, stepMs, agg });
+    return { series: series.key, method: method.id, fromMs, toMs, stepMs, agg, ...segmentStored(points, toMs, method) };
+  });
 
   app.get('/api/v1/regressions', async (request) => {
     const q = request.query as Query;

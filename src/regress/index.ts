@@ -15,3 +15,5 @@ export { ShiftConfirmer, DEFAULT_SHIFT_CONFIRMER, SHIFT_DETECTOR } from './shift
 export type { ShiftConfirmerOptions, ShiftConfirmerStats } from './shift-confirmer.js';
 export { truePositives, fMeasure, fMeasureDetail, covering, partitionFromChangePoints, TCPD_MARGIN_POINTS } from './tcpd-metrics.js';
 export type { TcpdAnnotations, TcpdFMeasure } from './tcpd-metrics.js';
+export { segmentStored } from './segment-range.js';
+export type { Segment, StoredSegmentation } from './segment-range.js';

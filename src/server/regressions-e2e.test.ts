@@ -88,6 +88,18 @@ describe('end to end: deploy event, latency shift, regression report and alert',
     const again = await getJson<RegressionsAnswer>(`${server.url}/api/v1/regressions?from=0&service=checkout`);
     expect(again.regressions.map((r) => [r.series, r.source, r.event?.id])).toEqual([[latency, 'deploy_report', 'deploy-2.4.0']]);
 
+    // Offline segmentation of the stored range finds the same change, within the TCPD margin.
+    const segmented = await getJson<{ method: string; changePointsMs: number[]; segments: { median: number }[] }>(
+      `${server.url}/api/v1/changepoints?series=${latency}&from=${startSeconds * 1000}&step=10s`,
+    );
+    expect(segmented.method).toBe('wald-binseg');
+    expect(segmented.changePointsMs).toHaveLength(1);
+    expect(Math.abs(segmented.changePointsMs[0]! - deployMs)).toBeLessThanOrEqual(5 * stepSeconds * 1000);
+    expect(segmented.segments.map((s) => Math.round(s.median / 10))).toEqual([18, 27]);
+    const unknown = await fetch(`${server.url}/api/v1/changepoints?series=${latency}&method=magic`);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(/unknown change-point method "magic": use one of wald-binseg, pelt, binseg, edivisive, bocpd/);
+
     const { stdout } = await run(process.execPath, [builtBinPath(), 'regressions', '--since', '1d', '--service', 'checkout', '--url', server.url]);
     const lines = stdout.trim().split('\n');
     expect(lines[1]).toMatch(/^SERIES\s+CHANGE\s+BEFORE -> AFTER\s+CONFIDENCE\s+SUSPECTED EVENT$/);
