@@ -1,7 +1,7 @@
 import { logGamma, medianOf, selectKth } from '../util/index.js';
 import { seriesLength } from './method.js';
 import type { ChangePointMethod, MultiSeries } from './method.js';
-import { differenceSigma, valueSigma } from './noise-scale.js';
+import { noiseSigma, valueSigma } from './noise-scale.js';
 
 /**
  * What a segment looks like before it has any points, per dimension. {@link bocpdPriorFromSeries}
@@ -92,8 +92,6 @@ const PRIOR_ALPHA = 1;
 /** Bounds on the prior mean's pseudo-count (noise² / level spread²): neither certain nor vanishing. */
 const MIN_PRIOR_KAPPA = 1e-4;
 const MAX_PRIOR_KAPPA = 1;
-/** Mean absolute difference × 1.2533 / √2 estimates a normal standard deviation: for when over half the differences are 0. */
-const MEAN_ABS_DIFF_TO_SIGMA = 1.2533 / Math.SQRT2;
 /** Noise scale of a dimension that never changes, relative to its level: a prior needs one > 0. */
 const CONSTANT_NOISE_SCALE = 1e-9;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -511,13 +509,7 @@ export function bocpdPriorFromSeries(series: MultiSeries): BocpdPrior {
       continue;
     }
     const center = medianOf(Float64Array.from(finite), finite.length);
-    let noise = differenceSigma(finite);
-    if (!(noise > 0)) {
-      let sum = 0;
-      for (let i = 1; i < finite.length; i++) sum += Math.abs(finite[i]! - finite[i - 1]!);
-      noise = finite.length > 1 ? (sum / (finite.length - 1)) * MEAN_ABS_DIFF_TO_SIGMA : 0;
-    }
-    noise = Math.max(noise, CONSTANT_NOISE_SCALE * Math.max(1, Math.abs(center)));
+    const noise = Math.max(noiseSigma(finite), CONSTANT_NOISE_SCALE * Math.max(1, Math.abs(center)));
     mean.push(center);
     noiseScale.push(noise);
     levelScale.push(Math.max(noise, valueSigma(finite)));

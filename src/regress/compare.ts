@@ -1,12 +1,11 @@
 import { medianOf } from '../util/index.js';
+import { valueSigma } from './noise-scale.js';
 import { Z_95, normalCdf } from './normal.js';
 
 /** Fewest points each side needs before a comparison means anything. */
 export const MIN_COMPARE_POINTS = 5;
 /** Autocorrelation shrinks the effective sample size at most to this share. */
 const MIN_EFFECTIVE_SHARE = 0.05;
-/** MAD × 1.4826 estimates a normal standard deviation. */
-const MAD_TO_SIGMA = 1.4826;
 
 /** Before against after: a robust shift with its interval and significance. */
 export interface WindowComparison {
@@ -41,19 +40,19 @@ export function compareWindows(beforeValues: Float64Array, afterValues: Float64A
   let k = 0;
   for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) differences[k++] = after[j]! - before[i]!;
   differences.sort();
-  const shift = medianOf(Float64Array.from(differences), differences.length);
+  const middle = differences.length >> 1;
+  const shift = differences.length % 2 === 1 ? differences[middle]! : (differences[middle - 1]! + differences[middle]!) / 2;
   const inflation = autocorrelationInflation(before, after);
   const { z } = mannWhitneyZ(before, after);
   const pValue = 2 * (1 - normalCdf(Math.abs(z) / Math.sqrt(inflation)));
   // The interval's order statistic: nm/2 − z·sd(U), with sd(U) inflated like the test's.
   const sdU = Math.sqrt((n * m * (n + m + 1)) / 12) * Math.sqrt(inflation);
   const lowRank = Math.max(0, Math.min(differences.length - 1, Math.floor((n * m) / 2 - Z_95 * sdU)));
-  const beforeMedian = medianOf(Float64Array.from(before), n);
-  const sigma = robustSigma(before, beforeMedian);
+  const sigma = valueSigma(before);
   return {
     beforeCount: n,
     afterCount: m,
-    beforeMedian,
+    beforeMedian: medianOf(Float64Array.from(before), n),
     afterMedian: medianOf(Float64Array.from(after), m),
     shift,
     shiftLow: differences[lowRank]!,
@@ -106,9 +105,4 @@ function autocorrelationInflation(before: Float64Array, after: Float64Array): nu
   }
   const phi = lag0 > 0 ? Math.max(0, lag1 / lag0) : 0;
   return Math.min(1 / MIN_EFFECTIVE_SHARE, (1 + phi) / Math.max(1e-9, 1 - phi));
-}
-
-function robustSigma(values: Float64Array, centre: number): number {
-  const deviations = Float64Array.from(values, (v) => Math.abs(v - centre));
-  return MAD_TO_SIGMA * medianOf(deviations, deviations.length);
 }

@@ -1,6 +1,7 @@
 import type { OpsEvent, SeriesInfo } from '../model/index.js';
 import { DAY_MS, MINUTE_MS, SECOND_MS } from '../model/index.js';
 import type { SeriesPoints, Storage } from '../store/index.js';
+import { medianOf } from '../util/index.js';
 import { compareWindows, type WindowComparison } from './compare.js';
 import { belongsToService, higherIsBetter } from './service-series.js';
 import { seasonalResiduals } from './seasonal-residuals.js';
@@ -86,9 +87,9 @@ async function compareAround(storage: Storage, series: SeriesInfo, atMs: number,
   const adjusted = seasonalResiduals(now, lastSeason, options.seasonMs, eventBucketMs);
   const comparison = adjusted === null ? compareWindows(raw.before, raw.after) : compareWindows(adjusted.before, adjusted.after);
   if (comparison === null) return null;
-  const rawComparison = compareWindows(raw.before, raw.after);
-  const beforeMedian = rawComparison?.beforeMedian ?? comparison.beforeMedian;
-  const afterMedian = rawComparison?.afterMedian ?? comparison.afterMedian;
+  // People read the values themselves before and after, not the seasonal differences.
+  const beforeMedian = adjusted === null ? comparison.beforeMedian : medianOf(Float64Array.from(raw.before), raw.before.length);
+  const afterMedian = adjusted === null ? comparison.afterMedian : medianOf(Float64Array.from(raw.after), raw.after.length);
   const significant = comparison.pValue <= options.maxPValue && Math.abs(comparison.effectSize) >= options.minEffectSize;
   const worse = higherIsBetter(series) ? comparison.shift < 0 : comparison.shift > 0;
   return {

@@ -1,7 +1,7 @@
 import { seededRandom, shuffleInPlace } from '../util/index.js';
 import { seriesLength } from './method.js';
 import type { ChangePointMethod, MultiSeries } from './method.js';
-import { differenceSigma } from './noise-scale.js';
+import { noiseSigma } from './noise-scale.js';
 
 /** Options of {@link eDivisive}; every field has a default in {@link DEFAULT_E_DIVISIVE_OPTIONS}. */
 export interface EDivisiveOptions {
@@ -34,8 +34,6 @@ export const DEFAULT_E_DIVISIVE_OPTIONS = {
 const ECP_MIN_SEGMENT = 30;
 /** The smallest default segment, for short series. */
 const SHORT_SERIES_MIN_SEGMENT = 5;
-/** Mean absolute difference × 1.2533 / √2 estimates a normal standard deviation: for when over half the differences are 0. */
-const MEAN_ABS_DIFF_TO_SIGMA = 1.2533 / Math.SQRT2;
 
 /** A segment [start, end) of working rows and its best split. */
 interface Segment {
@@ -228,7 +226,7 @@ function workingSeries(series: MultiSeries, maxPoints: number): WorkingSeries | 
   const kept: Float64Array[] = [];
   const scales: number[] = [];
   for (const dimension of series) {
-    const scale = noiseScale(dimension);
+    const scale = noiseSigma(dimension.filter(Number.isFinite));
     if (scale > 0) {
       kept.push(dimension);
       scales.push(scale);
@@ -265,19 +263,6 @@ function workingSeries(series: MultiSeries, maxPoints: number): WorkingSeries | 
     for (let d = 0; d < dims; d++) values[row * dims + d] /= size;
   }
   return { values, dims, rows, inputIndex, blockSize, points: present.length };
-}
-
-/**
- * The noise's standard deviation from the MAD of first differences between finite values (from their
- * mean absolute difference when over half are 0); 0 when the values never change.
- */
-function noiseScale(dimension: Float64Array): number {
-  const finite = dimension.filter(Number.isFinite);
-  const sigma = differenceSigma(finite);
-  if (sigma > 0) return sigma;
-  let sum = 0;
-  for (let i = 1; i < finite.length; i++) sum += Math.abs(finite[i]! - finite[i - 1]!);
-  return finite.length > 1 ? (sum / (finite.length - 1)) * MEAN_ABS_DIFF_TO_SIGMA : 0;
 }
 
 export const E_DIVISIVE_METHOD: ChangePointMethod = {

@@ -18,6 +18,21 @@ export function differenceSigma(values: Float64Array): number {
   return (MAD_TO_SIGMA * medianOf(diffs, n - 1)) / Math.SQRT2;
 }
 
+/** Mean absolute difference × 1.2533 / √2 estimates a normal standard deviation too. */
+const MEAN_ABS_DIFF_TO_SIGMA = 1.2533 / Math.SQRT2;
+
+/**
+ * differenceSigma, or, when over half the differences are equal (MAD 0: counts that often repeat),
+ * the mean absolute difference scaled the same way; 0 only when the values never change.
+ */
+export function noiseSigma(values: Float64Array): number {
+  const sigma = differenceSigma(values);
+  if (sigma > 0 || values.length < 2) return sigma;
+  let sum = 0;
+  for (let i = 1; i < values.length; i++) sum += Math.abs(values[i]! - values[i - 1]!);
+  return (sum / (values.length - 1)) * MEAN_ABS_DIFF_TO_SIGMA;
+}
+
 /** Robust spread of the values themselves (1.4826 × MAD); 0 when over half are one value. */
 export function valueSigma(values: Float64Array): number {
   const n = values.length;

@@ -1,5 +1,5 @@
 import type { SeriesPoints } from '../store/index.js';
-import { medianOf } from '../util/index.js';
+import { valueSigma } from './noise-scale.js';
 
 /** Share of buckets that need a partner one season earlier before the season is used. */
 const MIN_PAIRED_SHARE = 0.8;
@@ -26,12 +26,6 @@ export function seasonalResiduals(now: SeriesPoints, lastSeason: SeriesPoints, s
   const afterCount = now.timestampsMs.length - rawBefore.length;
   if (rawBefore.length === 0 || afterCount === 0) return null;
   if (before.length < MIN_PAIRED_SHARE * rawBefore.length || after.length < MIN_PAIRED_SHARE * afterCount) return null;
-  if (spread(Float64Array.from(before)) >= spread(Float64Array.from(rawBefore))) return null;
+  if (valueSigma(Float64Array.from(before)) >= valueSigma(Float64Array.from(rawBefore))) return null;
   return { before: Float64Array.from(before), after: Float64Array.from(after) };
-}
-
-/** Median absolute deviation from the median. */
-function spread(values: Float64Array): number {
-  const centre = medianOf(Float64Array.from(values), values.length);
-  return medianOf(Float64Array.from(values, (v) => Math.abs(v - centre)), values.length);
 }

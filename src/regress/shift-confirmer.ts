@@ -121,9 +121,9 @@ export class ShiftConfirmer implements Lifecycle {
     const atMs = a.timestampMs;
     const { windowMs } = this.options;
     // One-second buckets: the stored points themselves for any series sent at most once a second.
-    const before = await this.storage.query({ seriesId: a.seriesId, fromMs: atMs - windowMs, toMs: atMs, stepMs: SECOND_MS, agg: 'avg' });
     const after = await this.storage.query({ seriesId: a.seriesId, fromMs: atMs, toMs: atMs + windowMs, stepMs: SECOND_MS, agg: 'avg' });
     if (after.values.length < this.options.confirmPoints + 1) return 'wait';
+    const before = await this.storage.query({ seriesId: a.seriesId, fromMs: atMs - windowMs, toMs: atMs, stepMs: SECOND_MS, agg: 'avg' });
     const comparison = compareWindows(before.values, after.values);
     if (comparison === null) return 'spike';
     if (comparison.pValue > this.options.maxPValue || Math.abs(comparison.effectSize) < this.options.minEffectSize) return 'spike';

@@ -112,28 +112,6 @@ export class DuckDbEventStore implements EventStore {
     });
   }
 
-  latestBefore(service: string, timestampMs: number, types?: readonly string[]): Promise<OpsEvent | null> {
-    return this.read('find the latest event', async (reader) => {
-      if (typeof service !== 'string') throw new Error(`cannot find the latest event: service must be a string, got ${typeof service}`);
-      if (typeof timestampMs !== 'number' || Number.isNaN(timestampMs)) throw new Error(`cannot find the latest event: timestamp ${String(timestampMs)} is not a number`);
-      if (types !== undefined && types.length === 0) return null;
-      // ts_ms <= t exactly when ts_ms <= floor(t), timestamps being whole.
-      const values: DuckDBValue[] = [service, clampMs(Math.floor(timestampMs))];
-      let typeFilter = '';
-      if (types !== undefined) {
-        values.push(listValue([...types]));
-        typeFilter = 'AND list_contains(CAST($3 AS VARCHAR[]), type)';
-      }
-      const result = await reader.runAndReadAll(
-        `SELECT ${EVENT_SELECT_COLUMNS_SQL} FROM ${EVENTS_TABLE}
-         WHERE service = $1 AND ts_ms <= CAST($2 AS BIGINT) ${typeFilter}
-         ORDER BY ts_ms DESC, seq DESC LIMIT 1`,
-        values,
-      );
-      return eventsFromRows(result.getRows())[0] ?? null;
-    });
-  }
-
   deleteBefore(cutoffMs: number): Promise<number> {
     if (!this.lifecycle.running) return Promise.reject(new Error(`cannot delete old events: the event store is ${this.lifecycle.notRunningWord}`));
     if (typeof cutoffMs !== 'number' || Number.isNaN(cutoffMs)) return Promise.reject(new Error(`cannot delete old events: cut-off ${String(cutoffMs)} is not a number`));

@@ -25,14 +25,11 @@ export interface EventQuery {
  * - Timestamps are stored as whole milliseconds (floored).
  * - `query` returns the events in [fromMs, toMs) that match, oldest first; when more than `limit` match,
  *   the newest `limit` of them. Events at the same millisecond come in the order they were appended.
- * - `latestBefore` is the newest event of `service` at or before `timestampMs` (optionally of some
- *   types only), or null: the deploy that preceded a regression.
  * - `deleteBefore` deletes events older than the cut-off for real and says how many.
  * - `start`/`stop` are idempotent; `stop` waits for appends in flight.
  */
 export interface EventStore extends Lifecycle {
   append(events: readonly OpsEventInput[]): Promise<string[]>;
   query(query: EventQuery): Promise<OpsEvent[]>;
-  latestBefore(service: string, timestampMs: number, types?: readonly string[]): Promise<OpsEvent | null>;
   deleteBefore(cutoffMs: number): Promise<number>;
 }
