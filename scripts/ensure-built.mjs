@@ -14,7 +14,8 @@ function newestMtimeMs(dir) {
   return newest;
 }
 
-const outputs = ['dist/cli/main.js', 'ui/dist/index.html'];
+// The wasm kernels too: a checkout built before they existed has dist/cli but no lstm.wasm.
+const outputs = ['dist/cli/main.js', 'dist/ml/engine/kernels/lstm.wasm', 'ui/dist/index.html'];
 const stale =
   outputs.some((f) => !existsSync(f)) ||
   Math.max(newestMtimeMs('src'), newestMtimeMs('ui')) > Math.min(...outputs.map((f) => statSync(f).mtimeMs));
