@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initEngine } from './engine.js';
 import type { LstmClassifierSpec } from './lstm-classifier.js';
+import type { ModelConfig } from './model.js';
 
 const spec: LstmClassifierSpec = { vocabularySize: 4, classes: 4, windowLength: 3, hiddenUnits: 8, layers: 2, learningRate: 0.05, seed: 7 };
 
@@ -68,5 +69,33 @@ describe('tensor engine', () => {
     } finally {
       classifier.dispose();
     }
+  });
+
+  it('loads the LSTM kernels, wasm SIMD unless asked for the JavaScript ones, and runs every kind on either', async () => {
+    const wasm = await initEngine();
+    expect(['wasm-simd', 'js']).toContain(wasm.lstmKernels);
+    const js = await initEngine({ lstmKernels: 'js' });
+    expect(js.lstmKernels).toBe('js');
+    const configs: ModelConfig[] = [
+      { kind: 'lstm-forecaster', window: 6, horizon: 2, features: 2, units: 5, layers: 2, quantiles: [0.1, 0.5, 0.9], normalization: { center: [0, 0], scale: [1, 1] }, seed: 1 },
+      { kind: 'lstm-autoencoder', window: 6, features: 2, units: 5, normalization: { center: [0, 0], scale: [1, 1] }, seed: 2 },
+      { kind: 'deeplog', window: 6, vocabularySize: 2, units: 5, layers: 2, seed: 3 },
+      { kind: 'dense-autoencoder', features: 12, hidden: [3], normalization: { center: Array(12).fill(0), scale: Array(12).fill(1) }, seed: 4 },
+    ];
+    const inputs = Float32Array.from({ length: 3 * 12 }, (_, i) => (i * 7) % 2);
+    for (const config of configs) {
+      const a = wasm.createModel(config);
+      const b = js.createModel(config);
+      const expected = a.predict(inputs.subarray(0, 3 * a.inputLength), 3);
+      const actual = b.predict(inputs.subarray(0, 3 * b.inputLength), 3);
+      for (let i = 0; i < expected.length; i++) expect(actual[i], `${config.kind} output ${i}`).toBeCloseTo(expected[i]!, 5);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('names a bad model config', async () => {
+    const engine = await initEngine();
+    expect(() => engine.createModel({ kind: 'deeplog', window: 0, vocabularySize: 3, units: 4, layers: 1, seed: 1 })).toThrow('cannot create model deeplog: window must be an integer >= 1, got 0');
   });
 });

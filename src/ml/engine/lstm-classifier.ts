@@ -1,5 +1,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { seededRandom } from '../../util/index.js';
+import { lstmGateValues, uniformValues } from './init.js';
+import { transposingProduct } from './tf-product.js';
+import type { TfProduct } from './tf-product.js';
 
 type Tf = typeof tfjs;
 
@@ -69,7 +72,7 @@ class TfLstmClassifier implements LstmClassifier {
   private readonly optimizer: tfjs.AdamOptimizer;
   private disposed = false;
   /** matMul whose gradient transposes explicitly: the wasm backend's transposed products are ~15x slower. */
-  private readonly product: (a: tfjs.Tensor, b: tfjs.Tensor) => tfjs.Tensor2D;
+  private readonly product: TfProduct;
 
   constructor(
     private readonly tf: Tf,
@@ -77,32 +80,23 @@ class TfLstmClassifier implements LstmClassifier {
   ) {
     const random = seededRandom(spec.seed);
     const units = spec.hiddenUnits;
-    // PyTorch's default LSTM and Linear initialisation, U(-1/sqrt(units), 1/sqrt(units)), as DeepLog was trained.
-    const bound = 1 / Math.sqrt(units);
-    const uniform = (rows: number, columns: number): tfjs.Variable => {
-      const values = new Float32Array(rows * columns);
-      for (let i = 0; i < values.length; i++) values[i] = (2 * random() - 1) * bound;
+    const variable = (values: Float32Array, rows: number, columns: number): tfjs.Variable => {
       const initial = tf.tensor2d(values, [rows, columns], 'float32');
-      const variable = tf.variable(initial, true);
+      const created = tf.variable(initial, true);
       initial.dispose();
-      return variable;
+      return created;
     };
+    // PyTorch's default initialisation, as DeepLog was trained; shared with the engine's other LSTM models.
     for (let l = 0; l < spec.layers; l++) {
-      const rows = (l === 0 ? spec.vocabularySize : units) + units + 1;
-      this.layers.push({ gates: [uniform(rows, units), uniform(rows, units), uniform(rows, units), uniform(rows, units)] });
+      const inputSize = l === 0 ? spec.vocabularySize : units;
+      const [input, forget, cell, output] = lstmGateValues(random, inputSize, units).map((values) => variable(values, inputSize + units + 1, units));
+      this.layers.push({ gates: [input!, forget!, cell!, output!] });
     }
-    this.outputKernel = uniform(units + 1, spec.classes);
+    this.outputKernel = variable(uniformValues(random, (units + 1) * spec.classes, 1 / Math.sqrt(units)), units + 1, spec.classes);
     this.variables = [...this.layers.flatMap((l) => l.gates), this.outputKernel];
     this.parameterCount = this.variables.reduce((sum, v) => sum + v.size, 0);
     this.optimizer = tf.train.adam(spec.learningRate);
-    this.product = tf.customGrad((...args: (tfjs.Tensor | ((save: tfjs.Tensor[]) => void))[]) => {
-      const [a, b, save] = args as [tfjs.Tensor2D, tfjs.Tensor2D, (save: tfjs.Tensor[]) => void];
-      save([a, b]);
-      return {
-        value: tf.matMul(a, b),
-        gradFunc: (dy, saved) => [tf.matMul(dy as tfjs.Tensor2D, tf.transpose(saved[1]!)), tf.matMul(tf.transpose(saved[0]!), dy as tfjs.Tensor2D)],
-      };
-    });
+    this.product = transposingProduct(tf);
   }
 
   trainStep(windows: Int32Array, targets: Float32Array, weights: Float32Array): number {
