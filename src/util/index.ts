@@ -10,3 +10,4 @@ export { ChangeSignal } from './change-signal.js';
 export { seededRandom, shuffleInPlace } from './random.js';
 export { medianOf, selectKth } from './median.js';
 export { logGamma } from './log-gamma.js';
+export { workerEntryUrl, processEntry, siblingModuleUrl, isSourceModule } from './worker-entry.js';

@@ -1,0 +1,12 @@
+export type { Collective, ReduceOp } from './collective.js';
+export { CollectiveError } from './collective.js';
+export type { ThreadGroupOptions, ThreadGroupHandle, ThreadCollectiveOptions, ThreadRankGoneReason } from './threads.js';
+export { createThreadGroup, threadCollective, markThreadRankGone, DEFAULT_THREAD_SEGMENT_ELEMENTS, DEFAULT_COLLECTIVE_TIMEOUT_MS } from './threads.js';
+export type { TcpPeer, TcpCollectiveOptions, TcpJoinOptions, TcpRankEndpoint } from './tcp.js';
+export { tcpCollective, openTcpRank, DEFAULT_TCP_PIECE_BYTES, DEFAULT_CONNECT_TIMEOUT_MS } from './tcp.js';
+export type { RankScriptRef, RankScript, RankContext, RankOutcome, RankErrorData } from './rank-runtime.js';
+export type { ThreadRanksOptions } from './thread-ranks.js';
+export { runThreadRanks } from './thread-ranks.js';
+export type { ProcessRanksOptions } from './process-ranks.js';
+export { runProcessRanks } from './process-ranks.js';
+export type { KernelMemory } from './reduce-kernel.js';

@@ -1,0 +1,581 @@
+import { endianness } from 'node:os';
+import type { Socket } from 'node:net';
+import { CollectiveError, type Collective, type ReduceOp } from './collective.js';
+import { chunkStride, FusedBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
+import { copyInto } from './memcpy.js';
+import { createKernelMemory, createReduceKernel, type ReduceKernel } from './reduce-kernel.js';
+import {
+  ABORT_CLOSED,
+  ABORT_FAILED,
+  encodeHeader,
+  endSocket,
+  FRAME_ABORT,
+  FRAME_DATA,
+  groupHash,
+  HeaderReader,
+  MAX_TCP_RING_SIZE,
+  RingListener,
+  socketClosed,
+  type FrameHeader,
+  type RingLinks,
+  type TcpPeer,
+} from './tcp-link.js';
+import { DEFAULT_COLLECTIVE_TIMEOUT_MS } from './threads.js';
+
+export type { TcpPeer } from './tcp-link.js';
+
+/**
+ * The TCP transport: ranks are processes (or hosts) linked in a ring of TCP connections. A ring step sends a chunk to
+ * the right neighbour and receives one from the left, in pieces of pieceBytes, so that the right can reduce and pass on
+ * piece 1 while piece 2 is on the wire. Float32 data goes as raw little-endian bytes straight out of the caller's
+ * buffers; received pieces are reduced by the SIMD kernel through a staging area of one piece.
+ */
+
+export interface TcpCollectiveOptions {
+  readonly rank: number;
+  readonly size: number;
+  /** Every rank's address, in rank order; the rank listens on peers[rank] (on listenHost if given). */
+  readonly peers: readonly TcpPeer[];
+  /** Interface to listen on instead of peers[rank].host (for example '0.0.0.0' behind NAT). */
+  readonly listenHost?: string;
+  /** An operation fails the ring after this long without a byte from either neighbour. Default 120 s. */
+  readonly timeoutMs?: number;
+  /** How long to wait for both neighbours to link at the start. Default 60 s. */
+  readonly connectTimeoutMs?: number;
+  /** Bytes per piece on the wire (a multiple of 4). Default DEFAULT_TCP_PIECE_BYTES. */
+  readonly pieceBytes?: number;
+  /** Names the job: ranks of different groups refuse to link even on the same ports. Default ''. */
+  readonly groupId?: string;
+}
+
+/** What joining needs once the endpoint listens: every option but where to listen. */
+export type TcpJoinOptions = Omit<TcpCollectiveOptions, 'listenHost'>;
+
+/**
+ * A rank's listening socket, open before the ring forms: a launcher opens it on port 0, gathers every rank's port,
+ * then joins with the full peer list.
+ */
+export interface TcpRankEndpoint {
+  readonly address: TcpPeer;
+  /** Links to both neighbours and returns the rank's Collective; the endpoint closes either way. */
+  join(options: TcpJoinOptions): Promise<Collective>;
+  close(): Promise<void>;
+}
+
+/** 256 KiB: on loopback it pipelined best of 256 KiB, 1 MiB and 4 MiB (1.35, 1.18, 1.14 GB/s busbw at 256 MiB, 2 ranks). */
+export const DEFAULT_TCP_PIECE_BYTES = 256 * 1024;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
+/** Bytes one read from the left link may deliver; larger reads mean fewer callbacks. */
+const READ_BUFFER_BYTES = 256 * 1024;
+/** How long close() waits for queued writes to reach the kernel before dropping them. */
+const CLOSE_GRACE_MS = 5_000;
+
+export async function openTcpRank(options: { readonly host?: string; readonly port?: number } = {}): Promise<TcpRankEndpoint> {
+  const host = options.host ?? '127.0.0.1';
+  const listener = await RingListener.open(host, options.port ?? 0);
+  return {
+    address: { host, port: listener.port },
+    join: (joinOptions) => joinRing(listener, joinOptions),
+    close: () => listener.close(),
+  };
+}
+
+/** Listens on peers[rank], links to both neighbours and returns the rank's Collective. */
+export async function tcpCollective(options: TcpCollectiveOptions): Promise<Collective> {
+  validate(options);
+  const own = options.peers[options.rank]!;
+  const endpoint = await openTcpRank({ host: options.listenHost ?? own.host, port: own.port });
+  return endpoint.join(options);
+}
+
+function validate(options: TcpJoinOptions): void {
+  const { rank, size, peers } = options;
+  if (endianness() !== 'LE') throw new Error('cannot join ring: the wire format is little-endian float32 and this host is big-endian');
+  if (!Number.isInteger(size) || size < 1 || size > MAX_TCP_RING_SIZE) throw new RangeError(`cannot join ring: size must be an integer in [1, ${MAX_TCP_RING_SIZE}], got ${size}`);
+  if (!Number.isInteger(rank) || rank < 0 || rank >= size) throw new RangeError(`cannot join ring: rank must be in [0, ${size}), got ${rank}`);
+  if (!Array.isArray(peers) || peers.length !== size) throw new RangeError(`cannot join ring: peers must list ${size} addresses, got ${Array.isArray(peers) ? peers.length : typeof peers}`);
+  peers.forEach((peer, i) => {
+    if (typeof peer?.host !== 'string' || !Number.isInteger(peer.port) || peer.port < 0 || peer.port > 65_535) throw new RangeError(`cannot join ring: peers[${i}] must be { host, port }, got ${JSON.stringify(peer)}`);
+  });
+  const pieceBytes = options.pieceBytes ?? DEFAULT_TCP_PIECE_BYTES;
+  if (!Number.isInteger(pieceBytes) || pieceBytes < 4 || pieceBytes % 4 !== 0) throw new RangeError(`cannot join ring: pieceBytes must be a positive multiple of 4, got ${pieceBytes}`);
+  for (const [name, value] of [['timeoutMs', options.timeoutMs], ['connectTimeoutMs', options.connectTimeoutMs]] as const) {
+    if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new RangeError(`cannot join ring: ${name} must be a positive number, got ${value}`);
+  }
+}
+
+async function joinRing(listener: RingListener, options: TcpJoinOptions): Promise<Collective> {
+  try {
+    validate(options);
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
+  const { rank, size } = options;
+  if (size === 1) {
+    await listener.close();
+    return new SoloCollective();
+  }
+  const links = await listener.link({
+    rank,
+    size,
+    left: options.peers[ringIndex(rank - 1, size)]!,
+    group: groupHash(options.groupId ?? ''),
+    deadlineMs: Date.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+    readBufferBytes: READ_BUFFER_BYTES,
+  });
+  return new TcpRing(rank, size, links, options.pieceBytes ?? DEFAULT_TCP_PIECE_BYTES, options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS);
+}
+
+const MODE_COPY = 0;
+const MODE_ADD = 1;
+const MODE_ADD_DIVIDE = 2;
+
+/** One expected piece from the left: where it goes, how, and whether it goes on to the right next step. */
+interface Receive {
+  readonly view: Float32Array;
+  readonly bytes: Uint8Array;
+  readonly mode: number;
+  readonly forward: boolean;
+}
+
+/** An operation as the ring runs it: what this rank sends first, then what it receives, piece by piece, in stream order. */
+interface RingOp {
+  readonly verb: string;
+  readonly seq: number;
+  readonly initialSends: readonly Float32Array[];
+  readonly receives: readonly Receive[];
+  next: number;
+  sendsLeft: number;
+  writesPending: number;
+  resolve(): void;
+  reject(error: Error): void;
+  onWritten(error?: Error | null): void;
+}
+
+interface Failure {
+  readonly cause: string;
+  readonly lostRank: number | undefined;
+}
+
+type Side = 'left' | 'right';
+
+class TcpRing implements Collective {
+  private readonly inbound: Socket;
+  private readonly outbound: Socket;
+  private readonly left: number;
+  private readonly right: number;
+  private readonly pieceElements: number;
+  private readonly kernel: ReduceKernel;
+  /** Received bytes of a piece to be added land here (the kernel's memory, 4-byte aligned whatever the stream's offset). */
+  private readonly staging: Uint8Array;
+  /** The piece of the caller's buffers being added to, copied into the kernel's memory. */
+  private readonly scratch: Float32Array;
+  private readonly scratchByteOffset: number;
+  private readonly header = new HeaderReader();
+  private payloadFill = 0;
+  private inPayload = false;
+  /** Bytes read while no operation wanted them (the link is paused meanwhile). */
+  private stash: Buffer | null;
+  private readonly backward = new HeaderReader();
+  private current: RingOp | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private seq = 0;
+  private failure: Failure | null = null;
+  /** A neighbour left while the current operation no longer needed it: the ring fails once that operation completes. */
+  private deferred: Failure | null = null;
+  private closed = false;
+  /** After a failure or close: the left link's bytes are read and dropped, so that its end is seen and the socket closes. */
+  private draining = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastProgressMs = 0;
+
+  constructor(
+    readonly rank: number,
+    readonly size: number,
+    links: RingLinks,
+    pieceBytes: number,
+    private readonly timeoutMs: number,
+  ) {
+    this.inbound = links.inbound;
+    this.outbound = links.outbound;
+    this.left = ringIndex(rank - 1, size);
+    this.right = ringIndex(rank + 1, size);
+    this.pieceElements = pieceBytes / 4;
+    const memory = createKernelMemory(2 * pieceBytes);
+    this.kernel = createReduceKernel(memory);
+    this.staging = new Uint8Array(memory.buffer, 0, pieceBytes);
+    this.scratchByteOffset = pieceBytes;
+    this.scratch = new Float32Array(memory.buffer, pieceBytes, this.pieceElements);
+    this.stash = links.inboundLeftover;
+    links.setSink((chunk, start, end) => this.onInbound(chunk, start, end));
+    for (const [socket, side] of [
+      [this.inbound, 'left'],
+      [this.outbound, 'right'],
+    ] as const) {
+      const peer = side === 'left' ? this.left : this.right;
+      socket.on('error', (error) => this.linkDown(side, { cause: `the link to rank ${peer} failed: ${error.message}`, lostRank: peer }));
+      socket.on('end', () => this.linkDown(side, { cause: `rank ${peer} closed its link`, lostRank: peer }));
+      socket.on('close', () => this.linkDown(side, { cause: `the link to rank ${peer} closed`, lostRank: peer }));
+      if (socket.destroyed) this.linkDown(side, { cause: `the link to rank ${peer} closed`, lostRank: peer });
+    }
+    this.outbound.on('data', (chunk: Buffer) => this.onBackward(chunk));
+    if (links.outboundLeftover !== null) this.onBackward(links.outboundLeftover);
+    this.outbound.resume();
+  }
+
+  allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum'): Promise<void> {
+    const verb = 'allreduce';
+    try {
+      requireFloat32Buffers(buffers, verb);
+      requireReduceOp(op, verb);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(verb, () => {
+      const n = this.size;
+      const fused = new FusedBuffers(buffers);
+      const stride = chunkStride(fused.length, n);
+      const chunks = Array.from({ length: n }, (_, c) => {
+        const lo = Math.min(fused.length, c * stride);
+        return fused.views(lo, Math.min(fused.length, lo + stride), this.pieceElements);
+      });
+      // Step k sends chunk (rank - k) and receives chunk (rank - k - 1): steps 0 to n - 2 add (after step n - 2 this
+      // rank holds the total of chunk rank + 1), steps n - 1 to 2n - 3 copy; each received piece goes on next step.
+      const receives: Receive[] = [];
+      for (let k = 0; k <= 2 * n - 3; k++) {
+        const mode = k < n - 2 ? MODE_ADD : k === n - 2 ? (op === 'mean' ? MODE_ADD_DIVIDE : MODE_ADD) : MODE_COPY;
+        for (const view of chunks[ringIndex(this.rank - k - 1, n)]!) receives.push(receive(view, mode, k < 2 * n - 3));
+      }
+      return { initialSends: chunks[this.rank]!, receives };
+    });
+  }
+
+  broadcast(buffers: readonly Float32Array[], root: number): Promise<void> {
+    const verb = 'broadcast';
+    try {
+      requireFloat32Buffers(buffers, verb);
+      requireRoot(root, this.size, verb);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.enqueue(verb, () => {
+      // A pipeline from the root round the ring: every rank passes each piece on as soon as it has it.
+      const fused = new FusedBuffers(buffers);
+      const views = fused.views(0, fused.length, this.pieceElements);
+      const distance = ringIndex(this.rank - root, this.size);
+      if (distance === 0) return { initialSends: views, receives: [] };
+      return { initialSends: [], receives: views.map((view) => receive(view, MODE_COPY, distance < this.size - 1)) };
+    });
+  }
+
+  async allgather(buffer: Float32Array): Promise<Float32Array[]> {
+    requireFloat32Buffers([buffer], 'allgather');
+    const results = Array.from({ length: this.size }, () => new Float32Array(buffer.length));
+    results[this.rank]!.set(buffer);
+    await this.enqueue('allgather', () => this.gatherPlan(results));
+    return results;
+  }
+
+  barrier(): Promise<void> {
+    // An allgather of nothing: n - 1 steps of empty frames, after which every rank has heard from every other.
+    const empty = Array.from({ length: this.size }, () => new Float32Array(0));
+    return this.enqueue('barrier', () => this.gatherPlan(empty));
+  }
+
+  /** Sends this rank's piece of `results`; step k receives (rank - k - 1)'s, which goes on next step. */
+  private gatherPlan(results: readonly Float32Array[]): { initialSends: Float32Array[]; receives: Receive[] } {
+    const n = this.size;
+    const views = (c: number): Float32Array[] => new FusedBuffers([results[c]!]).views(0, results[c]!.length, this.pieceElements);
+    const receives: Receive[] = [];
+    for (let k = 0; k <= n - 2; k++) for (const view of views(ringIndex(this.rank - k - 1, n))) receives.push(receive(view, MODE_COPY, k < n - 2));
+    return { initialSends: views(this.rank), receives };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const cause = `rank ${this.rank} closed its collective`;
+    if (this.current !== null) this.fail({ cause, lostRank: this.rank });
+    else if (this.failure === null) this.failure = { cause, lostRank: this.rank };
+    this.clearTimer();
+    this.drain();
+    for (const socket of [this.outbound, this.inbound]) {
+      if (!socket.destroyed && socket.writable) socket.write(encodeHeader(FRAME_ABORT, ABORT_CLOSED, 0, this.rank + 1));
+      endSocket(socket, CLOSE_GRACE_MS);
+    }
+    await Promise.all([socketClosed(this.outbound, CLOSE_GRACE_MS), socketClosed(this.inbound, CLOSE_GRACE_MS)]);
+  }
+
+  /** Operations run one at a time, in call order, as every rank calls them. */
+  private enqueue(verb: string, plan: () => { initialSends: readonly Float32Array[]; receives: readonly Receive[] }): Promise<void> {
+    const result = this.queue.then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          if (this.closed) throw new CollectiveError(`cannot ${verb}: rank ${this.rank} has closed its collective`, this.rank);
+          if (this.failure !== null) throw failureError(verb, this.failure);
+          const { initialSends, receives } = plan();
+          this.seq = (this.seq + 1) >>> 0;
+          const op: RingOp = {
+            verb,
+            seq: this.seq,
+            initialSends,
+            receives,
+            next: 0,
+            sendsLeft: initialSends.length + receives.filter((r) => r.forward).length,
+            writesPending: 0,
+            resolve,
+            reject,
+            onWritten: (error) => this.onWritten(op, error),
+          };
+          this.start(op);
+        }),
+    );
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  private start(op: RingOp): void {
+    this.current = op;
+    this.lastProgressMs = Date.now();
+    this.armTimer();
+    for (const view of op.initialSends) this.send(op, view);
+    if (this.stash !== null) {
+      const stash = this.stash;
+      this.stash = null;
+      const stop = this.consume(stash, 0, stash.length);
+      if (stop < stash.length) this.stash = stash.subarray(stop);
+    }
+    if (this.current === op && this.stash === null && op.next < op.receives.length) this.inbound.resume();
+    this.maybeFinish(op);
+  }
+
+  private send(op: RingOp, view: Float32Array): void {
+    op.sendsLeft--;
+    op.writesPending++;
+    const header = encodeHeader(FRAME_DATA, op.seq, view.byteLength, 0);
+    if (view.byteLength === 0) {
+      this.outbound.write(header, op.onWritten);
+      return;
+    }
+    // Two writes, one writev: the header, then the caller's bytes as they are (no copy); they must not change until
+    // written, which the ring's order guarantees and the end of the operation waits for.
+    this.outbound.cork();
+    this.outbound.write(header);
+    this.outbound.write(Buffer.from(view.buffer, view.byteOffset, view.byteLength), op.onWritten);
+    this.outbound.uncork();
+  }
+
+  private onWritten(op: RingOp, error?: Error | null): void {
+    op.writesPending--;
+    if (error) {
+      this.linkDown('right', { cause: `cannot send to rank ${this.right}: ${error.message}`, lostRank: this.right });
+      return;
+    }
+    this.lastProgressMs = Date.now();
+    this.maybeFinish(op);
+  }
+
+  /** The left link's bytes: consumed while the current operation expects pieces, else kept and the link paused. */
+  private onInbound(chunk: Buffer, start: number, end: number): boolean {
+    if (this.draining) return true;
+    this.lastProgressMs = Date.now();
+    const stop = this.consume(chunk, start, end);
+    if (stop < end) {
+      this.stash = Buffer.from(chunk.subarray(stop, end));
+      return false;
+    }
+    const op = this.current;
+    return op !== null && op.next < op.receives.length;
+  }
+
+  /** Parses frames from chunk[start, end) into the current operation's pieces; returns where it stopped. */
+  private consume(chunk: Uint8Array, start: number, end: number): number {
+    let p = start;
+    while (p < end) {
+      const op = this.current;
+      if (op === null || op.next === op.receives.length) return p;
+      if (!this.inPayload) {
+        p = this.header.take(chunk, p, end);
+        if (!this.header.complete) return p;
+        const frame = this.header.next();
+        if (!this.acceptFrame(op, frame)) return end;
+        this.inPayload = true;
+        this.payloadFill = 0;
+      }
+      const piece = op.receives[op.next]!;
+      const take = Math.min(piece.bytes.length - this.payloadFill, end - p);
+      if (take > 0) {
+        copyInto(piece.mode === MODE_COPY ? piece.bytes : this.staging, this.payloadFill, chunk.subarray(p, p + take));
+        this.payloadFill += take;
+        p += take;
+      }
+      if (this.payloadFill === piece.bytes.length) {
+        this.inPayload = false;
+        op.next++;
+        this.completePiece(op, piece);
+      }
+    }
+    return p;
+  }
+
+  /** Whether the frame is the piece the operation expects; an ABORT or anything else fails the ring. */
+  private acceptFrame(op: RingOp, frame: FrameHeader): boolean {
+    const expected = op.receives[op.next]!.bytes.length;
+    if (frame.kind === FRAME_DATA && frame.tag === op.seq && frame.payloadBytes === expected) return true;
+    if (frame.kind === FRAME_ABORT) {
+      this.linkDown('left', abortFailure(frame, this.left));
+      return false;
+    }
+    const got = frame.kind === FRAME_DATA ? `a ${frame.payloadBytes}-byte piece of operation ${frame.tag}` : `a frame of kind ${frame.kind}`;
+    this.fail({
+      cause: `rank ${this.left} sent ${got} where a ${expected}-byte piece of operation ${op.seq} was expected (every rank must call the same operations, in the same order, with the same lengths)`,
+      lostRank: undefined,
+    });
+    return false;
+  }
+
+  private completePiece(op: RingOp, piece: Receive): void {
+    if (piece.mode !== MODE_COPY) {
+      const elements = piece.view.length;
+      copyInto(this.scratch, 0, piece.view);
+      if (piece.mode === MODE_ADD) this.kernel.add(this.scratchByteOffset, this.scratchByteOffset, 0, elements);
+      else this.kernel.addDivide(this.scratchByteOffset, this.scratchByteOffset, 0, elements, this.size);
+      copyInto(piece.view, 0, this.scratch.subarray(0, elements));
+    }
+    if (piece.forward) this.send(op, piece.view);
+    this.maybeFinish(op);
+  }
+
+  private maybeFinish(op: RingOp): void {
+    if (this.current !== op || op.next < op.receives.length || op.sendsLeft > 0 || op.writesPending > 0) return;
+    this.current = null;
+    this.clearTimer();
+    op.resolve();
+    if (this.deferred !== null) this.fail(this.deferred);
+  }
+
+  /** Frames from the right neighbour, against the data's direction: only ABORT. */
+  private onBackward(chunk: Buffer): void {
+    let p = 0;
+    while (p < chunk.length) {
+      p = this.backward.take(chunk, p, chunk.length);
+      if (!this.backward.complete) return;
+      const frame = this.backward.next();
+      if (frame.kind === FRAME_ABORT) this.linkDown('right', abortFailure(frame, this.right));
+      else this.fail({ cause: `rank ${this.right} sent a frame of kind ${frame.kind} against the ring's direction`, lostRank: undefined });
+    }
+  }
+
+  /**
+   * A neighbour is gone (or says the ring is broken). The current operation fails now only if it still needs that
+   * side; otherwise it completes (everything it needs is already on its way) and the ring fails right after, so that a
+   * rank which closes as soon as its last operation is done never breaks a slower neighbour's last operation.
+   */
+  private linkDown(side: Side, failure: Failure): void {
+    if (this.failure !== null) return;
+    const op = this.current;
+    const needed = op === null || (side === 'left' ? op.next < op.receives.length : op.sendsLeft > 0 || op.writesPending > 0);
+    if (needed) this.fail(failure);
+    else this.deferred ??= failure;
+  }
+
+  /** Fails the current and every later operation, tells both neighbours, and ends both links. */
+  private fail(failure: Failure): void {
+    if (this.failure !== null) return;
+    this.failure = failure;
+    this.clearTimer();
+    const op = this.current;
+    this.current = null;
+    op?.reject(failureError(op.verb, failure));
+    this.drain();
+    const abort = encodeHeader(FRAME_ABORT, ABORT_FAILED, 0, failure.lostRank === undefined ? 0 : failure.lostRank + 1);
+    for (const socket of [this.outbound, this.inbound]) {
+      if (!socket.destroyed && socket.writable) socket.write(abort, () => undefined);
+      endSocket(socket, CLOSE_GRACE_MS);
+    }
+  }
+
+  private drain(): void {
+    this.draining = true;
+    this.stash = null;
+    this.inbound.resume();
+  }
+
+  private armTimer(): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => this.checkProgress(), this.timeoutMs);
+    this.timer.unref();
+  }
+
+  private checkProgress(): void {
+    this.timer = null;
+    if (this.current === null) return;
+    const idleMs = Date.now() - this.lastProgressMs;
+    if (idleMs >= this.timeoutMs) {
+      this.fail({ cause: `rank ${this.rank} heard nothing from its neighbours (ranks ${this.left} and ${this.right}) for ${this.timeoutMs} ms`, lostRank: undefined });
+      return;
+    }
+    this.timer = setTimeout(() => this.checkProgress(), this.timeoutMs - idleMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+function receive(view: Float32Array, mode: number, forward: boolean): Receive {
+  return { view, bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength), mode, forward };
+}
+
+function abortFailure(frame: FrameHeader, from: number): Failure {
+  const lostRank = frame.extra === 0 ? undefined : frame.extra - 1;
+  if (frame.tag === ABORT_CLOSED) return { cause: `rank ${lostRank ?? from} closed its collective`, lostRank: lostRank ?? from };
+  return { cause: lostRank === undefined ? `the ring failed (reported by rank ${from})` : `rank ${lostRank} left the ring (reported by rank ${from})`, lostRank };
+}
+
+function failureError(verb: string, failure: Failure): CollectiveError {
+  return new CollectiveError(`cannot ${verb}: ${failure.cause}`, failure.lostRank);
+}
+
+/** A ring of one: every operation is complete at once. */
+class SoloCollective implements Collective {
+  readonly rank = 0;
+  readonly size = 1;
+  private closed = false;
+
+  async allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum'): Promise<void> {
+    requireFloat32Buffers(buffers, 'allreduce');
+    requireReduceOp(op, 'allreduce');
+    this.enter('allreduce');
+  }
+
+  async broadcast(buffers: readonly Float32Array[], root: number): Promise<void> {
+    requireFloat32Buffers(buffers, 'broadcast');
+    requireRoot(root, 1, 'broadcast');
+    this.enter('broadcast');
+  }
+
+  async allgather(buffer: Float32Array): Promise<Float32Array[]> {
+    requireFloat32Buffers([buffer], 'allgather');
+    this.enter('allgather');
+    return [buffer.slice()];
+  }
+
+  async barrier(): Promise<void> {
+    this.enter('barrier');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private enter(verb: string): void {
+    if (this.closed) throw new CollectiveError(`cannot ${verb}: rank 0 has closed its collective`, 0);
+  }
+}
