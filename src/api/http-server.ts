@@ -2,10 +2,12 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { RemoteWriteConfig } from '../config/index.js';
 import type { ReplayRequest, ReplayResult } from '../detect/index.js';
+import type { ModelRegistry } from '../ml/registry/index.js';
 import type { EventStore, Storage } from '../store/index.js';
 import type { Clock, Lifecycle } from '../util/index.js';
-import { ApiError } from './errors.js';
+import { ApiError, apiErrorOf } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
+import { registerModelRoutes } from './model-routes.js';
 import { registerRegressionRoutes } from './regression-routes.js';
 import type { PointWriter } from './point-writer.js';
 import { registerGraphiteRoutes } from './graphite/index.js';
@@ -60,6 +62,8 @@ export interface HttpApiDeps {
   readonly logs: LogApi;
   /** Deploys, config changes and other events (POST/GET /api/v1/events, Graphite's /events/). */
   readonly events: EventStore;
+  /** The model registry (GET /api/v1/models…, alias changes); its routes are absent without one. */
+  readonly models?: ModelRegistry;
 }
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
@@ -94,6 +98,7 @@ export class HttpApi implements Lifecycle {
     registerGraphiteRoutes(this.app, deps);
     registerEventRoutes(this.app, deps, requireToken);
     registerRegressionRoutes(this.app, deps);
+    if (deps.models !== undefined) registerModelRoutes(this.app, { models: deps.models }, requireToken);
     this.remoteWriteStats = registerRemoteWriteRoutes(this.app, { writer: deps.writer, config: options.remoteWrite, requireToken });
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);
@@ -129,8 +134,9 @@ export class HttpApi implements Lifecycle {
 }
 
 function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
-  if (err instanceof ApiError) {
-    void reply.code(err.statusCode).send(err.field === undefined ? { error: err.message } : { error: err.message, field: err.field });
+  const apiError = apiErrorOf(err);
+  if (apiError !== null) {
+    void reply.code(apiError.statusCode).send(apiError.field === undefined ? { error: apiError.message } : { error: apiError.message, field: apiError.field });
     return;
   }
   const e = err as { statusCode?: number; code?: string; message?: string };

@@ -10,4 +10,6 @@ export { registerRemoteWriteRoutes, REMOTE_WRITE_PATH } from './remote-write-rou
 export type { RemoteWriteDeps, RemoteWriteStats } from './remote-write-routes.js';
 export { registerEventRoutes } from './event-routes.js';
 export type { EventRouteDeps } from './event-routes.js';
+export { registerModelRoutes, ACTOR_HEADER } from './model-routes.js';
+export type { ModelRouteDeps } from './model-routes.js';
 export type { EventRejection } from './event-json.js';

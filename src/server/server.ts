@@ -7,6 +7,7 @@ import type { VigilConfig } from '../config/index.js';
 import { DetectionRunner, replayStored } from '../detect/index.js';
 import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
+import { defaultRegistryDir, ModelRegistry } from '../ml/registry/index.js';
 import { ShiftConfirmer, suspectedEvent } from '../regress/index.js';
 import { SHIFT_KINDS, type Anomaly, type KeyedPoints, type PointBatch, type Rejection } from '../model/index.js';
 import { createDuckDbEventStore, createDuckDbLogStore, createDuckDbStorage, EventRetentionSweeper, LogRetentionSweeper, RetentionSweeper, type EventStore, type LogStore, type Storage } from '../store/index.js';
@@ -62,6 +63,8 @@ export class VigilServer implements Lifecycle {
   readonly logStore: LogStore;
   private readonly logRetention: LogRetentionSweeper;
   readonly logs: LogPipeline;
+  /** Versioned models in <dataDir>/models; shared with `vigil train` and `vigil models --registry`, which may run beside the server. */
+  readonly models: ModelRegistry;
   private readonly hec: HecListener | null;
   private readonly syslogTcp: SyslogTcpListener | null;
   private readonly syslogUdp: SyslogUdpListener | null;
@@ -198,6 +201,8 @@ export class VigilServer implements Lifecycle {
       : null;
     this.syslogUdp = syslog.enabled ? new SyslogUdpListener({ host: syslog.host, udpPort: syslog.udpPort, maxMessageBytes: syslog.maxMessageBytes, maxPendingRecords: syslog.maxPendingRecords, nowMs }, logSink) : null;
 
+    this.models = new ModelRegistry({ root: defaultRegistryDir(dataDir), clock: this.clock });
+
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;
     this.http = new HttpApi(
       { host: config.http.host, port: config.http.port, maxBodyBytes: config.http.maxBodyBytes, authToken: config.http.authToken, uiDir, remoteWrite: config.remoteWrite },
@@ -212,6 +217,7 @@ export class VigilServer implements Lifecycle {
         replay: (request) => replayStored(this.storage, config.detection, request),
         logs: this.logs,
         events: this.events,
+        models: this.models,
       },
     );
     this.metrics.watch({

@@ -1,0 +1,133 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../config/index.js';
+import { ModelRegistry, type AliasChange, type AuditEntry, type ModelDetail, type ModelSummary, type ModelVersionDetail } from '../ml/registry/index.js';
+import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
+import type { EventStore, Storage } from '../store/index.js';
+import { HttpApi, type HttpApiDeps, type StatusBody } from './http-server.js';
+import { SelfMetrics } from './self-metrics.js';
+
+const TOKEN = 'model-token-0123456789';
+
+let dir: string;
+let registry: ModelRegistry;
+const running: HttpApi[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-model-routes-'));
+  registry = new ModelRegistry({ root: join(dir, 'models') });
+  const artifact = await writeFakeArtifact(join(dir, 'artifact'));
+  for (let i = 0; i < 3; i++) await registry.register(fakeRegisterRequest('checkout-latency', artifact, { creator: 'trainer' }));
+  await registry.register(fakeRegisterRequest('hdfs-deeplog', await writeFakeArtifact(join(dir, 'deeplog'), { kind: 'deeplog' }), { kind: 'deeplog' }));
+});
+
+afterEach(async () => {
+  for (const http of running.splice(0)) await http.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The real HTTP API on a free port with a registry in a temp dir; the rest of its dependencies are never reached. */
+async function openApi(options: { authToken?: string } = {}): Promise<string> {
+  const unused = (): never => {
+    throw new Error('not used by the model routes');
+  };
+  const deps: HttpApiDeps = {
+    storage: {} as Storage,
+    writer: { write: unused, reject: unused } as unknown as HttpApiDeps['writer'],
+    metrics: new SelfMetrics(),
+    status: () => ({}) as StatusBody,
+    ready: () => true,
+    clock: { nowMs: () => Date.now() },
+    logger: pino({ level: 'silent' }),
+    replay: unused,
+    logs: {} as HttpApiDeps['logs'],
+    events: {} as EventStore,
+    models: registry,
+  };
+  const http = new HttpApi({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, uiDir: null, remoteWrite: configSchema.parse({}).remoteWrite, ...options }, deps);
+  await http.start();
+  running.push(http);
+  return `http://127.0.0.1:${http.port}`;
+}
+
+async function call<T>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers };
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body === undefined ? {} : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }) });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+describe('model routes', () => {
+  it('lists models, shows one with its versions, and one version by number or alias', async () => {
+    const url = await openApi();
+    await registry.promote('checkout-latency', 2, 'production', 'alice');
+    const list = await call<{ models: ModelSummary[] }>(`${url}/api/v1/models`);
+    expect(list.status).toBe(200);
+    expect(list.body.models.map((m) => [m.name, m.latestVersion, m.aliases.production, m.latest.kind])).toEqual([
+      ['checkout-latency', 3, 2, 'lstm-forecaster'],
+      ['hdfs-deeplog', 1, null, 'deeplog'],
+    ]);
+    const detail = await call<ModelDetail>(`${url}/api/v1/models/checkout-latency`);
+    expect(detail.body.versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(detail.body.aliases).toEqual({ staging: null, production: 2 });
+    const byNumber = await call<ModelVersionDetail>(`${url}/api/v1/models/checkout-latency/versions/2`);
+    expect(byNumber.body).toMatchObject({ name: 'checkout-latency', version: 2, aliases: ['production'], creator: 'trainer', metrics: { finalLoss: 0.0123 } });
+    expect(byNumber.body.artifact.files.map((f) => f.path)).toEqual(['model.json', 'weights.bin']);
+    expect((await call<ModelVersionDetail>(`${url}/api/v1/models/checkout-latency/versions/production`)).body.version).toBe(2);
+  });
+
+  it('answers 404 and 400 with the registry message', async () => {
+    const url = await openApi();
+    expect(await call(`${url}/api/v1/models/nope`)).toEqual({ status: 404, body: { error: 'cannot show model nope: no such model' } });
+    expect(await call(`${url}/api/v1/models/checkout-latency/versions/7`)).toEqual({ status: 404, body: { error: 'cannot show model checkout-latency: version 7 does not exist (versions 1-3)' } });
+    expect((await call<{ error: string }>(`${url}/api/v1/models/checkout-latency/versions/latest`)).status).toBe(400);
+    expect(await call(`${url}/api/v1/models/Bad%20Name`)).toMatchObject({ status: 400 });
+    const missing = await call(`${url}/api/v1/models/checkout-latency/aliases/production`, { method: 'POST', body: { version: 7 } });
+    expect(missing).toEqual({ status: 404, body: { error: 'cannot promote model checkout-latency: version 7 does not exist (versions 1-3)' } });
+    const alias = await call(`${url}/api/v1/models/checkout-latency/aliases/prod`, { method: 'POST', body: { version: 1 } });
+    expect(alias).toEqual({ status: 400, body: { error: 'cannot promote model checkout-latency: unknown alias "prod" (use one of staging, production)' } });
+    expect(await call(`${url}/api/v1/models/checkout-latency/aliases/production`, { method: 'POST', body: { v: 1 } })).toEqual({
+      status: 400,
+      body: { error: 'cannot promote model checkout-latency: body must be a JSON object {"version": n}', field: 'version' },
+    });
+    expect((await call(`${url}/api/v1/models/checkout-latency/aliases/production`, { method: 'POST', body: { version: 1.5 } })).status).toBe(400);
+    const rollback = await call(`${url}/api/v1/models/checkout-latency/aliases/production/rollback`, { method: 'POST' });
+    expect(rollback).toEqual({ status: 400, body: { error: 'cannot roll back model checkout-latency: alias production has no earlier version to go back to' } });
+  });
+
+  it('promotes and rolls back, recording the actor from X-Vigil-Actor (else "api"), and serves the audit log', async () => {
+    const url = await openApi();
+    const promote = (version: number, headers: Record<string, string> = {}) => call<AliasChange>(`${url}/api/v1/models/checkout-latency/aliases/production`, { method: 'POST', body: { version }, headers });
+    expect(await promote(1)).toEqual({ status: 200, body: { model: 'checkout-latency', alias: 'production', fromVersion: null, toVersion: 1, changed: true } });
+    expect((await promote(3, { 'X-Vigil-Actor': 'alice' })).body).toMatchObject({ fromVersion: 1, toVersion: 3 });
+    const rolledBack = await call<AliasChange>(`${url}/api/v1/models/checkout-latency/aliases/production/rollback`, { method: 'POST', headers: { 'X-Vigil-Actor': 'bob' } });
+    expect(rolledBack.body).toMatchObject({ fromVersion: 3, toVersion: 1 });
+    expect((await promote(2, { 'X-Vigil-Actor': 'x'.repeat(200) })).status).toBe(400);
+
+    const audit = await call<{ entries: AuditEntry[] }>(`${url}/api/v1/models/audit?model=checkout-latency`);
+    expect(audit.body.entries.map((e) => [e.action, e.actor, e.alias, e.fromVersion, e.toVersion])).toEqual([
+      ['register', 'trainer', null, null, 1],
+      ['register', 'trainer', null, null, 2],
+      ['register', 'trainer', null, null, 3],
+      ['promote', 'api', 'production', null, 1],
+      ['promote', 'alice', 'production', 1, 3],
+      ['rollback', 'bob', 'production', 3, 1],
+    ]);
+    expect((await call<{ entries: AuditEntry[] }>(`${url}/api/v1/models/audit?limit=1`)).body.entries.map((e) => e.action)).toEqual(['rollback']);
+    expect((await call<{ entries: AuditEntry[] }>(`${url}/api/v1/models/audit`)).body.entries).toHaveLength(7);
+    const lines = (await readFile(join(dir, 'models', 'audit.log'), 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(7);
+  });
+
+  it('needs the token for alias changes when auth is on, and none for reads', async () => {
+    const url = await openApi({ authToken: TOKEN });
+    const path = `${url}/api/v1/models/checkout-latency/aliases/staging`;
+    expect((await call(path, { method: 'POST', body: { version: 1 } })).status).toBe(401);
+    expect((await call(`${path}/rollback`, { method: 'POST', headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await call(path, { method: 'POST', body: { version: 1 }, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await call(`${url}/api/v1/models`)).status).toBe(200);
+    expect((await registry.getModel('checkout-latency')).aliases.staging).toBe(1);
+  });
+});
