@@ -31,6 +31,18 @@ export function parsePositiveInt(text: string): number {
   return n;
 }
 
+export function parseNonNegativeInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`cannot parse ${JSON.stringify(text)}: expected an integer >= 0`);
+  return n;
+}
+
+export function parsePositiveNumber(text: string): number {
+  const n = Number(text);
+  if (!(Number.isFinite(n) && n > 0)) throw new Error(`cannot parse ${JSON.stringify(text)}: expected a number > 0`);
+  return n;
+}
+
 export function addServerFlags(command: Command): Command {
   return command
     .option('-c, --config <file>', 'YAML config file (env VIGIL_CONFIG)')

@@ -2,6 +2,9 @@ import { Command, Option } from 'commander';
 import { formatHdfsReport, formatTcpdReport, hdfsJsonReport, runHdfsBenchmark, runTcpdBenchmark, tcpdJsonReport } from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
+import { MODEL_KINDS } from '../ml/engine/index.js';
+import { MODEL_ALIASES } from '../ml/registry/index.js';
+import { OPTIMIZER_KINDS, TRAIN_TRANSPORTS } from '../ml/train/index.js';
 import { CHANGE_POINT_METHOD_IDS, changePointMethod, DEFAULT_CHANGE_POINT_METHOD_ID } from '../regress/index.js';
 import { readVersion } from '../server/index.js';
 import {
@@ -9,6 +12,8 @@ import {
   benchLoghubCommand,
   benchLogsCommand,
   benchNabCommand,
+  benchTrainCommand,
+  parseCountList,
   parseIngestProtocol,
   parseLogProtocol,
   parseThreshold,
@@ -16,14 +21,17 @@ import {
   type LoghubBenchFlags,
   type LogsBenchFlags,
   type NabBenchFlags,
+  type TrainBenchFlags,
 } from './bench.js';
 import { checkConfigCommand } from './check-config.js';
-import { addServerFlags, parsePositiveInt, type ServerFlags } from './config-flags.js';
+import { addServerFlags, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
 import { importCommand } from './import.js';
+import { modelsAuditCommand, modelsListCommand, modelsPromoteCommand, modelsRollbackCommand, modelsShowCommand, type ModelsFlags } from './models.js';
 import { regressionsCommand, type RegressionsFlags } from './regressions.js';
 import { replayCommand, type ReplayFlags } from './replay.js';
 import { serveCommand } from './serve.js';
+import { trainCommand, type TrainFlags } from './train.js';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
@@ -66,6 +74,45 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('train')
+    .description('train a model data-parallel on several workers (ring allreduce), checkpoint it, and register it as a new version')
+    .requiredOption('--model <kind>', `model kind: ${MODEL_KINDS.join(', ')}`)
+    .requiredOption('--data <source>', 'a CSV file (time column optional, one column per series), a file of template-id sequences (deeplog), or series:GLOB for stored series of a running server')
+    .option('--workers <n>', 'ranks training in parallel', parsePositiveInt, 1)
+    .option('--min-workers <n>', 'stop when fewer ranks than this are left (default 1)', parsePositiveInt)
+    .option('--max-workers <n>', 'never more ranks than this (default --workers)', parsePositiveInt)
+    .option('--transport <name>', `how ranks reach each other: threads (shared memory) or tcp (a process per rank, a TCP ring)`, 'threads')
+    .option('--epochs <n>', 'passes over the training data', parseNonNegativeInt, 10)
+    .option('--batch-size <n>', 'examples per worker per step (a step takes workers × batch size)', parsePositiveInt, 32)
+    .option('--optimizer <kind>', `${OPTIMIZER_KINDS.join(' or ')}`, 'adam')
+    .option('--learning-rate <rate>', 'optimiser step size', parsePositiveNumber, 0.001)
+    .option('--window <n>', 'steps (or template ids) the model sees per example', parsePositiveInt)
+    .option('--horizon <n>', 'lstm-forecaster: steps predicted ahead', parsePositiveInt)
+    .option('--units <n>', 'LSTM units per layer', parsePositiveInt)
+    .option('--layers <n>', 'stacked LSTM layers', parsePositiveInt)
+    .option('--seed <n>', 'seed of the initial weights and the shuffle', parseNonNegativeInt, 1)
+    .option('--checkpoint-dir <dir>', 'write a checkpoint at every commit')
+    .option('--resume', 'continue from the newest checkpoint in --checkpoint-dir')
+    .option('--commit-every <steps>', 'steps between commits (checkpoints, and the state a lost worker rolls back to)', parsePositiveInt, 50)
+    .option('--fusion-threshold <bytes>', 'tensor fusion: pack gradients into allreduce passes of at most this many bytes (0: one per tensor)', parseNonNegativeInt, 64 * 1024 * 1024)
+    .option('--fp16', 'compress gradients to half precision before they are reduced')
+    .option('--timeline <file>', 'write a Chrome trace of every step (compute, allreduce phases, apply)')
+    .option('--name <name>', 'registry model name (default: the model kind)')
+    .option('--registry <dir>', 'model registry directory (default <data-dir>/models)')
+    .option('--data-dir <dir>', "the server's data directory", './vigil-data')
+    .option('--creator <name>', 'recorded as the version\'s creator (default: the login name)')
+    .option('--backend <name>', 'tensor backend: wasm (default) or cpu')
+    .option('--from <time>', 'series: start of the range (default -7d)')
+    .option('--to <time>', 'series: end of the range (default now)')
+    .option('--step <duration>', 'series: bucket width (default: the server picks)')
+    .option('--url <url>', 'series: server', 'http://localhost:8080')
+    .option('--token <token>', 'series: bearer token when the server requires one')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: TrainFlags) => {
+      process.exitCode = await trainCommand(flags);
+    });
+
+  program
     .command('regressions')
     .description('what got worse: series that regressed after deploys and config changes, and shifts no event explains')
     .option('--since <time>', 'how far back: a duration (24h, 7d) or a time (Unix ms, ISO-8601)', '24h')
@@ -77,6 +124,38 @@ export function buildProgram(): Command {
     .action(async (flags: RegressionsFlags) => {
       process.exitCode = await regressionsCommand(flags);
     });
+
+  const models = program.command('models').description('the model registry: versions, the staging and production aliases, promotion and rollback (on a running server, or on a registry directory with --registry)');
+  const modelsTarget = (command: Command): Command =>
+    command
+      .option('--url <url>', 'server', 'http://localhost:8080')
+      .option('--token <token>', 'bearer token when the server requires one')
+      .option('--registry <dir>', 'work on this registry directory without a server (the server keeps it in <data-dir>/models)')
+      .option('--actor <name>', 'with --registry: who the audit log records (default: your user name)')
+      .option('--json', 'print the answer as JSON');
+  modelsTarget(models.command('list').description('every model: latest version, kind, created, creator, aliases, key metrics')).action(async (flags: ModelsFlags) => {
+    process.exitCode = await modelsListCommand(flags);
+  });
+  modelsTarget(models.command('show').description("a model's versions, or with VERSION (a number or an alias) one version in full").argument('<name>').argument('[version]')).action(
+    async (name: string, version: string | undefined, flags: ModelsFlags) => {
+      process.exitCode = await modelsShowCommand(name, version, flags);
+    },
+  );
+  modelsTarget(models.command('promote').description('point an alias at a version').argument('<name>').argument('<version>').addOption(new Option('--to <alias>', 'alias to move').choices(MODEL_ALIASES).default('production'))).action(
+    async (name: string, version: string, flags: ModelsFlags & { to: string }) => {
+      process.exitCode = await modelsPromoteCommand(name, version, flags);
+    },
+  );
+  modelsTarget(models.command('rollback').description('move an alias back to the version it pointed to before its latest promotion').argument('<name>').addOption(new Option('--alias <alias>', 'alias to move back').choices(MODEL_ALIASES).default('production'))).action(
+    async (name: string, flags: ModelsFlags & { alias: string }) => {
+      process.exitCode = await modelsRollbackCommand(name, flags);
+    },
+  );
+  modelsTarget(models.command('audit').description('the audit log: every register, promotion and rollback, oldest first').option('--model <name>', 'only this model').option('--limit <n>', 'only the newest n', parsePositiveInt)).action(
+    async (flags: ModelsFlags & { model?: string; limit?: number }) => {
+      process.exitCode = await modelsAuditCommand(flags);
+    },
+  );
 
   program
     .command('check-config')
@@ -148,6 +227,19 @@ export function buildProgram(): Command {
       const result = await runHdfsBenchmark({ dataDir: flags.data });
       process.stdout.write(flags.json ? `${JSON.stringify(hdfsJsonReport(result))}\n` : `${formatHdfsReport(result)}\n`);
     });
+  bench
+    .command('train')
+    .description('data-parallel training throughput on 1, 2, ... workers (samples/s, scaling efficiency, where the time goes) beside PyTorch on the CPU with the same model and data')
+    .option('--model <kind>', `model kind: ${MODEL_KINDS.join(', ')}`, 'lstm-forecaster')
+    .option('--workers <list>', 'worker counts, comma-separated', parseCountList, [1, 2])
+    .option('--batch-size <n>', 'examples per worker per step', parsePositiveInt, 32)
+    .option('--steps <n>', 'timed steps per worker count', parsePositiveInt, 60)
+    .option('--warmup <n>', 'untimed steps first', parsePositiveInt, 5)
+    .option('--transport <name>', `${TRAIN_TRANSPORTS.join(' or ')}`, 'threads')
+    .option('--data <path>', 'metric models: SMD directory (train/<machine>.txt) or a CSV file; deeplog: HDFS sessions directory (hdfs_train) or a sequence file; default: synthetic metrics')
+    .addOption(new Option('--no-torch', 'skip PyTorch (otherwise installed from PyPI into a scratch virtual environment and run on the same model and data)'))
+    .option('--json', 'print one JSON object', false)
+    .action(async (flags: TrainBenchFlags) => benchTrainCommand(flags));
   bench
     .command('tcpd')
     .description("an offline change-point method on the Turing Change Point Dataset: F1 (margin 5) and Cover per series, beside TCPDBench's published default-parameter figures")

@@ -1,0 +1,4 @@
+import { processRankLauncher } from './process-launcher.js';
+import { describeDataParallelTraining } from './training.testsuite.js';
+
+describeDataParallelTraining('tcp', processRankLauncher);
