@@ -63,3 +63,5 @@ export { startVictoriaMetrics, timeVictoriaMetricsLoad } from './victoria-metric
 export type { RunningVictoriaMetrics, VictoriaMetricsTimings } from './victoria-metrics.js';
 export { parseVictoriaMetricsCounts } from './victoria-metrics-counts.js';
 export type { VictoriaMetricsCounts, VictoriaMetricsIngestType } from './victoria-metrics-counts.js';
+export { formatTrainBench, runTrainBench, trainBenchJson } from './train/index.js';
+export type { TrainBenchOptions, TrainBenchResult, TrainBenchRow } from './train/index.js';

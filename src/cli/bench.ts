@@ -4,6 +4,7 @@ import {
   formatLoghubReport,
   formatLogsResult,
   formatNabReport,
+  formatTrainBench,
   loadLoghubSystems,
   loghubJsonReport,
   nabJsonReport,
@@ -12,7 +13,9 @@ import {
   runLoghubBenchmark,
   runLogsBench,
   runNabBenchmark,
+  runTrainBench,
   scoreNabResults,
+  trainBenchJson,
   writeNabResults,
   INGEST_PROTOCOLS,
   LOG_PROTOCOLS,
@@ -20,6 +23,8 @@ import {
   type IngestProtocol,
   type LogProtocol,
 } from '../bench/index.js';
+import { MODEL_KINDS, type ModelKind } from '../ml/engine/index.js';
+import { TRAIN_TRANSPORTS, type TrainTransport } from '../ml/train/index.js';
 import { PACKAGE_ROOT } from '../server/index.js';
 
 export interface IngestBenchFlags {
@@ -162,4 +167,42 @@ export function benchLoghubCommand(flags: LoghubBenchFlags): void {
   const drain3 = flags.drain3 ? runDrain3Comparison(systems, result, { note, config: 'example' }) : off;
   const drain3Default = flags.drain3 && !('skipped' in drain3) ? runDrain3Comparison(systems, result, { note, config: 'default' }) : drain3;
   process.stdout.write(flags.json ? `${JSON.stringify(loghubJsonReport(result, drain3, drain3Default))}\n` : `${formatLoghubReport(result, drain3, drain3Default)}\n`);
+}
+
+export interface TrainBenchFlags {
+  readonly model: string;
+  readonly workers: readonly number[];
+  readonly batchSize: number;
+  readonly steps: number;
+  readonly warmup: number;
+  readonly transport: string;
+  readonly data?: string;
+  /** False with --no-torch. */
+  readonly torch: boolean;
+  readonly json: boolean;
+}
+
+/** Commander parser of a comma-separated list of positive integers (`--workers 1,2,4`). */
+export function parseCountList(text: string): number[] {
+  const counts = text.split(',').map((part) => Number(part.trim()));
+  if (counts.length === 0 || counts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`cannot parse ${JSON.stringify(text)}: expected positive integers separated by commas, e.g. 1,2,4`);
+  return counts;
+}
+
+/** `vigil bench train`: Vigil's data-parallel training throughput on each worker count, beside PyTorch's. */
+export async function benchTrainCommand(flags: TrainBenchFlags): Promise<void> {
+  if (!(MODEL_KINDS as readonly string[]).includes(flags.model)) throw new Error(`cannot benchmark training: unknown model kind ${JSON.stringify(flags.model)}; expected one of ${MODEL_KINDS.join(', ')}`);
+  if (!(TRAIN_TRANSPORTS as readonly string[]).includes(flags.transport)) throw new Error(`cannot benchmark training: unknown transport ${JSON.stringify(flags.transport)}; expected one of ${TRAIN_TRANSPORTS.join(', ')}`);
+  const result = await runTrainBench({
+    kind: flags.model as ModelKind,
+    workers: flags.workers,
+    batchSize: flags.batchSize,
+    steps: flags.steps,
+    warmupSteps: flags.warmup,
+    transport: flags.transport as TrainTransport,
+    torch: flags.torch,
+    note: (line) => process.stderr.write(`${line}\n`),
+    ...(flags.data === undefined ? {} : { data: flags.data }),
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify(trainBenchJson(result))}\n` : `${formatTrainBench(result)}\n`);
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePythonVenv, oneLine, type PythonVenv } from '../python-venv.js';
 import type { LoghubSystem } from './dataset.js';
 import { scoreParsing, type LoghubScores } from './metrics.js';
 import { normaliseTemplate } from './normalise.js';
@@ -68,48 +68,12 @@ export interface Drain3Comparison {
 
 export type Drain3Outcome = Drain3Comparison | { readonly skipped: string };
 
-/** A tool's error output as one line: its last error line (pip's `ERROR: ...`, Python's `...Error: ...`), else all of it, shortened. */
-function oneLine(text: string | null | undefined, fallback: string): string {
-  const lines = (text ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  if (lines.length === 0) return fallback;
-  const error = lines.findLast((l) => /^(error\b|\w*(Error|Exception)\b)/i.test(l));
-  const all = error ?? lines.join(' ');
-  return all.length > 300 ? `${all.slice(0, 297)}...` : all;
-}
-
-function venvPython(venvDir: string): string {
-  return process.platform === 'win32' ? join(venvDir, 'Scripts', 'python.exe') : join(venvDir, 'bin', 'python');
-}
-
-function importsDrain3(python: string): boolean {
-  return spawnSync(python, ['-c', 'import drain3'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
-}
-
 /**
  * A Python with Drain3: the virtual environment's, created with `python3 -m venv` and filled with
  * `pip install drain3` when it lacks Drain3; or why there is none.
  */
-export function ensureDrain3(options: Drain3Options = {}): { readonly python: string } | { readonly skipped: string } {
-  const venvDir = options.venvDir ?? defaultDrain3VenvDir();
-  const python = venvPython(venvDir);
-  if (existsSync(python) && importsDrain3(python)) return { python };
-  if (!existsSync(python)) {
-    const base = options.python ?? 'python3';
-    options.note?.(`creating a Python virtual environment in ${venvDir}`);
-    const created = spawnSync(base, ['-m', 'venv', venvDir], { encoding: 'utf8', timeout: 300_000 });
-    if (created.error !== undefined) return { skipped: `cannot run ${base}: ${created.error.message}` };
-    if (created.status !== 0) {
-      // A half-made environment (no pip, say) would only fail again next time.
-      rmSync(venvDir, { recursive: true, force: true });
-      return { skipped: `cannot create a virtual environment with ${base} -m venv: ${oneLine(created.stderr, `exit status ${String(created.status)}`)}` };
-    }
-  }
-  options.note?.(`installing ${DRAIN3_PACKAGE} from PyPI into ${venvDir}`);
-  const installed = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--retries', '1', '--timeout', '30', DRAIN3_PACKAGE], { encoding: 'utf8', timeout: 600_000 });
-  if (installed.error !== undefined) return { skipped: `cannot run pip in ${venvDir}: ${installed.error.message}` };
-  if (installed.status !== 0) return { skipped: `cannot install ${DRAIN3_PACKAGE}: ${oneLine(installed.stderr, `pip exit status ${String(installed.status)}`)}` };
-  if (!importsDrain3(python)) return { skipped: `cannot import drain3 after installing it into ${venvDir}` };
-  return { python };
+export function ensureDrain3(options: Drain3Options = {}): PythonVenv {
+  return ensurePythonVenv({ venvDir: options.venvDir ?? defaultDrain3VenvDir(), packages: [DRAIN3_PACKAGE], imports: ['drain3'], python: options.python, note: options.note });
 }
 
 function fail(why: string): never {
