@@ -65,3 +65,5 @@ export { parseVictoriaMetricsCounts } from './victoria-metrics-counts.js';
 export type { VictoriaMetricsCounts, VictoriaMetricsIngestType } from './victoria-metrics-counts.js';
 export { formatTrainBench, runTrainBench, trainBenchJson } from './train/index.js';
 export type { TrainBenchOptions, TrainBenchResult, TrainBenchRow } from './train/index.js';
+export { ALLREDUCE_TRANSPORTS, DEFAULT_ALLREDUCE_SIZES_BYTES, formatAllreduceResult, runAllreduceBench } from './allreduce.js';
+export type { AllreduceBenchOptions, AllreduceBenchResult, AllreduceBenchRow, AllreduceTransport } from './allreduce.js';

@@ -1,5 +1,16 @@
 import { Command, Option } from 'commander';
-import { formatHdfsReport, formatTcpdReport, hdfsJsonReport, runHdfsBenchmark, runTcpdBenchmark, tcpdJsonReport } from '../bench/index.js';
+import {
+  ALLREDUCE_TRANSPORTS,
+  formatAllreduceResult,
+  formatHdfsReport,
+  formatTcpdReport,
+  hdfsJsonReport,
+  runAllreduceBench,
+  runHdfsBenchmark,
+  runTcpdBenchmark,
+  tcpdJsonReport,
+  type AllreduceTransport,
+} from '../bench/index.js';
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { MODEL_KINDS } from '../ml/engine/index.js';
@@ -226,6 +237,17 @@ export function buildProgram(): Command {
     .action(async (flags: { data: string; json: boolean }) => {
       const result = await runHdfsBenchmark({ dataDir: flags.data });
       process.stdout.write(flags.json ? `${JSON.stringify(hdfsJsonReport(result))}\n` : `${formatHdfsReport(result)}\n`);
+    });
+  bench
+    .command('allreduce')
+    .description('ring allreduce bandwidth for 4 KiB to 256 MiB messages (algbw, busbw as NCCL defines them) beside the memory-copy bandwidth measured in the same run')
+    .option('--workers <n>', 'ranks in the ring (2 or more)', parsePositiveInt, 2)
+    .option('--transport <name>', `${ALLREDUCE_TRANSPORTS.join(' or ')}`, 'threads')
+    .option('--json', 'print one JSON object', false)
+    .action(async (flags: { workers: number; transport: string; json: boolean }) => {
+      if (!(ALLREDUCE_TRANSPORTS as readonly string[]).includes(flags.transport)) throw new Error(`cannot benchmark allreduce: unknown transport ${JSON.stringify(flags.transport)}; expected one of ${ALLREDUCE_TRANSPORTS.join(', ')}`);
+      const result = await runAllreduceBench({ workers: flags.workers, transport: flags.transport as AllreduceTransport, note: (line) => process.stderr.write(`${line}\n`) });
+      process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatAllreduceResult(result)}\n`);
     });
   bench
     .command('train')
