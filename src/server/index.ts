@@ -1,3 +1,3 @@
 export { VigilServer } from './server.js';
 export type { ServerOptions, ServerAddresses } from './server.js';
-export { readVersion, PACKAGE_ROOT } from './version.js';
+export { readVersion, PACKAGE_ROOT } from '../util/index.js';

@@ -14,7 +14,7 @@ import { createDuckDbEventStore, createDuckDbLogStore, createDuckDbStorage, Even
 import { systemClock, type Clock, type Lifecycle } from '../util/index.js';
 import { IngestPipeline } from './ingest-pipeline.js';
 import { RejectionLog } from './rejection-log.js';
-import { PACKAGE_ROOT, readVersion } from './version.js';
+import { PACKAGE_ROOT, readVersion } from '../util/index.js';
 
 export interface ServerOptions {
   readonly clock?: Clock;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from './version.js';
+import { PACKAGE_ROOT } from '../util/index.js';
 
 /** The built CLI; end-to-end tests run the real build, as users do (`npm test` builds first). */
 export function builtBinPath(): string {

@@ -11,3 +11,4 @@ export { seededRandom, shuffleInPlace } from './random.js';
 export { medianOf, selectKth } from './median.js';
 export { logGamma } from './log-gamma.js';
 export { workerEntryUrl, processEntry, siblingModuleUrl, isSourceModule } from './worker-entry.js';
+export { PACKAGE_ROOT, readVersion } from './package-info.js';

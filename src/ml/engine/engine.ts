@@ -9,7 +9,7 @@ import { buildLstmClassifier } from './lstm-classifier.js';
 import type { LstmClassifier, LstmClassifierSpec } from './lstm-classifier.js';
 import type { ModelConfig, TrainableModel } from './model.js';
 import { buildModel } from './models/registry.js';
-import { readVigilVersion } from './version.js';
+import { readVersion } from '../../util/index.js';
 
 type Tf = typeof tfjs;
 
@@ -78,7 +78,7 @@ class TfEngine implements Engine {
   }
 
   saveModel(model: TrainableModel, dir: string): Promise<void> {
-    return saveModelArtifact(model, dir, `vigil ${readVigilVersion()}`);
+    return saveModelArtifact(model, dir, `vigil ${readVersion()}`);
   }
 
   loadModel(dir: string): Promise<TrainableModel> {
