@@ -4,3 +4,11 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
+
+/**
+ * Unix ms with sub-ms precision, comparable across worker threads and processes on one host: timelines of ranks in
+ * different threads or processes line up on it, which performance.now() alone (per-thread origin) would not.
+ */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}

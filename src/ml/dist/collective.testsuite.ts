@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RankErrorData, RankOutcome } from './rank-runtime.js';
-import type { BatteryArgs, CaseReport, DeathArgs, DeathMode, SurvivorReport } from './test-support.js';
+import type { CollectivePhase } from './collective.js';
+import type { BatteryArgs, CaseReport, DeathArgs, DeathMode, PhaseTraceReport, SurvivorReport } from './test-support.js';
 
 /** Options a test passes to one run of ranks. */
 export interface RingRunOptions {
@@ -55,6 +56,8 @@ function reportsOf(outcomes: readonly RankOutcome<CaseReport[]>[]): CaseReport[]
   });
 }
 
+const PHASE_ORDER: readonly CollectivePhase[] = ['copy-in', 'negotiate', 'reduce-scatter', 'all-gather', 'copy-out'];
+
 function isCollectiveError(value: RankErrorData | 'resolved'): value is RankErrorData {
   return value !== 'resolved' && value.name === 'CollectiveError';
 }
@@ -85,6 +88,32 @@ export function collectiveTestSuite(transport: string, factory: RingFactory): vo
         });
       }
     }
+
+    describe('phase listener', () => {
+      for (const size of [2, 3]) {
+        it(`tells each allreduce's five phases once per call, in order and within the call, on ${size} ranks`, async () => {
+          // Tiny segments or pieces: 7 elements take one, 5000 take many, whose phases must still come once per call.
+          const lengths = [7, 5000];
+          const outcomes = await factory.run<PhaseTraceReport>(size, 'phaseTrace', { lengths }, { small: true });
+          expect(outcomes).toHaveLength(size);
+          outcomes.forEach((outcome, rank) => {
+            if (!outcome.ok) throw new Error(`rank ${rank} failed: ${outcome.error.name}: ${outcome.error.message}`);
+            const { calls, stray, checks } = outcome.value;
+            expect({ rank, failed: checks.filter((c) => c.mismatches !== 0), stray }).toEqual({ rank, failed: [], stray: 0 });
+            expect(calls.map((call) => call.length)).toEqual(lengths);
+            for (const call of calls) {
+              const where = `rank ${rank}, allreduce of ${call.length}: ${JSON.stringify(call)}`;
+              expect(call.spans.map((span) => span.phase), where).toEqual(PHASE_ORDER);
+              call.spans.forEach((span, i) => {
+                expect(span.startMs <= span.endMs, where).toBe(true);
+                if (i > 0) expect(call.spans[i - 1]!.startMs <= span.startMs, where).toBe(true);
+              });
+              expect(call.beforeMs <= call.spans[0]!.startMs && call.spans.at(-1)!.endMs <= call.afterMs, where).toBe(true);
+            }
+          });
+        }, RUN_TIMEOUT_MS);
+      }
+    });
 
     for (const size of SIZES.filter((s) => s >= 2)) {
       describe(`${size} ranks, one leaves`, () => {

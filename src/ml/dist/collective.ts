@@ -27,6 +27,12 @@ export interface Collective {
   /** Resolves once every rank has entered the barrier. */
   barrier(): Promise<void>;
   /**
+   * Sets the listener told where each later allreduce on this rank spent its time (undefined removes it); it applies
+   * from the next operation on. Unset, tracing costs a check per ring step (or piece): no clock reads, no allocation.
+   * See PhaseListener for what it is told and when.
+   */
+  setPhaseListener(listener: PhaseListener | undefined): void;
+  /**
    * Leaves the ring; idempotent. Operations on other ranks that still need this rank fail (and then the ring); an
    * operation this rank has already finished its part of still completes on the others.
    */
@@ -34,6 +40,27 @@ export interface Collective {
 }
 
 export type ReduceOp = 'sum' | 'mean';
+
+/**
+ * Where an allreduce spends its time on one rank, in the order the listener is told of them:
+ * - copy-in: the caller's buffers into the transport's memory (threads: into the rank's shared slot; TCP: planning,
+ *   handing this rank's first chunk to the socket, and each piece to be reduced copied into the kernel's staging area);
+ * - negotiate: blocked until the neighbours are ready for the first ring step (threads: the first waits on the right
+ *   neighbour's slot and the left neighbour's first step; TCP: waiting for the first incoming piece);
+ * - reduce-scatter and all-gather: the ring's two halves, their waits on neighbours included;
+ * - copy-out: results back into the caller's buffers (threads: out of the shared slots; TCP: out of the staging area).
+ */
+export type CollectivePhase = 'copy-in' | 'negotiate' | 'reduce-scatter' | 'all-gather' | 'copy-out';
+
+/**
+ * Told of each phase of an allreduce once per call, in CollectivePhase's order, once the call's part on this rank is
+ * done and before its promise resolves; times are absolute Unix ms with fractions (wallClockMs). A long message goes
+ * through the ring in segments whose phases interleave, so a phase's span is not where it happened: each span is as
+ * long as the phase's time summed over the call, and the spans are laid end to end from the operation's start, so they
+ * never overlap (what a trace viewer wants) and the last one ends when the operation did. Calls that fail, and rings of
+ * one rank (no ring steps), report nothing. A listener that throws makes that allreduce reject, its buffers reduced.
+ */
+export type PhaseListener = (phase: CollectivePhase, startMs: number, endMs: number) => void;
 
 /** Raised by every operation of a collective once a peer has gone; `rank` names the lost peer when known. */
 export class CollectiveError extends Error {

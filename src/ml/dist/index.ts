@@ -1,4 +1,4 @@
-export type { Collective, ReduceOp } from './collective.js';
+export type { Collective, CollectivePhase, PhaseListener, ReduceOp } from './collective.js';
 export { CollectiveError } from './collective.js';
 export type { ThreadGroupOptions, ThreadGroupHandle, ThreadCollectiveOptions, ThreadRankGoneReason } from './threads.js';
 export { createThreadGroup, threadCollective, markThreadRankGone, DEFAULT_THREAD_SEGMENT_ELEMENTS, DEFAULT_COLLECTIVE_TIMEOUT_MS } from './threads.js';

@@ -1,8 +1,9 @@
 import { endianness } from 'node:os';
 import type { Socket } from 'node:net';
-import { CollectiveError, type Collective, type ReduceOp } from './collective.js';
+import { CollectiveError, type Collective, type PhaseListener, type ReduceOp } from './collective.js';
 import { chunkStride, FusedBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
 import { copyInto } from './memcpy.js';
+import { ALL_GATHER, COPY_IN, COPY_OUT, NEGOTIATE, PhaseTimer, REDUCE_SCATTER } from './phase-timer.js';
 import { createKernelMemory, createReduceKernel, type ReduceKernel } from './reduce-kernel.js';
 import {
   ABORT_CLOSED,
@@ -137,6 +138,8 @@ interface Receive {
   readonly bytes: Uint8Array;
   readonly mode: number;
   readonly forward: boolean;
+  /** The phase charged while the piece is awaited, received, reduced and passed on (only allreduce is traced). */
+  readonly phase: number;
 }
 
 /** An operation as the ring runs it: what this rank sends first, then what it receives, piece by piece, in stream order. */
@@ -145,6 +148,8 @@ interface RingOp {
   readonly seq: number;
   readonly initialSends: readonly Float32Array[];
   readonly receives: readonly Receive[];
+  /** The collective's timer when the operation is a traced allreduce. */
+  readonly timer: PhaseTimer | undefined;
   next: number;
   sendsLeft: number;
   writesPending: number;
@@ -189,6 +194,8 @@ class TcpRing implements Collective {
   private draining = false;
   private timer: NodeJS.Timeout | null = null;
   private lastProgressMs = 0;
+  /** Set with the phase listener; undefined, operations read no clock. */
+  private phaseTimer: PhaseTimer | undefined;
 
   constructor(
     readonly rank: number,
@@ -245,10 +252,15 @@ class TcpRing implements Collective {
       const receives: Receive[] = [];
       for (let k = 0; k <= 2 * n - 3; k++) {
         const mode = k < n - 2 ? MODE_ADD : k === n - 2 ? (op === 'mean' ? MODE_ADD_DIVIDE : MODE_ADD) : MODE_COPY;
-        for (const view of chunks[ringIndex(this.rank - k - 1, n)]!) receives.push(receive(view, mode, k < 2 * n - 3));
+        const phase = k <= n - 2 ? REDUCE_SCATTER : ALL_GATHER;
+        for (const view of chunks[ringIndex(this.rank - k - 1, n)]!) receives.push(receive(view, mode, k < 2 * n - 3, phase));
       }
       return { initialSends: chunks[this.rank]!, receives };
-    });
+    }, true);
+  }
+
+  setPhaseListener(listener: PhaseListener | undefined): void {
+    this.phaseTimer = listener === undefined ? undefined : new PhaseTimer(listener);
   }
 
   broadcast(buffers: readonly Float32Array[], root: number): Promise<void> {
@@ -307,13 +319,18 @@ class TcpRing implements Collective {
     await Promise.all([socketClosed(this.outbound, CLOSE_GRACE_MS), socketClosed(this.inbound, CLOSE_GRACE_MS)]);
   }
 
-  /** Operations run one at a time, in call order, as every rank calls them. */
-  private enqueue(verb: string, plan: () => { initialSends: readonly Float32Array[]; receives: readonly Receive[] }): Promise<void> {
+  /**
+   * Operations run one at a time, in call order, as every rank calls them. A traced operation's time runs from its
+   * start here (after the operations queued before it), planning included.
+   */
+  private enqueue(verb: string, plan: () => { initialSends: readonly Float32Array[]; receives: readonly Receive[] }, traced = false): Promise<void> {
     const result = this.queue.then(
       () =>
         new Promise<void>((resolve, reject) => {
           if (this.closed) throw new CollectiveError(`cannot ${verb}: rank ${this.rank} has closed its collective`, this.rank);
           if (this.failure !== null) throw failureError(verb, this.failure);
+          const timer = traced ? this.phaseTimer : undefined;
+          timer?.begin();
           const { initialSends, receives } = plan();
           this.seq = (this.seq + 1) >>> 0;
           const op: RingOp = {
@@ -321,6 +338,7 @@ class TcpRing implements Collective {
             seq: this.seq,
             initialSends,
             receives,
+            timer,
             next: 0,
             sendsLeft: initialSends.length + receives.filter((r) => r.forward).length,
             writesPending: 0,
@@ -343,6 +361,7 @@ class TcpRing implements Collective {
     this.lastProgressMs = Date.now();
     this.armTimer();
     for (const view of op.initialSends) this.send(op, view);
+    op.timer?.lap(COPY_IN);
     if (this.stash !== null) {
       const stash = this.stash;
       this.stash = null;
@@ -383,6 +402,9 @@ class TcpRing implements Collective {
   private onInbound(chunk: Buffer, start: number, end: number): boolean {
     if (this.draining) return true;
     this.lastProgressMs = Date.now();
+    // The time since the last lap went waiting for the piece the operation expects next.
+    const current = this.current;
+    if (current?.timer !== undefined) current.timer.lap(awaitedPhase(current));
     const stop = this.consume(chunk, start, end);
     if (stop < end) {
       this.stash = Buffer.from(chunk.subarray(stop, end));
@@ -416,6 +438,7 @@ class TcpRing implements Collective {
       if (this.payloadFill === piece.bytes.length) {
         this.inPayload = false;
         op.next++;
+        op.timer?.lap(piece.phase);
         this.completePiece(op, piece);
       }
     }
@@ -439,14 +462,21 @@ class TcpRing implements Collective {
   }
 
   private completePiece(op: RingOp, piece: Receive): void {
+    const timer = op.timer;
     if (piece.mode !== MODE_COPY) {
       const elements = piece.view.length;
       copyInto(this.scratch, 0, piece.view);
+      timer?.lap(COPY_IN);
       if (piece.mode === MODE_ADD) this.kernel.add(this.scratchByteOffset, this.scratchByteOffset, 0, elements);
       else this.kernel.addDivide(this.scratchByteOffset, this.scratchByteOffset, 0, elements, this.size);
+      timer?.lap(piece.phase);
       copyInto(piece.view, 0, this.scratch.subarray(0, elements));
+      timer?.lap(COPY_OUT);
     }
-    if (piece.forward) this.send(op, piece.view);
+    if (piece.forward) {
+      this.send(op, piece.view);
+      timer?.lap(piece.phase);
+    }
     this.maybeFinish(op);
   }
 
@@ -454,7 +484,18 @@ class TcpRing implements Collective {
     if (this.current !== op || op.next < op.receives.length || op.sendsLeft > 0 || op.writesPending > 0) return;
     this.current = null;
     this.clearTimer();
-    op.resolve();
+    let listenerError: unknown;
+    if (op.timer !== undefined) {
+      // Since the last piece: the last forwarded pieces reaching the socket, the end of the all-gather.
+      op.timer.lap(awaitedPhase(op));
+      try {
+        op.timer.emit();
+      } catch (error) {
+        listenerError = error;
+      }
+    }
+    if (listenerError === undefined) op.resolve();
+    else op.reject(listenerError instanceof Error ? listenerError : new Error(String(listenerError)));
     if (this.deferred !== null) this.fail(this.deferred);
   }
 
@@ -529,8 +570,14 @@ class TcpRing implements Collective {
   }
 }
 
-function receive(view: Float32Array, mode: number, forward: boolean): Receive {
-  return { view, bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength), mode, forward };
+function receive(view: Float32Array, mode: number, forward: boolean, phase = ALL_GATHER): Receive {
+  return { view, bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength), mode, forward, phase };
+}
+
+/** What a traced operation is waiting for: its first piece (the negotiation), the next piece, or its last sends. */
+function awaitedPhase(op: RingOp): number {
+  if (op.next === 0) return NEGOTIATE;
+  return op.next < op.receives.length ? op.receives[op.next]!.phase : ALL_GATHER;
 }
 
 function abortFailure(frame: FrameHeader, from: number): Failure {
@@ -570,6 +617,9 @@ class SoloCollective implements Collective {
   async barrier(): Promise<void> {
     this.enter('barrier');
   }
+
+  /** A ring of one has no ring steps, so there is nothing to report. */
+  setPhaseListener(): void {}
 
   async close(): Promise<void> {
     this.closed = true;

@@ -1,5 +1,6 @@
+import { wallClockMs } from '../../util/index.js';
 import { errorData, type RankContext, type RankErrorData } from './rank-runtime.js';
-import type { Collective, ReduceOp } from './collective.js';
+import type { Collective, CollectivePhase, ReduceOp } from './collective.js';
 
 /**
  * Rank scripts of the shared collective test suite (collective.testsuite.ts). They run inside the ranks (worker threads
@@ -222,4 +223,54 @@ export async function quickChecks(c: Collective, args: { readonly length: number
     compare('broadcast', broadcast, (i) => valueAt(root, i, 3)),
     ...all.map((buffer, r) => compare(`allgather rank ${r}`, buffer, (i) => valueAt(r, i, 4))),
   ];
+}
+
+export interface PhaseSpan {
+  readonly phase: CollectivePhase;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** One traced allreduce: what the listener was told, and the wall clock just before the call and just after it. */
+export interface TracedCall {
+  readonly length: number;
+  readonly beforeMs: number;
+  readonly afterMs: number;
+  readonly spans: readonly PhaseSpan[];
+}
+
+export interface PhaseTraceReport {
+  readonly calls: readonly TracedCall[];
+  /** Spans told during a broadcast, an allgather and a barrier with the listener set, and an allreduce after it was removed: none expected. */
+  readonly stray: number;
+  /** Results checked as in the battery: tracing must not change them. */
+  readonly checks: readonly CaseReport[];
+}
+
+/** Allreduces of `lengths` (each fused with a second buffer) with a phase listener set, then operations that must report nothing. */
+export async function phaseTrace(c: Collective, args: { readonly lengths: readonly number[] }): Promise<PhaseTraceReport> {
+  let spans: PhaseSpan[] = [];
+  c.setPhaseListener((phase, startMs, endMs) => spans.push({ phase, startMs, endMs }));
+  const calls: TracedCall[] = [];
+  const checks: CaseReport[] = [];
+  let salt = 0;
+  for (const length of args.lengths) {
+    salt += 2;
+    spans = [];
+    const buffer = filled(c.rank, length, salt);
+    const second = filled(c.rank, 3, salt + 1);
+    const beforeMs = wallClockMs();
+    await c.allreduce([buffer, second], 'sum');
+    const afterMs = wallClockMs();
+    calls.push({ length, beforeMs, afterMs, spans });
+    checks.push(compare(`traced allreduce of ${length}`, buffer, expectedReduce(c.size, salt, 'sum')));
+    checks.push(compare(`traced allreduce of ${length}, second buffer`, second, expectedReduce(c.size, salt + 1, 'sum')));
+  }
+  spans = [];
+  await c.broadcast([filled(c.rank, 100, 1)], 0);
+  await c.allgather(filled(c.rank, 100, 1));
+  await c.barrier();
+  c.setPhaseListener(undefined);
+  await c.allreduce([filled(c.rank, 100, 1)], 'sum');
+  return { calls, stray: spans.length, checks };
 }

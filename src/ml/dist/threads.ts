@@ -1,6 +1,7 @@
-import { CollectiveError, type Collective, type ReduceOp } from './collective.js';
+import { CollectiveError, type Collective, type PhaseListener, type ReduceOp } from './collective.js';
 import { chunkStride, FusedBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
 import { copyInto } from './memcpy.js';
+import { ALL_GATHER, COPY_IN, COPY_OUT, NEGOTIATE, PhaseTimer, REDUCE_SCATTER } from './phase-timer.js';
 import { createKernelMemory, createReduceKernel, isKernelMemory, type KernelMemory, type ReduceKernel } from './reduce-kernel.js';
 
 /**
@@ -138,6 +139,8 @@ class ThreadCollective implements Collective {
   private readonly slotEnds = [0, 0];
   private segmentIndex = 0;
   private closed = false;
+  /** Set with the phase listener; undefined, allreduce reads no clock. */
+  private phaseTimer: PhaseTimer | undefined;
 
   constructor(
     handle: ThreadGroupHandle,
@@ -161,13 +164,21 @@ class ThreadCollective implements Collective {
     requireReduceOp(op, verb);
     this.enter(verb);
     if (this.size === 1) return; // the sum and the mean over one rank are its own buffers
+    // Taken once per call, so that a listener set or removed meanwhile applies from the next call.
+    const timer = this.phaseTimer;
+    timer?.begin();
     const fused = new FusedBuffers(buffers);
     const signature = signatureOf(KIND_ALLREDUCE, fused.length, op === 'mean' ? 1 : 0);
     const segments = Math.max(1, Math.ceil(fused.length / this.segmentElements));
     for (let s = 0; s < segments; s++) {
       const start = s * this.segmentElements;
-      this.allreduceSegment(fused, start, Math.min(this.segmentElements, fused.length - start), op, s === 0 ? signature : 0, verb);
+      this.allreduceSegment(fused, start, Math.min(this.segmentElements, fused.length - start), op, s === 0 ? signature : 0, verb, timer);
     }
+    timer?.emit();
+  }
+
+  setPhaseListener(listener: PhaseListener | undefined): void {
+    this.phaseTimer = listener === undefined ? undefined : new PhaseTimer(listener);
   }
 
   async broadcast(buffers: readonly Float32Array[], root: number): Promise<void> {
@@ -225,21 +236,33 @@ class ThreadCollective implements Collective {
    * to 2n - 2 copy it (the all-gather). A gather step overwrites a chunk whose partial sum the right neighbour read at
    * its step k + 1 - n, so it waits for that first. Each chunk goes out to the caller's buffers right after the step
    * that makes it final (while it is still in cache); the last gather step copies straight from the left's slot.
+   *
+   * With a timer, every stretch of the segment is charged to a phase (see CollectivePhase). The first segment's waits
+   * before step 1 can run are the negotiation; a later segment's wait for its slot is the right neighbour still
+   * gathering the segment that used the slot last, so it is all-gather time.
    */
-  private allreduceSegment(fused: FusedBuffers, start: number, length: number, op: ReduceOp, signature: number, verb: string): void {
+  private allreduceSegment(fused: FusedBuffers, start: number, length: number, op: ReduceOp, signature: number, verb: string, timer: PhaseTimer | undefined): void {
     const n = this.size;
+    const first = signature !== 0;
+    timer?.lap(COPY_IN);
     const { slot, base, own, left } = this.beginSegment(2 * n - 2, verb);
+    timer?.lap(first ? NEGOTIATE : ALL_GATHER);
     const stride = chunkStride(length, n);
     fused.copyTo(start, start + length, this.memory, own);
     this.publish(base, slot, signature);
+    timer?.lap(COPY_IN);
     for (let k = 1; k <= 2 * n - 2; k++) {
+      const phase = k < n ? REDUCE_SCATTER : ALL_GATHER;
       const lo = Math.min(length, ringIndex(this.rank - k, n) * stride);
       const hi = Math.min(length, lo + stride);
       this.waitFor(this.left, (base + k - 1) | 0, verb);
-      if (k === 1 && signature !== 0) this.checkSignature(slot, signature, verb);
+      if (k === 1 && first) this.checkSignature(slot, signature, verb);
+      timer?.lap(k === 1 && first ? NEGOTIATE : phase);
       if (k === 2 * n - 2) {
+        // The last gather step is the copy out of the left's slot: nothing is left to pass on.
         fused.copyFrom(start + lo, start + hi, this.memory, left + lo);
         this.signal((base + k) | 0);
+        timer?.lap(COPY_OUT);
         continue;
       }
       if (k < n - 1 || (k === n - 1 && op === 'sum')) this.kernel.add((own + lo) * 4, (own + lo) * 4, (left + lo) * 4, hi - lo);
@@ -249,7 +272,11 @@ class ThreadCollective implements Collective {
         this.kernel.copy((own + lo) * 4, (left + lo) * 4, (hi - lo) * 4);
       }
       this.signal((base + k) | 0);
-      if (k >= n - 1) fused.copyFrom(start + lo, start + hi, this.memory, own + lo);
+      timer?.lap(phase);
+      if (k >= n - 1) {
+        fused.copyFrom(start + lo, start + hi, this.memory, own + lo);
+        timer?.lap(COPY_OUT);
+      }
     }
   }
 

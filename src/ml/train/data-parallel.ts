@@ -1,10 +1,10 @@
-import type { Collective } from '../dist/collective.js';
+import type { Collective, PhaseListener } from '../dist/collective.js';
 import type { TrainableModel } from '../engine/model.js';
-import { seededRandom, shuffleInPlace } from '../../util/index.js';
+import { seededRandom, shuffleInPlace, wallClockMs } from '../../util/index.js';
 import { gatherBatch, type Examples } from './examples.js';
 import { fusionGroups, roundToHalf } from './fusion.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
-import { SpanRecorder, wallClockMs } from './timeline.js';
+import type { SpanRecorder } from './timeline.js';
 
 /** How every rank trains: the same on all ranks of a run. */
 export interface TrainJob {
@@ -75,6 +75,9 @@ export class RingBroken extends Error {
   }
 }
 
+/** The timeline's detail for the per-step allreduce of the loss. */
+const LOSS_DETAIL = 'loss, 1 tensor, 4 bytes';
+
 function copyState(position: TrainPosition, parameters: readonly Float32Array[], optimizer: OptimizerState): TrainState {
   return { position, parameters: parameters.map((p) => p.slice()), optimizer };
 }
@@ -114,6 +117,11 @@ export async function trainRank(options: {
   const targets = new Float32Array(job.batchSize * examples.targetLength);
   const lossBuffer = new Float32Array(1);
   const commits: TrainState[] = [];
+  // The collective tells the listener of each allreduce's phases before the call resolves, so the detail set just
+  // before the call is the one its spans get. One listener for the whole run: nothing is made per call.
+  let allreduceDetail = LOSS_DETAIL;
+  const phaseListener: PhaseListener | undefined = timeline === undefined ? undefined : (phase, startMs, endMs) => timeline.add(phase, startMs, endMs, allreduceDetail);
+  if (phaseListener !== undefined) collective.setPhaseListener(phaseListener);
 
   const synchronise = async (): Promise<void> => {
     // Weights and optimiser moments from rank 0, so a joining or restarted rank continues from the same state.
@@ -128,6 +136,10 @@ export async function trainRank(options: {
     if (collective.rank === 0) await callbacks.onCommit?.(state);
     const next = await callbacks.atCommit?.(state);
     if (next !== undefined) {
+      if (phaseListener !== undefined) {
+        collective.setPhaseListener(undefined);
+        next.setPhaseListener(phaseListener);
+      }
       collective = next;
       await synchronise();
     }
@@ -145,14 +157,16 @@ export async function trainRank(options: {
       const batch = gatherBatch(examples, order.subarray(first, first + job.batchSize), inputs, targets);
       const computeStartMs = wallClockMs();
       lossBuffer[0] = model.lossAndGradients(batch, gradients);
-      timeline?.add('compute', computeStartMs, wallClockMs());
+      const computeEndMs = wallClockMs();
+      timeline?.add('compute', computeStartMs, computeEndMs);
       if (job.compression === 'fp16') for (const g of gradients) roundToHalf(g);
+      // From the gradients to the first allreduce: what fusion costs before anything goes on the ring.
+      if (timeline !== undefined) timeline.add('queue', computeEndMs, wallClockMs());
       for (const group of groups) {
-        const startMs = wallClockMs();
+        allreduceDetail = group.detail;
         await collective.allreduce(group.buffers, 'mean');
-        timeline?.add('negotiate', startMs, startMs, group.detail);
-        timeline?.add('reduce-scatter', startMs, wallClockMs(), group.detail);
       }
+      allreduceDetail = LOSS_DETAIL;
       await collective.allreduce([lossBuffer], 'mean');
       const applyStartMs = wallClockMs();
       optimizer.step(parameters, gradients);
@@ -176,6 +190,9 @@ export async function trainRank(options: {
   } catch (err) {
     if (err instanceof Error && err.name === 'CollectiveError') throw new RingBroken(err, commits);
     throw err;
+  } finally {
+    // The caller keeps the collective (to close it, or to go on with it): it must not keep writing to this timeline.
+    if (phaseListener !== undefined) collective.setPhaseListener(undefined);
   }
   return copyState(position, parameters.map((p) => p.values), optimizer.state());
 }

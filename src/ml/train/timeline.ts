@@ -14,11 +14,6 @@ export interface TimelineSpan {
   readonly detail?: string;
 }
 
-/** Unix ms with sub-ms precision, comparable across worker threads and processes on one host. */
-export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
 /** Collects a rank's spans until they are shipped to the driver. */
 export class SpanRecorder {
   private spans: TimelineSpan[] = [];

@@ -12,10 +12,11 @@ function wave(rows: number): DataTable {
   return { columns: ['load'], rows, values };
 }
 
-const forecaster: ModelConfig = { kind: 'lstm-forecaster', window: 12, horizon: 3, features: 1, units: 8, layers: 1, quantiles: [0.1, 0.5, 0.9], normalization: { center: [10], scale: [2] }, seed: 3 };
-const examples: Examples = windowExamples(wave(220), 12, 3, false);
+export const forecaster: ModelConfig = { kind: 'lstm-forecaster', window: 12, horizon: 3, features: 1, units: 8, layers: 1, quantiles: [0.1, 0.5, 0.9], normalization: { center: [10], scale: [2] }, seed: 3 };
+export const examples: Examples = windowExamples(wave(220), 12, 3, false);
 
-function job(batchSize: number, overrides: Partial<TrainJob> = {}): TrainJob {
+/** The suite's job: SGD, 2 epochs, fusion groups of 256 bytes, a commit every 4 steps. */
+export function job(batchSize: number, overrides: Partial<TrainJob> = {}): TrainJob {
   return { optimizer: { kind: 'sgd', learningRate: 0.05 }, batchSize, epochs: 2, seed: 11, fusionThresholdBytes: 256, compression: 'none', commitEverySteps: 4, ...overrides };
 }
 
