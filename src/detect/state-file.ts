@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DetectorState } from './detector.js';
 import type { SeriesStates } from './worker-protocol.js';
+import { syncDirectory } from '../util/index.js';
 
 /*
  * Detector state file, JSON Lines: a header line `{"format","version","detectors"}` then one line per
@@ -56,18 +57,6 @@ export async function writeStateFile(file: string, detectorIds: readonly string[
   return { series, sizeBytes };
 }
 
-/** Makes the rename durable; not every platform can open a directory, which is not an error. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Directory fsync is unsupported here (e.g. Windows); the rename itself has happened.
-  } finally {
-    await handle?.close();
-  }
-}
 
 function parseState(value: unknown): DetectorState {
   if (typeof value !== 'object' || value === null) throw new Error('state must be an object');

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseModelConfig } from './config-check.js';
 import type { ModelConfig, TrainableModel } from './model.js';
+import { syncDirectory } from '../../util/index.js';
 
 /** The artifact's two files: TensorFlow.js's model JSON and its weights file, so tf.io tooling can read the weights. */
 export const MODEL_JSON_FILE = 'model.json';
@@ -165,16 +166,6 @@ async function writeAtomically(path: string, suffix: string, bytes: Uint8Array):
   }
 }
 
-/** Makes the renames durable; a platform that cannot sync a directory keeps the files' own sync. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r').catch(() => undefined);
-  if (handle === undefined) return;
-  try {
-    await handle.sync().catch(() => undefined);
-  } finally {
-    await handle.close();
-  }
-}
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

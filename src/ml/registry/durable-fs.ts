@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { syncDirectory } from '../../util/index.js';
 
 /** A name no other writer picks: pid for the humans reading a leftover, random bytes for two writers in one process. */
 export function uniqueSuffix(): string {
@@ -27,18 +28,6 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   await syncDirectory(path.dirname(file));
 }
 
-/** Makes a rename or a new entry in `dir` durable; not every platform can open a directory, which is not an error. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Directory fsync is unsupported here (e.g. Windows); the rename itself has happened.
-  } finally {
-    await handle?.close();
-  }
-}
 
 /** The file's text, or null when it does not exist. */
 export async function readTextIfExists(file: string): Promise<string | null> {
