@@ -12,4 +12,4 @@ export { medianOf, selectKth } from './median.js';
 export { logGamma } from './log-gamma.js';
 export { workerEntryUrl, processEntry, siblingModuleUrl, isSourceModule } from './worker-entry.js';
 export { PACKAGE_ROOT, readVersion } from './package-info.js';
-export { syncDirectory } from './sync-directory.js';
+export { syncDirectory, uniqueSuffix, writeFileAtomic } from './durable-file.js';

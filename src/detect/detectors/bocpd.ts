@@ -23,7 +23,6 @@ const PRIOR_POINTS = 8;
  * every run for the rest of its life.
  */
 const CLIP_SCALES = 4;
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 const SPECS = {
   hazardPoints: { type: 'integer', min: 2, default: 250 },

@@ -147,6 +147,16 @@ async function consecutive(c: Collective, rounds: number): Promise<CaseReport> {
   return first === undefined ? { name: `${rounds} consecutive rounds`, mismatches } : { name: `${rounds} consecutive rounds`, mismatches, first };
 }
 
+/** How an operation ended on this rank: resolved, or the error it failed with as plain data. */
+async function outcome(run: () => Promise<unknown>): Promise<RankErrorData | 'resolved'> {
+  try {
+    await run();
+    return 'resolved';
+  } catch (error) {
+    return errorData(error);
+  }
+}
+
 export type DeathMode = 'close' | 'exit' | 'hang';
 
 export interface DeathArgs {
@@ -177,14 +187,6 @@ export async function rankDies(c: Collective, args: DeathArgs, context: RankCont
     }
     return 'victim';
   }
-  const outcome = async (run: () => Promise<unknown>): Promise<RankErrorData | 'resolved'> => {
-    try {
-      await run();
-      return 'resolved';
-    } catch (error) {
-      return errorData(error);
-    }
-  };
   const first = await outcome(() => c.allreduce([filled(c.rank, args.length, 1)]));
   const later = await outcome(() => c.barrier());
   if (args.failed !== null) Atomics.add(new Int32Array(args.failed), 0, 1);
@@ -193,14 +195,6 @@ export async function rankDies(c: Collective, args: DeathArgs, context: RankCont
 
 /** Rank 0 allreduces one element fewer than the others: every rank must fail, at the latest on the next operation. */
 export async function mismatchedLengths(c: Collective): Promise<SurvivorReport> {
-  const outcome = async (run: () => Promise<unknown>): Promise<RankErrorData | 'resolved'> => {
-    try {
-      await run();
-      return 'resolved';
-    } catch (error) {
-      return errorData(error);
-    }
-  };
   const first = await outcome(() => c.allreduce([filled(c.rank, c.rank === 0 ? 1000 : 1001, 1)]));
   const later = await outcome(() => c.barrier());
   return { first, later };

@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseModelConfig } from './config-check.js';
 import type { ModelConfig, TrainableModel } from './model.js';
-import { syncDirectory } from '../../util/index.js';
+import { writeFileAtomic } from '../../util/index.js';
 
 /** The artifact's two files: TensorFlow.js's model JSON and its weights file, so tf.io tooling can read the weights. */
 export const MODEL_JSON_FILE = 'model.json';
@@ -59,10 +59,8 @@ export async function saveModelArtifact(model: TrainableModel, dir: string, gene
   };
   try {
     await mkdir(dir, { recursive: true });
-    const suffix = `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
-    await writeAtomically(join(dir, WEIGHTS_FILE), suffix, bytes);
-    await writeAtomically(join(dir, MODEL_JSON_FILE), suffix, new TextEncoder().encode(`${JSON.stringify(json, null, 2)}\n`));
-    await syncDirectory(dir);
+    await writeFileAtomic(join(dir, WEIGHTS_FILE), bytes);
+    await writeFileAtomic(join(dir, MODEL_JSON_FILE), `${JSON.stringify(json, null, 2)}\n`);
   } catch (err) {
     throw new Error(`cannot save model ${model.config.kind} to ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -149,22 +147,6 @@ function parseJson(bytes: Uint8Array, fail: (cause: string) => never): Record<st
   return value;
 }
 
-async function writeAtomically(path: string, suffix: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}${suffix}`;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (err) {
-    await unlink(temporary).catch(() => undefined);
-    throw err;
-  }
-}
 
 
 function sha256(bytes: Uint8Array): string {

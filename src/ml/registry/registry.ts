@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { syncDirectory, systemClock, type Clock } from '../../util/index.js';
+import { syncDirectory, systemClock, uniqueSuffix, writeFileAtomic, type Clock } from '../../util/index.js';
 import { inspectArtifact, copyArtifact, findCorruptFiles } from './artifact.js';
 import { appendAuditEntry, readAuditLog } from './audit-log.js';
 import { rollbackTarget } from './alias-history.js';
-import { pathExists, readDirIfExists, readTextIfExists, uniqueSuffix, writeFileAtomic } from './durable-fs.js';
+import { pathExists, readDirIfExists, readTextIfExists } from './durable-fs.js';
 import { ModelRegistryError } from './errors.js';
 import { DEFAULT_FILE_LOCK, processAlive, withFileLock, type FileLockOptions } from './file-lock.js';
 import { isVersionDirName, RegistryLayout, TEMP_PREFIX, tempDirPid } from './layout.js';

@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/index.js';
 import type { ModelConfig, ModelKind } from '../engine/model.js';
 import type { ModelOverrides } from './model-defaults.js';
 import type { TrainJob, TrainState } from './data-parallel.js';
@@ -21,15 +22,6 @@ const LATEST = 'latest';
 /** Checkpoints kept besides the newest: an interrupted write of the newest still leaves a whole one. */
 const KEEP = 3;
 
-async function writeDurable(path: string, data: Uint8Array | string): Promise<void> {
-  const file = await open(path, 'w');
-  try {
-    await file.writeFile(data);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-}
 
 function concat(arrays: readonly Float32Array[]): Uint8Array {
   const total = arrays.reduce((sum, a) => sum + a.length, 0);
@@ -77,13 +69,12 @@ export async function saveCheckpoint(dir: string, model: ModelConfig, job: Train
       momentLengths: state.optimizer.moments.map((m) => m.length),
       savedAtMs: Date.now(),
     };
-    await writeDurable(join(staging, 'parameters.bin'), concat(state.parameters));
-    await writeDurable(join(staging, 'moments.bin'), concat(state.optimizer.moments));
-    await writeDurable(join(staging, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    await writeFileAtomic(join(staging, 'parameters.bin'), concat(state.parameters));
+    await writeFileAtomic(join(staging, 'moments.bin'), concat(state.optimizer.moments));
+    await writeFileAtomic(join(staging, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     await rm(join(dir, name), { recursive: true, force: true });
     await rename(staging, join(dir, name));
-    await writeDurable(join(dir, `${LATEST}.tmp`), `${name}\n`);
-    await rename(join(dir, `${LATEST}.tmp`), join(dir, LATEST));
+    await writeFileAtomic(join(dir, LATEST), `${name}\n`);
     const old = (await readdir(dir)).filter((entry) => /^step-\d+$/.test(entry)).sort();
     for (const entry of old.slice(0, Math.max(0, old.length - KEEP))) await rm(join(dir, entry), { recursive: true, force: true });
   } catch (err) {

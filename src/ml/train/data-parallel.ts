@@ -1,4 +1,4 @@
-import type { Collective, PhaseListener } from '../dist/collective.js';
+import { CollectiveError, type Collective, type PhaseListener } from '../dist/collective.js';
 import type { TrainableModel } from '../engine/model.js';
 import { seededRandom, shuffleInPlace, wallClockMs } from '../../util/index.js';
 import { gatherBatch, type Examples } from './examples.js';
@@ -75,9 +75,6 @@ export class RingBroken extends Error {
   }
 }
 
-/** The timeline's detail for the per-step allreduce of the loss. */
-const LOSS_DETAIL = 'loss, 1 tensor, 4 bytes';
-
 function copyState(position: TrainPosition, parameters: readonly Float32Array[], optimizer: OptimizerState): TrainState {
   return { position, parameters: parameters.map((p) => p.slice()), optimizer };
 }
@@ -109,17 +106,24 @@ export async function trainRank(options: {
     optimizer.restore(options.start.optimizer);
   }
   const gradients = parameters.map((p) => new Float32Array(p.values.length));
-  const groups = fusionGroups(
+  // The step's loss is averaged too: it rides in the last fused group rather than costing a ring pass of its own.
+  const lossBuffer = new Float32Array(1);
+  const planned = fusionGroups(
     gradients.map((g) => g.length),
     job.fusionThresholdBytes,
-  ).map((indices) => ({ buffers: indices.map((i) => gradients[i]!), detail: `${indices.length} tensors, ${indices.reduce((sum, i) => sum + gradients[i]!.length * 4, 0)} bytes` }));
+  );
+  const groups = planned.map((indices, g) => {
+    const detail = `${indices.length} tensors, ${indices.reduce((sum, i) => sum + gradients[i]!.length * 4, 0)} bytes`;
+    const buffers = indices.map((i) => gradients[i]!);
+    return g === planned.length - 1 ? { buffers: [...buffers, lossBuffer], detail: `${detail} and the loss` } : { buffers, detail };
+  });
+  if (groups.length === 0) groups.push({ buffers: [lossBuffer], detail: 'the loss' });
   const inputs = new Float32Array(job.batchSize * examples.inputLength);
   const targets = new Float32Array(job.batchSize * examples.targetLength);
-  const lossBuffer = new Float32Array(1);
   const commits: TrainState[] = [];
   // The collective tells the listener of each allreduce's phases before the call resolves, so the detail set just
   // before the call is the one its spans get. One listener for the whole run: nothing is made per call.
-  let allreduceDetail = LOSS_DETAIL;
+  let allreduceDetail = groups[0]!.detail;
   const phaseListener: PhaseListener | undefined = timeline === undefined ? undefined : (phase, startMs, endMs) => timeline.add(phase, startMs, endMs, allreduceDetail);
   if (phaseListener !== undefined) collective.setPhaseListener(phaseListener);
 
@@ -166,8 +170,6 @@ export async function trainRank(options: {
         allreduceDetail = group.detail;
         await collective.allreduce(group.buffers, 'mean');
       }
-      allreduceDetail = LOSS_DETAIL;
-      await collective.allreduce([lossBuffer], 'mean');
       const applyStartMs = wallClockMs();
       optimizer.step(parameters, gradients);
       timeline?.add('apply', applyStartMs, wallClockMs());
@@ -188,7 +190,7 @@ export async function trainRank(options: {
       }
     }
   } catch (err) {
-    if (err instanceof Error && err.name === 'CollectiveError') throw new RingBroken(err, commits);
+    if (err instanceof CollectiveError) throw new RingBroken(err, commits);
     throw err;
   } finally {
     // The caller keeps the collective (to close it, or to go on with it): it must not keep writing to this timeline.

@@ -35,11 +35,16 @@ function allocate(count: number, inputLength: number, targetLength: number): Exa
   return { count, inputLength, targetLength, inputs: sharedFloat32(count * inputLength), targets: sharedFloat32(count * targetLength) };
 }
 
-/** Whether rows [start, end) hold a value in every column. */
-function complete(table: DataTable, start: number, end: number): boolean {
-  const { values, columns } = table;
-  for (let i = start * columns.length; i < end * columns.length; i++) if (Number.isNaN(values[i]!)) return false;
-  return true;
+/** `incomplete[r]` = rows before r that miss a value in some column, so a window's completeness is one subtraction. */
+function incompleteRowsBefore(table: DataTable): Int32Array {
+  const width = table.columns.length;
+  const counts = new Int32Array(table.rows + 1);
+  for (let r = 0; r < table.rows; r++) {
+    let missing = 0;
+    for (let c = 0; c < width; c++) if (Number.isNaN(table.values[r * width + c]!)) missing = 1;
+    counts[r + 1] = counts[r]! + missing;
+  }
+  return counts;
 }
 
 /**
@@ -49,8 +54,9 @@ function complete(table: DataTable, start: number, end: number): boolean {
 export function windowExamples(table: DataTable, window: number, horizon: number, reconstruct: boolean): Examples {
   const width = table.columns.length;
   const span = window + (reconstruct ? 0 : horizon);
+  const incomplete = incompleteRowsBefore(table);
   const starts: number[] = [];
-  for (let start = 0; start + span <= table.rows; start++) if (complete(table, start, start + span)) starts.push(start);
+  for (let start = 0; start + span <= table.rows; start++) if (incomplete[start + span] === incomplete[start]) starts.push(start);
   const inputLength = window * width;
   const targetLength = reconstruct ? inputLength : horizon;
   const examples = allocate(starts.length, inputLength, targetLength);

@@ -1,3 +1,4 @@
+import type { ThreadGroupHandle } from '../dist/index.js';
 import type { ModelConfig } from '../engine/model.js';
 import type { Examples } from './examples.js';
 import type { StepReport, TrainJob, TrainState } from './data-parallel.js';
@@ -8,7 +9,7 @@ import type { TimelineSpan } from './timeline.js';
  * addresses of every rank (rendezvous through the driver). `generation` grows each time the ring is re-formed.
  */
 export type RingSpec =
-  | { readonly transport: 'threads'; readonly generation: number; readonly rank: number; readonly size: number; readonly group: unknown }
+  | { readonly transport: 'threads'; readonly generation: number; readonly rank: number; readonly size: number; readonly group: ThreadGroupHandle }
   | { readonly transport: 'tcp'; readonly generation: number; readonly rank: number; readonly size: number; readonly peers: readonly { readonly host: string; readonly port: number }[] };
 
 /**

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { threadCollective, type ThreadGroupHandle } from '../dist/index.js';
+import { threadCollective } from '../dist/index.js';
 import { messageLink } from './message-link.js';
 import type { RankMessage, RankSetup } from './protocol.js';
 import { runRank } from './rank-runner.js';
@@ -11,7 +11,7 @@ await runRank(
   messageLink(port, (message: RankMessage) => port.postMessage(message)),
   async (ring) => {
     if (ring.transport !== 'threads') throw new Error(`cannot join ring: a thread rank cannot use the ${ring.transport} transport`);
-    return threadCollective(ring.group as ThreadGroupHandle, ring.rank);
+    return threadCollective(ring.group, ring.rank);
   },
 ).catch(() => {
   // Already reported as a 'failed' message; exit non-zero so the driver also sees the end.

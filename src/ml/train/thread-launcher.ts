@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { createThreadGroup, markThreadRankGone, type ThreadGroupHandle } from '../dist/index.js';
+import { createThreadGroup, markThreadRankGone } from '../dist/index.js';
 import { workerEntryUrl } from '../../util/index.js';
 import type { FormedRing, RankLauncher, RankProcess } from './driver.js';
 import type { RankMessage, RingSpec } from './protocol.js';
@@ -27,7 +27,7 @@ export function threadRankLauncher(): RankLauncher {
       };
     },
     async formRing(generation, members): Promise<FormedRing> {
-      const group: ThreadGroupHandle = createThreadGroup({ size: members.length });
+      const group = createThreadGroup({ size: members.length });
       const specs: RingSpec[] = members.map((_, rank) => ({ transport: 'threads', generation, rank, size: members.length, group }));
       return {
         specs,
