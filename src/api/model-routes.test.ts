@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../config/index.js';
-import { ModelRegistry, type AliasChange, type AuditEntry, type ModelDetail, type ModelSummary, type ModelVersionDetail } from '../ml/registry/index.js';
+import { ModelRegistry, type AliasChange, type AuditEntry, type ModelDetail, type ModelSummary, type ModelVersionDetail, type RolloutChange } from '../ml/registry/index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
 import type { EventStore, Storage } from '../store/index.js';
 import { HttpApi, type HttpApiDeps, type StatusBody } from './http-server.js';
@@ -129,5 +129,59 @@ describe('model routes', () => {
     expect((await call(path, { method: 'POST', body: { version: 1 }, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect((await call(`${url}/api/v1/models`)).status).toBe(200);
     expect((await registry.getModel('checkout-latency')).aliases.staging).toBe(1);
+  });
+
+  it('sets the rollout of the staging version, recording the actor, and shows it in the listing and the detail', async () => {
+    const url = await openApi();
+    await registry.promote('checkout-latency', 1, 'production', 'alice');
+    await registry.promote('checkout-latency', 3, 'staging', 'alice');
+    const rollout = (body: unknown, headers: Record<string, string> = {}) => call<RolloutChange>(`${url}/api/v1/models/checkout-latency/rollout`, { method: 'POST', body, headers });
+
+    expect(await rollout({ mode: 'canary', share: 0.1 }, { 'X-Vigil-Actor': 'carol' })).toEqual({
+      status: 200,
+      body: { model: 'checkout-latency', stagingVersion: 3, from: { mode: 'off' }, to: { mode: 'canary', share: 0.1 }, changed: true },
+    });
+    expect((await rollout({ mode: 'canary', share: 0.1 })).body).toMatchObject({ changed: false });
+    expect((await rollout({ mode: 'canary', share: '25%' })).body).toMatchObject({ to: { mode: 'canary', share: 0.25 }, changed: true });
+    const list = await call<{ models: ModelSummary[] }>(`${url}/api/v1/models`);
+    expect(list.body.models.map((m) => [m.name, m.rollout])).toEqual([
+      ['checkout-latency', { mode: 'canary', share: 0.25 }],
+      ['hdfs-deeplog', { mode: 'off' }],
+    ]);
+    expect((await rollout({ mode: 'shadow' })).body).toMatchObject({ from: { mode: 'canary', share: 0.25 }, to: { mode: 'shadow' } });
+    expect((await call<ModelDetail>(`${url}/api/v1/models/checkout-latency`)).body.rollout).toEqual({ mode: 'shadow' });
+
+    const audit = await call<{ entries: AuditEntry[] }>(`${url}/api/v1/models/audit?model=checkout-latency&limit=3`);
+    expect(audit.body.entries.map((e) => [e.action, e.actor, e.alias, e.version, e.rollout])).toEqual([
+      ['rollout', 'carol', 'staging', 3, { mode: 'canary', share: 0.1 }],
+      ['rollout', 'api', 'staging', 3, { mode: 'canary', share: 0.25 }],
+      ['rollout', 'api', 'staging', 3, { mode: 'shadow' }],
+    ]);
+  });
+
+  it('answers 400 naming the field for a bad rollout body, 400 for a refused rollout, and 404 for an unknown model', async () => {
+    const url = await openApi();
+    const rollout = (body: unknown, model = 'checkout-latency') => call<{ error: string; field?: string }>(`${url}/api/v1/models/${model}/rollout`, { method: 'POST', ...(body === undefined ? {} : { body }) });
+    expect(await rollout({ mode: 'shadow' })).toEqual({ status: 400, body: { error: 'cannot roll out model checkout-latency: alias staging is unset; promote a version to staging first' } });
+    await registry.promote('checkout-latency', 2, 'staging', 'alice');
+    expect(await rollout({ mode: 'blue' })).toEqual({ status: 400, body: { error: 'cannot roll out model checkout-latency: unknown rollout mode "blue" (use one of off, shadow, canary)', field: 'mode' } });
+    expect(await rollout(undefined)).toMatchObject({ status: 400, body: { field: 'mode' } });
+    expect(await rollout({ mode: 'canary' })).toMatchObject({ status: 400, body: { field: 'share', error: expect.stringMatching(/canary needs a share/) } });
+    expect(await rollout({ mode: 'canary', share: 1 })).toMatchObject({ status: 400, body: { field: 'share', error: expect.stringMatching(/between 0 and 1 exclusive.*got 1$/) } });
+    expect(await rollout({ mode: 'shadow', share: 0.5 })).toMatchObject({ status: 400, body: { field: 'share' } });
+    expect(await rollout({ mode: 'shadow', percent: 5 })).toMatchObject({ status: 400, body: { field: 'percent' } });
+    expect(await rollout({ mode: 'shadow' }, 'nope')).toEqual({ status: 404, body: { error: 'cannot roll out model nope: no such model' } });
+    await registry.promote('checkout-latency', 2, 'production', 'alice');
+    expect(await rollout({ mode: 'shadow' })).toEqual({ status: 400, body: { error: 'cannot roll out model checkout-latency: staging and production are both version 2; nothing to compare' } });
+    expect((await registry.audit()).some((e) => e.action === 'rollout')).toBe(false);
+  });
+
+  it('needs the token for a rollout when auth is on', async () => {
+    const url = await openApi({ authToken: TOKEN });
+    await registry.promote('checkout-latency', 2, 'staging', 'alice');
+    const path = `${url}/api/v1/models/checkout-latency/rollout`;
+    expect((await call(path, { method: 'POST', body: { mode: 'shadow' } })).status).toBe(401);
+    expect((await call(path, { method: 'POST', body: { mode: 'shadow' }, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await registry.getModel('checkout-latency')).rollout).toEqual({ mode: 'shadow' });
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { parseAlias, parseVersionNumber, parseVersionRef, type ModelRegistry } from '../ml/registry/index.js';
+import { ModelRegistryError, parseAlias, parseRollout, parseVersionNumber, parseVersionRef, type ModelRegistry, type Rollout } from '../ml/registry/index.js';
 import { badRequest } from './errors.js';
 import { parseLimit } from './params.js';
 
@@ -20,12 +20,13 @@ const MAX_AUDIT_ENTRIES = 100_000;
 
 /**
  * The model registry over HTTP. Reads are open; alias changes need the token when auth is on.
- *   GET  /api/v1/models                               every model: latest version, version count, aliases
+ *   GET  /api/v1/models                               every model: latest version, version count, aliases, rollout
  *   GET  /api/v1/models/audit?model=&limit=           audit log entries, oldest first
- *   GET  /api/v1/models/:name                         aliases and every version
+ *   GET  /api/v1/models/:name                         aliases, rollout and every version
  *   GET  /api/v1/models/:name/versions/:version       one version (a number, or an alias)
  *   POST /api/v1/models/:name/aliases/:alias          {"version": n}: point the alias at version n
  *   POST /api/v1/models/:name/aliases/:alias/rollback move the alias back to its previous version
+ *   POST /api/v1/models/:name/rollout                 {"mode": "off"|"shadow"|"canary", "share": 0.1}: serve staging beside production
  */
 export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps, requireToken: (request: FastifyRequest) => Promise<void>): void {
   const { models } = deps;
@@ -62,6 +63,22 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps, 
     const context = `cannot roll back model ${name}`;
     return models.rollback(name!, parseAlias(alias!, context), actorOf(request, context));
   });
+
+  app.post('/api/v1/models/:name/rollout', { preHandler: requireToken }, async (request) => {
+    const { name } = request.params as Params;
+    const context = `cannot roll out model ${name}`;
+    return models.setRollout(name!, rolloutOf(request.body, context), actorOf(request, context));
+  });
+}
+
+/** The body's rollout; a bad one is a 400 naming the field (`mode`, `share`, or an unknown one). */
+function rolloutOf(body: unknown, context: string): Rollout {
+  try {
+    return parseRollout(body, context);
+  } catch (err) {
+    if (err instanceof ModelRegistryError && err.field !== undefined) throw badRequest(err.message, err.field);
+    throw err;
+  }
 }
 
 function actorOf(request: FastifyRequest, context: string): string {

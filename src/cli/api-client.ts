@@ -7,9 +7,14 @@ export interface ServerTarget {
 /**
  * Calls a running server's HTTP API and parses its JSON answer. An unreachable server, or an error
  * answer, becomes an Error whose message says what the server said (or that it is not running).
+ * `headers` are sent as given, beside the content type and the bearer token.
  */
-export async function requestJson<T>(target: ServerTarget, path: string, init: { readonly method?: 'GET' | 'POST'; readonly body?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = {};
+export async function requestJson<T>(
+  target: ServerTarget,
+  path: string,
+  init: { readonly method?: 'GET' | 'POST'; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
   let response: Response;

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnServer, type SpawnedServer } from '../bench/index.js';
-import { defaultRegistryDir, ModelRegistry, type AuditEntry, type ModelDetail } from '../ml/registry/index.js';
+import { defaultRegistryDir, ModelRegistry, type AuditEntry, type ModelDetail, type RolloutChange } from '../ml/registry/index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
 import { builtBinPath, getJson } from './test-support.js';
 
@@ -19,6 +19,15 @@ async function vigil(args: readonly string[]): Promise<{ code: number; stdout: s
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** The CLI's default actor over HTTP: the OS user name of the process running it (this one's). */
+function osUser(): string {
+  try {
+    return userInfo().username || 'cli';
+  } catch {
+    return 'cli';
   }
 }
 
@@ -42,16 +51,18 @@ describe('end to end: models registered beside a running server, promoted and li
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('promotes over HTTP with the token, lists the aliases, rolls back, and records every change in the audit log', async () => {
+  it('promotes over HTTP with the token, lists the aliases, rolls back, rolls staging out, and records every change with the CLI\'s actor in the audit log', async () => {
     const target = ['--url', server.url, '--token', TOKEN];
     const refused = await vigil(['models', 'promote', 'checkout-latency', '2', '--url', server.url]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('vigil: cannot authorize request: missing or wrong bearer token (HTTP 401)\n');
 
-    const first = await vigil(['models', 'promote', 'checkout-latency', '2', ...target]);
+    const first = await vigil(['models', 'promote', 'checkout-latency', '2', ...target, '--actor', 'release-bot']);
     expect(first).toMatchObject({ code: 0, stdout: 'checkout-latency production promoted: version none -> 2\n' });
     expect((await vigil(['models', 'promote', 'checkout-latency', '3', ...target])).stdout).toBe('checkout-latency production promoted: version 2 -> 3\n');
     expect((await vigil(['models', 'promote', 'checkout-latency', '3', '--to', 'staging', ...target])).code).toBe(0);
+    const same = await vigil(['models', 'rollout', 'checkout-latency', 'shadow', ...target]);
+    expect(same).toMatchObject({ code: 1, stderr: 'vigil: cannot roll out model checkout-latency: staging and production are both version 3; nothing to compare (HTTP 400)\n' });
 
     // A new version registered while the server runs (another process writing the same directory) shows up at once.
     await registry.register(fakeRegisterRequest('checkout-latency', artifact, { creator: 'trainer', metrics: { finalLoss: 0.015 } }));
@@ -74,23 +85,41 @@ describe('end to end: models registered beside a running server, promoted and li
     expect(badAlias.code).not.toBe(0);
     expect(badAlias.stderr).toContain("argument 'prod' is invalid. Allowed choices are staging, production.");
 
-    // The audit log on disk: one fsync'd JSON line per change, the server's actor for HTTP changes.
+    // Staging (3) now differs from production (2): roll it out as a canary, then in shadow.
+    const canary = await vigil(['models', 'rollout', 'checkout-latency', 'canary', '--share', '10%', ...target, '--actor', 'carol']);
+    expect(canary).toMatchObject({ code: 0, stdout: 'checkout-latency: staging v3 now canary on 10% of series (was off)\n' });
+    expect((await getJson<ModelDetail>(`${server.url}/api/v1/models/checkout-latency`)).rollout).toEqual({ mode: 'canary', share: 0.1 });
+    const shadow = await vigil(['models', 'rollout', 'checkout-latency', 'shadow', ...target, '--json']);
+    expect(JSON.parse(shadow.stdout) as RolloutChange).toEqual({ model: 'checkout-latency', stagingVersion: 3, from: { mode: 'canary', share: 0.1 }, to: { mode: 'shadow' }, changed: true });
+    const listed = await vigil(['models', 'list', '--url', server.url]);
+    expect(listed.stdout.trimEnd().split('\n')[1]).toMatch(/\s+trainer\s+3 \(shadow\)\s+2\s+finalLoss=0\.015$/);
+    const badShare = await vigil(['models', 'rollout', 'checkout-latency', 'canary', '--share', '1.5', ...target]);
+    expect(badShare).toMatchObject({ code: 1, stderr: 'vigil: cannot roll out model checkout-latency: share must be a number between 0 and 1 exclusive (e.g. 0.1 or "10%"), got "1.5"\n' });
+    const unknownModel = await vigil(['models', 'rollout', 'nope', 'shadow', ...target]);
+    expect(unknownModel).toMatchObject({ code: 1, stderr: 'vigil: cannot roll out model nope: no such model (HTTP 404)\n' });
+
+    // The audit log on disk: one fsync'd JSON line per change, with the actor the CLI sent (--actor, else the OS user).
     const onDisk = (await readFile(join(dataDir, 'models', 'audit.log'), 'utf8'))
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as AuditEntry);
-    expect(onDisk.map((e) => [e.actor, e.action, e.alias, e.fromVersion, e.toVersion])).toEqual([
-      ['trainer', 'register', null, null, 1],
-      ['trainer', 'register', null, null, 2],
-      ['trainer', 'register', null, null, 3],
-      ['api', 'promote', 'production', null, 2],
-      ['api', 'promote', 'production', 2, 3],
-      ['api', 'promote', 'staging', null, 3],
-      ['trainer', 'register', null, null, 4],
-      ['api', 'rollback', 'production', 3, 2],
+    const user = osUser();
+    expect(onDisk.map((e) => [e.actor, e.action, e.alias, e.fromVersion, e.toVersion, e.rollout ?? null])).toEqual([
+      ['trainer', 'register', null, null, 1, null],
+      ['trainer', 'register', null, null, 2, null],
+      ['trainer', 'register', null, null, 3, null],
+      ['release-bot', 'promote', 'production', null, 2, null],
+      [user, 'promote', 'production', 2, 3, null],
+      [user, 'promote', 'staging', null, 3, null],
+      ['trainer', 'register', null, null, 4, null],
+      [user, 'rollback', 'production', 3, 2, null],
+      ['carol', 'rollout', 'staging', 3, 3, { mode: 'canary', share: 0.1 }],
+      [user, 'rollout', 'staging', 3, 3, { mode: 'shadow' }],
     ]);
-    const audit = await vigil(['models', 'audit', '--model', 'checkout-latency', '--limit', '1', '--url', server.url]);
-    expect(audit.stdout.trimEnd().split('\n')[1]).toMatch(/\s+api\s+rollback\s+checkout-latency\s+production\s+3 -> 2$/);
-    expect((await getJson<ModelDetail>(`${server.url}/api/v1/models/checkout-latency`)).aliases).toEqual({ staging: 3, production: 2 });
+    const audit = await vigil(['models', 'audit', '--model', 'checkout-latency', '--limit', '2', '--url', server.url]);
+    const auditLines = audit.stdout.trimEnd().split('\n');
+    expect(auditLines[1]).toMatch(/\s+carol\s+rollout\s+checkout-latency\s+staging\s+version 3 canary on 10% of series$/);
+    expect(auditLines[2]!.split(/\s{2,}/).slice(1)).toEqual([user, 'rollout', 'checkout-latency', 'staging', 'version 3 shadow']);
+    expect(await getJson<ModelDetail>(`${server.url}/api/v1/models/checkout-latency`)).toMatchObject({ aliases: { staging: 3, production: 2 }, rollout: { mode: 'shadow' } });
   });
 });

@@ -24,4 +24,11 @@ describe('rollbackTarget', () => {
     expect(rollbackTarget(entries, 'm', 'staging')).toBeNull();
     expect(rollbackTarget([], 'm', 'production')).toBeNull();
   });
+
+  it('ignores rollout entries, which sit on the staging alias without moving it', () => {
+    const rollout: AuditEntry = { id: 'ro', timeMs: 0, actor: 'a', action: 'rollout', model: 'm', version: 2, alias: 'staging', fromVersion: 2, toVersion: 2, rollout: { mode: 'shadow' } };
+    const entries: AuditEntry[] = [change('promote', null, 1, 'staging'), change('promote', 1, 2, 'staging'), rollout, { ...rollout, id: 'ro2', rollout: { mode: 'off' } }];
+    expect(rollbackTarget(entries, 'm', 'staging')).toBe(1);
+    expect(rollbackTarget([...entries, change('rollback', 2, 1, 'staging'), rollout], 'm', 'staging')).toBeNull();
+  });
 });

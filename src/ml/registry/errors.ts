@@ -5,14 +5,20 @@
  */
 export type ModelRegistryErrorReason = 'not_found' | 'invalid' | 'busy';
 
-/** Every error the registry throws on purpose; the message reads `cannot <verb> <object>: <cause>`. */
+/**
+ * Every error the registry throws on purpose; the message reads `cannot <verb> <object>: <cause>`. `field`
+ * names the request field at fault where there is one (a rollout's `mode` or `share`), for an API answer.
+ */
 export class ModelRegistryError extends Error {
+  readonly field: string | undefined;
+
   constructor(
     readonly reason: ModelRegistryErrorReason,
     message: string,
-    options?: { readonly cause?: unknown },
+    options?: { readonly cause?: unknown; readonly field?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ModelRegistryError';
+    this.field = options?.field;
   }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ModelRegistry, ModelRegistryError, type AuditEntry, type ModelAlias } from './index.js';
+import { ModelRegistry, ModelRegistryError, type AuditEntry, type ModelAlias, type Rollout } from './index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from './test-support.js';
 
 const run = promisify(execFile);
@@ -274,5 +274,200 @@ describe('ModelRegistry: crashes and concurrency', () => {
     const { artifactDir } = await registry.resolve('m', (await registry.register(fakeRegisterRequest('m', artifact))).version);
     await writeFile(join(artifactDir, 'weights.bin'), 'flipped');
     expect(await registry.verify('m', 1)).toEqual(['weights.bin']);
+  });
+});
+
+describe('ModelRegistry: rollout of the staging version', () => {
+  async function threeVersions(registry: ModelRegistry): Promise<void> {
+    for (let i = 0; i < 3; i++) await registry.register(fakeRegisterRequest('m', artifact));
+  }
+
+  it('sets shadow and canary for the staging version, answers changed:false when it already is, and shows it in listings and the deployment', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    await registry.promote('m', 1, 'production', 'alice');
+    await registry.promote('m', 2, 'staging', 'alice');
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'off' });
+
+    expect(await registry.setRollout('m', { mode: 'canary', share: 0.1 }, 'bob')).toEqual({ model: 'm', stagingVersion: 2, from: { mode: 'off' }, to: { mode: 'canary', share: 0.1 }, changed: true });
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'canary', share: 0.1 });
+    expect((await registry.listModels())[0]!.rollout).toEqual({ mode: 'canary', share: 0.1 });
+    const deployment = await registry.deployment('m');
+    expect(deployment.name).toBe('m');
+    expect(deployment.rollout).toEqual({ mode: 'canary', share: 0.1 });
+    expect(deployment.production).toEqual(await registry.resolve('m', 'production'));
+    expect(deployment.staging).toEqual(await registry.resolve('m', 'staging'));
+    expect(deployment.staging!.version).toMatchObject({ version: 2, aliases: ['staging'] });
+    expect(deployment.staging!.artifactDir).toBe(join(root, 'm', '2', 'artifact'));
+
+    const logged = (await auditLines()).length;
+    expect(await registry.setRollout('m', { mode: 'canary', share: 0.1 }, 'bob')).toMatchObject({ from: { mode: 'canary', share: 0.1 }, changed: false });
+    expect((await auditLines()).length).toBe(logged);
+    expect(await registry.setRollout('m', { mode: 'canary', share: 0.25 }, 'bob')).toMatchObject({ from: { mode: 'canary', share: 0.1 }, to: { mode: 'canary', share: 0.25 }, changed: true });
+    expect(await registry.setRollout('m', { mode: 'shadow' }, 'bob')).toMatchObject({ from: { mode: 'canary', share: 0.25 }, to: { mode: 'shadow' }, changed: true });
+    expect(await registry.setRollout('m', { mode: 'off' }, 'bob')).toMatchObject({ from: { mode: 'shadow' }, to: { mode: 'off' }, changed: true });
+    expect(await registry.setRollout('m', { mode: 'off' }, 'bob')).toMatchObject({ changed: false });
+    expect((await registry.deployment('m')).rollout).toEqual({ mode: 'off' });
+    expect(JSON.parse(await readFile(join(root, 'm', 'aliases.json'), 'utf8'))).not.toHaveProperty('rollout');
+  });
+
+  it('reads as off once staging moves to another version, without writing anything, and comes back with that version', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    await registry.promote('m', 1, 'staging', 'alice');
+    await registry.promote('m', 2, 'staging', 'alice');
+    await registry.setRollout('m', { mode: 'shadow' }, 'alice');
+    const token = await registry.changeToken();
+    await registry.promote('m', 3, 'staging', 'alice');
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'off' });
+    expect((await registry.listModels())[0]!.rollout).toEqual({ mode: 'off' });
+    expect(await registry.deployment('m')).toMatchObject({ production: null, staging: { version: { version: 3 } }, rollout: { mode: 'off' } });
+    // The promotion is the only change logged: the rollout lapsed, it was not turned off.
+    expect((await auditLines()).slice(-2).map((e) => e.action)).toEqual(['rollout', 'promote']);
+    expect(await registry.changeToken()).not.toBe(token);
+    // Canary for v3 starts from off.
+    expect(await registry.setRollout('m', { mode: 'canary', share: 0.5 }, 'alice')).toMatchObject({ stagingVersion: 3, from: { mode: 'off' }, changed: true });
+    // Only the latest rollout is stored: staging back on 2 reads as off (2's shadow was replaced by 3's canary).
+    await registry.rollback('m', 'staging', 'alice');
+    expect((await registry.getModel('m')).aliases.staging).toBe(2);
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'off' });
+    // Back to 3: its canary holds again, as it was never turned off.
+    await registry.promote('m', 3, 'staging', 'alice');
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'canary', share: 0.5 });
+  });
+
+  it('refuses a rollout without a staging version, with nothing to compare, or with a bad mode or share', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    const unset = await rejection(registry.setRollout('m', { mode: 'shadow' }, 'a'));
+    expect(unset.message).toBe('cannot roll out model m: alias staging is unset; promote a version to staging first');
+    expect(unset.reason).toBe('invalid');
+    expect((await rejection(registry.setRollout('m', { mode: 'off' }, 'a'))).message).toBe('cannot roll out model m: alias staging is unset, so nothing is rolled out');
+    await registry.promote('m', 2, 'staging', 'a');
+    await registry.promote('m', 2, 'production', 'a');
+    expect((await rejection(registry.setRollout('m', { mode: 'canary', share: 0.1 }, 'a'))).message).toBe('cannot roll out model m: staging and production are both version 2; nothing to compare');
+    await registry.promote('m', 3, 'staging', 'a');
+
+    for (const share of [0, 1, 1.5, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const bad = await rejection(registry.setRollout('m', { mode: 'canary', share }, 'a'));
+      expect(bad.message).toMatch(/^cannot roll out model m: share must be a number between 0 and 1 exclusive \(e\.g\. 0\.1 or "10%"\), got /);
+      expect([bad.reason, bad.field]).toEqual(['invalid', 'share']);
+    }
+    expect((await rejection(registry.setRollout('m', { mode: 'canary' } as Rollout, 'a'))).message).toMatch(/^cannot roll out model m: canary needs a share/);
+    const mode = await rejection(registry.setRollout('m', { mode: 'blue' } as unknown as Rollout, 'a'));
+    expect(mode.message).toBe('cannot roll out model m: unknown rollout mode "blue" (use one of off, shadow, canary)');
+    expect(mode.field).toBe('mode');
+    expect((await rejection(registry.setRollout('m', { mode: 'shadow', share: 0.1 } as Rollout, 'a'))).message).toBe('cannot roll out model m: share is only for canary, not for mode shadow');
+    const unknownModel = await rejection(registry.setRollout('nope', { mode: 'shadow' }, 'a'));
+    expect([unknownModel.reason, unknownModel.message]).toEqual(['not_found', 'cannot roll out model nope: no such model']);
+    expect((await auditLines()).some((e) => e.action === 'rollout')).toBe(false);
+    expect(existsSync(join(root, '.lock'))).toBe(false);
+  });
+
+  it('logs a rollout entry on the staging alias with the rollout after the change, which rollback ignores', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    await registry.promote('m', 1, 'staging', 'alice');
+    await registry.promote('m', 2, 'staging', 'alice');
+    await registry.setRollout('m', { mode: 'canary', share: 0.1 }, 'carol');
+    await registry.setRollout('m', { mode: 'off' }, 'dave');
+    const [canary, off] = (await auditLines()).slice(-2);
+    expect(canary).toEqual({ id: expect.any(String), timeMs: expect.any(Number), actor: 'carol', action: 'rollout', model: 'm', version: 2, alias: 'staging', fromVersion: 2, toVersion: 2, rollout: { mode: 'canary', share: 0.1 } });
+    expect(off).toMatchObject({ actor: 'dave', action: 'rollout', alias: 'staging', version: 2, rollout: { mode: 'off' } });
+    expect((await registry.audit({ model: 'm', limit: 2 })).map((e) => e.rollout)).toEqual([{ mode: 'canary', share: 0.1 }, { mode: 'off' }]);
+    expect((await registry.audit()).filter((e) => e.action !== 'rollout').every((e) => !('rollout' in e))).toBe(true);
+    // Rollout entries are not promotions: rolling staging back goes to 1, not to 2.
+    expect(await registry.rollback('m', 'staging', 'erin')).toMatchObject({ fromVersion: 2, toVersion: 1 });
+  });
+
+  it('finishes the audit entry of a rollout applied just before a crash', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    await registry.promote('m', 2, 'staging', 'alice');
+    const applied: AuditEntry = { id: 'crashed-rollout', timeMs: NOW_MS, actor: 'eve', action: 'rollout', model: 'm', version: 2, alias: 'staging', fromVersion: 2, toVersion: 2, rollout: { mode: 'shadow' } };
+    const aliases = JSON.parse(await readFile(join(root, 'm', 'aliases.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(root, 'm', 'aliases.json'), JSON.stringify({ ...aliases, rollout: { version: 2, mode: 'shadow' }, lastChangeId: applied.id }));
+    await writeFile(join(root, '.pending.json'), JSON.stringify({ format: 'vigil.registry-pending', formatVersion: 1, entry: applied }));
+    expect(await registry.setRollout('m', { mode: 'shadow' }, 'frank')).toMatchObject({ changed: false });
+    expect((await registry.audit()).slice(-1)).toEqual([applied]);
+  });
+
+  it('reads aliases.json and audit.log written before rollouts existed', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    await writeFile(join(root, 'm', 'aliases.json'), JSON.stringify({ format: 'vigil.model-aliases', formatVersion: 1, aliases: { staging: 2, production: 1 }, lastChangeId: 'old' }));
+    await appendFile(join(root, 'audit.log'), `${JSON.stringify({ id: 'old', timeMs: NOW_MS, actor: 'x', action: 'promote', model: 'm', version: 2, alias: 'staging', fromVersion: null, toVersion: 2 })}\n`);
+    expect((await registry.getModel('m')).rollout).toEqual({ mode: 'off' });
+    expect((await registry.deployment('m')).rollout).toEqual({ mode: 'off' });
+    expect((await registry.audit()).map((e) => e.id).slice(-1)).toEqual(['old']);
+    await registry.setRollout('m', { mode: 'shadow' }, 'x');
+    expect(JSON.parse(await readFile(join(root, 'm', 'aliases.json'), 'utf8'))).toMatchObject({ aliases: { staging: 2, production: 1 }, rollout: { version: 2, mode: 'shadow' } });
+    // A rollout field on another action, or a rollout entry without one, is not an entry.
+    await appendFile(join(root, 'audit.log'), `${JSON.stringify({ id: 'bad1', timeMs: NOW_MS, actor: 'x', action: 'promote', model: 'm', version: 2, alias: 'staging', fromVersion: null, toVersion: 2, rollout: { mode: 'off' } })}\n`);
+    await appendFile(join(root, 'audit.log'), `${JSON.stringify({ id: 'bad2', timeMs: NOW_MS, actor: 'x', action: 'rollout', model: 'm', version: 2, alias: 'staging', fromVersion: 2, toVersion: 2 })}\n`);
+    expect((await registry.audit()).some((e) => e.id.startsWith('bad'))).toBe(false);
+  });
+
+  it('gives the deployment of a model without aliases, and not_found for an unknown model as resolve does', async () => {
+    const registry = open();
+    await threeVersions(registry);
+    expect(await registry.deployment('m')).toEqual({ name: 'm', production: null, staging: null, rollout: { mode: 'off' } });
+    const missing = await rejection(registry.deployment('nope'));
+    const resolveMissing = await rejection(registry.resolve('nope', 'production'));
+    expect([missing.reason, missing.message]).toEqual([resolveMissing.reason, resolveMissing.message]);
+    expect(missing.reason).toBe('not_found');
+    expect((await rejection(registry.deployment('Bad'))).reason).toBe('invalid');
+  });
+
+  it('changes the change token on every register, promote, rollback and rollout, and on nothing else', async () => {
+    const registry = open();
+    const empty = await registry.changeToken();
+    expect(empty).toBe(await open().changeToken());
+    await registry.listModels();
+    expect(await registry.changeToken()).toBe(empty);
+
+    const tokens = [empty];
+    const expectChanged = async (): Promise<void> => {
+      const token = await registry.changeToken();
+      expect(tokens).not.toContain(token);
+      tokens.push(token);
+    };
+    const expectUnchanged = async (): Promise<void> => {
+      expect(await registry.changeToken()).toBe(tokens[tokens.length - 1]);
+    };
+    await registry.register(fakeRegisterRequest('m', artifact));
+    await expectChanged();
+    await registry.register(fakeRegisterRequest('m', artifact));
+    await expectChanged();
+    await registry.promote('m', 1, 'production', 'a');
+    await expectChanged();
+    await registry.promote('m', 2, 'production', 'a');
+    await expectChanged();
+    await registry.rollback('m', 'production', 'a');
+    await expectChanged();
+    await registry.promote('m', 2, 'staging', 'a');
+    await expectChanged();
+    await registry.setRollout('m', { mode: 'shadow' }, 'a');
+    await expectChanged();
+    await registry.setRollout('m', { mode: 'canary', share: 0.2 }, 'a');
+    await expectChanged();
+
+    // Reads, no-op changes and refused changes leave it as it is.
+    await registry.listModels();
+    await registry.getModel('m');
+    await registry.getVersion('m', 'staging');
+    await registry.resolve('m', 'production');
+    await registry.deployment('m');
+    await registry.verify('m', 1);
+    await registry.audit();
+    await registry.promote('m', 1, 'production', 'a');
+    await registry.setRollout('m', { mode: 'canary', share: 0.2 }, 'a');
+    await rejection(registry.setRollout('m', { mode: 'canary', share: 2 }, 'a'));
+    await rejection(registry.promote('m', 9, 'production', 'a'));
+    await expectUnchanged();
+    // Another instance on the same directory sees the same token, and this one sees its changes.
+    expect(await open().changeToken()).toBe(tokens[tokens.length - 1]);
+    await open().setRollout('m', { mode: 'off' }, 'b');
+    await expectChanged();
   });
 });

@@ -9,7 +9,8 @@ import { pathExists, readDirIfExists, readTextIfExists } from './durable-fs.js';
 import { ModelRegistryError } from './errors.js';
 import { DEFAULT_FILE_LOCK, processAlive, withFileLock, type FileLockOptions } from './file-lock.js';
 import { isVersionDirName, RegistryLayout, TEMP_PREFIX, tempDirPid } from './layout.js';
-import { checkModelName, describeVersions, isModelName, parseAlias, parseVersionNumber } from './names.js';
+import { checkModelName, describeVersions, isModelName, parseAlias, parseRollout, parseVersionNumber } from './names.js';
+import { effectiveRollout, plainRollout, sameRollout, type StoredRollout } from './rollout.js';
 import {
   ALIASES_FILE_FORMAT,
   aliasesFileSchema,
@@ -27,6 +28,7 @@ import {
   type AliasChange,
   type AliasTargets,
   type AuditEntry,
+  type Deployment,
   type ModelAlias,
   type ModelDetail,
   type ModelSummary,
@@ -34,6 +36,8 @@ import {
   type ModelVersionDetail,
   type RegisterRequest,
   type ResolvedModel,
+  type Rollout,
+  type RolloutChange,
   type VersionRef,
 } from './types.js';
 
@@ -54,16 +58,22 @@ export interface AuditQuery {
 
 interface AliasesState {
   readonly aliases: AliasTargets;
+  /** The rollout last set, with the staging version it was set for; absent when off. */
+  readonly rollout?: StoredRollout;
   /** Id of the audit entry that last changed the aliases: tells crash recovery whether a change was applied. */
   readonly lastChangeId: string | null;
 }
 
 const NO_ALIASES: AliasesState = { aliases: { staging: null, production: null }, lastChangeId: null };
 
+/** changeToken's answer while the registry has never changed. */
+const NO_CHANGES_TOKEN = 'empty';
+
 /**
  * Versioned models on disk: register versions (1, 2, 3… per name) from artifact directories, point the
- * aliases `staging` and `production` at them, roll an alias back, and resolve a name and alias or version
- * to the artifact files. Several processes may share one directory (the CLI registering, the server
+ * aliases `staging` and `production` at them, roll an alias back, set how the staging version is served
+ * beside production (its rollout: off, shadow or canary), and resolve a name and alias or version to the
+ * artifact files. Several processes may share one directory (the CLI registering, the server
  * promoting): every change holds an O_EXCL lock file, re-reads state under it, writes files atomically,
  * and is appended (fsync'd) to audit.log before it returns. Reads take no lock: every file they read is
  * replaced by rename, so they see a state before or after a change, never half of one.
@@ -142,8 +152,8 @@ export class ModelRegistry {
       const versions = await this.versionNumbers(name);
       if (versions.length === 0) continue;
       const latestVersion = versions[versions.length - 1]!;
-      const { aliases } = await this.readAliases(name);
-      summaries.push({ name, latestVersion, versionCount: versions.length, aliases, latest: await this.readVersion(name, latestVersion) });
+      const state = await this.readAliases(name);
+      summaries.push({ name, latestVersion, versionCount: versions.length, aliases: state.aliases, rollout: effectiveRollout(state.rollout, state.aliases), latest: await this.readVersion(name, latestVersion) });
     }
     return summaries;
   }
@@ -151,8 +161,8 @@ export class ModelRegistry {
   /** One model: its aliases and every version, oldest first. */
   async getModel(name: string): Promise<ModelDetail> {
     const versions = await this.existingVersions(name, 'show');
-    const { aliases } = await this.readAliases(name);
-    return { name, aliases, versions: await Promise.all(versions.map((v) => this.readVersion(name, v))) };
+    const state = await this.readAliases(name);
+    return { name, aliases: state.aliases, rollout: effectiveRollout(state.rollout, state.aliases), versions: await Promise.all(versions.map((v) => this.readVersion(name, v))) };
   }
 
   /** One version, by number or by alias, with the aliases pointing to it. */
@@ -163,6 +173,32 @@ export class ModelRegistry {
   /** The version a number or alias names, and the directory of its artifact (model.json inside) for loading. */
   async resolve(name: string, ref: VersionRef): Promise<ResolvedModel> {
     return this.locate(name, ref, 'resolve');
+  }
+
+  /**
+   * Both aliases resolved and the effective rollout, from one read of aliases.json: what a server serving
+   * the model needs. Takes no lock, like `resolve`; an unknown model is `not_found`.
+   */
+  async deployment(name: string): Promise<Deployment> {
+    await this.existingVersions(name, 'resolve');
+    const state = await this.readAliases(name);
+    const resolved = async (version: number | null): Promise<ResolvedModel | null> => (version === null ? null : this.resolved(name, version, state.aliases));
+    return { name, production: await resolved(state.aliases.production), staging: await resolved(state.aliases.staging), rollout: effectiveRollout(state.rollout, state.aliases) };
+  }
+
+  /**
+   * A short string that changes whenever a version, alias or rollout of any model changes, and not on
+   * reads: every change appends to audit.log, so its size (and inode and mtime) tell. Cheap enough for a
+   * server to poll every few seconds. The token is opaque: compare it, do not parse it.
+   */
+  async changeToken(): Promise<string> {
+    try {
+      const stat = await fs.stat(this.layout.auditLog);
+      return `${stat.ino}-${stat.size}-${stat.mtimeMs}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return NO_CHANGES_TOKEN;
+      throw err;
+    }
   }
 
   /** Re-hashes a version's artifact files; returns the paths whose bytes no longer match (empty: intact). */
@@ -184,7 +220,7 @@ export class ModelRegistry {
       const fromVersion = state.aliases[checkedAlias];
       if (fromVersion === checkedVersion) return { model: name, alias: checkedAlias, fromVersion, toVersion: checkedVersion, changed: false };
       const entry = this.entry({ actor, action: 'promote', model: name, version: checkedVersion, alias: checkedAlias, fromVersion, toVersion: checkedVersion });
-      await this.commit(entry, () => this.writeAliases(name, { aliases: { ...state.aliases, [checkedAlias]: checkedVersion }, lastChangeId: entry.id }));
+      await this.commit(entry, () => this.writeAliases(name, { ...state, aliases: { ...state.aliases, [checkedAlias]: checkedVersion }, lastChangeId: entry.id }));
       return { model: name, alias: checkedAlias, fromVersion, toVersion: checkedVersion, changed: true };
     });
   }
@@ -201,8 +237,35 @@ export class ModelRegistry {
       if (target === null) throw new ModelRegistryError('invalid', `cannot roll back model ${name}: alias ${checkedAlias} has no earlier version to go back to`);
       const fromVersion = state.aliases[checkedAlias];
       const entry = this.entry({ actor, action: 'rollback', model: name, version: target, alias: checkedAlias, fromVersion, toVersion: target });
-      await this.commit(entry, () => this.writeAliases(name, { aliases: { ...state.aliases, [checkedAlias]: target }, lastChangeId: entry.id }));
+      await this.commit(entry, () => this.writeAliases(name, { ...state, aliases: { ...state.aliases, [checkedAlias]: target }, lastChangeId: entry.id }));
       return { model: name, alias: checkedAlias, fromVersion, toVersion: target, changed: true };
+    });
+  }
+
+  /**
+   * Sets how the staging version is served beside production. Only the latest rollout is stored, with the
+   * staging version it is for; it reads as off while staging points elsewhere, so a version promoted to
+   * staging starts off (without a write) unless it is that version again. Setting the effective rollout
+   * again changes nothing and logs nothing.
+   */
+  async setRollout(name: string, rollout: Rollout, actor: string): Promise<RolloutChange> {
+    checkModelName(name, 'roll out');
+    const context = `cannot roll out model ${name}`;
+    const to = parseRollout(rollout, context);
+    return this.mutate(async () => {
+      await this.existingVersions(name, 'roll out');
+      const state = await this.readAliases(name);
+      const { staging, production } = state.aliases;
+      if (staging === null) {
+        const cause = to.mode === 'off' ? 'alias staging is unset, so nothing is rolled out' : 'alias staging is unset; promote a version to staging first';
+        throw new ModelRegistryError('invalid', `${context}: ${cause}`);
+      }
+      if (to.mode !== 'off' && staging === production) throw new ModelRegistryError('invalid', `${context}: staging and production are both version ${staging}; nothing to compare`);
+      const from = effectiveRollout(state.rollout, state.aliases);
+      if (sameRollout(from, to)) return { model: name, stagingVersion: staging, from, to, changed: false };
+      const entry = this.entry({ actor, action: 'rollout', model: name, version: staging, alias: 'staging', fromVersion: staging, toVersion: staging, rollout: to });
+      await this.commit(entry, () => this.writeAliases(name, { ...state, rollout: { version: staging, ...to }, lastChangeId: entry.id }));
+      return { model: name, stagingVersion: staging, from, to, changed: true };
     });
   }
 
@@ -227,6 +290,10 @@ export class ModelRegistry {
       if (target === null) throw new ModelRegistryError('not_found', `cannot ${verb} model ${name}: alias ${alias} points to no version yet (promote one first)`);
       version = target;
     }
+    return this.resolved(name, version, aliases);
+  }
+
+  private async resolved(name: string, version: number, aliases: AliasTargets): Promise<ResolvedModel> {
     const model = await this.readVersion(name, version);
     return { version: { ...model, aliases: MODEL_ALIASES.filter((a) => aliases[a] === version) }, artifactDir: this.layout.artifactDir(name, version) };
   }
@@ -325,11 +392,15 @@ export class ModelRegistry {
     if (text === null) return NO_ALIASES;
     const parsed = aliasesFileSchema.safeParse(parseJson(text));
     if (!parsed.success) throw new Error(`cannot read aliases of model ${name}: ${file}: ${describeIssues(parsed.error)}`);
-    return { aliases: parsed.data.aliases, lastChangeId: parsed.data.lastChangeId };
+    const { aliases, rollout, lastChangeId } = parsed.data;
+    return rollout === undefined ? { aliases, lastChangeId } : { aliases, rollout, lastChangeId };
   }
 
   private async writeAliases(name: string, state: AliasesState): Promise<void> {
-    await writeFileAtomic(this.layout.aliases(name), `${JSON.stringify({ format: ALIASES_FILE_FORMAT, formatVersion: FILE_FORMAT_VERSION, ...state }, null, 2)}\n`);
+    // A fixed field order; an off rollout is not stored.
+    const rollout = state.rollout === undefined || state.rollout.mode === 'off' ? {} : { rollout: { version: state.rollout.version, ...plainRollout(state.rollout) } };
+    const file = { format: ALIASES_FILE_FORMAT, formatVersion: FILE_FORMAT_VERSION, aliases: state.aliases, ...rollout, lastChangeId: state.lastChangeId };
+    await writeFileAtomic(this.layout.aliases(name), `${JSON.stringify(file, null, 2)}\n`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MODEL_KINDS } from '../engine/index.js';
-import { AUDIT_ACTIONS, MODEL_ALIASES, type AliasTargets, type AuditEntry, type JsonValue, type ModelVersion, type RegisterRequest } from './types.js';
+import type { StoredRollout } from './rollout.js';
+import { AUDIT_ACTIONS, MODEL_ALIASES, type AliasTargets, type AuditEntry, type JsonValue, type ModelVersion, type RegisterRequest, type Rollout } from './types.js';
 
 /*
  * Schemas of what the registry reads back from disk (a hand-edited or foreign file is named, not trusted)
@@ -52,25 +53,47 @@ export const versionFileSchema = z.strictObject({ format: z.literal(VERSION_FILE
 
 const aliasTargets: z.ZodType<AliasTargets> = z.strictObject(Object.fromEntries(MODEL_ALIASES.map((a) => [a, versionNumber.nullable()])) as Record<(typeof MODEL_ALIASES)[number], z.ZodNullable<typeof versionNumber>>);
 
-/** aliases.json: the current targets and the id of the audit entry that last changed them (crash recovery compares it). */
+const share = z.number().gt(0).lt(1);
+
+export const rolloutSchema: z.ZodType<Rollout> = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('off') }),
+  z.strictObject({ mode: z.literal('shadow') }),
+  z.strictObject({ mode: z.literal('canary'), share }),
+]);
+
+const storedRolloutSchema: z.ZodType<StoredRollout> = z.discriminatedUnion('mode', [
+  z.strictObject({ version: versionNumber, mode: z.literal('off') }),
+  z.strictObject({ version: versionNumber, mode: z.literal('shadow') }),
+  z.strictObject({ version: versionNumber, mode: z.literal('canary'), share }),
+]);
+
+/**
+ * aliases.json: the current targets, the rollout of the staging version (absent in files written before
+ * rollouts, and when off) and the id of the audit entry that last changed them (crash recovery compares it).
+ */
 export const aliasesFileSchema = z.strictObject({
   format: z.literal(ALIASES_FILE_FORMAT),
   formatVersion: z.literal(FILE_FORMAT_VERSION),
   aliases: aliasTargets,
+  rollout: storedRolloutSchema.optional(),
   lastChangeId: z.string().nullable(),
 });
 
-export const auditEntrySchema: z.ZodType<AuditEntry> = z.strictObject({
-  id: z.string().min(1),
-  timeMs,
-  actor: z.string(),
-  action: z.enum(AUDIT_ACTIONS),
-  model: z.string(),
-  version: versionNumber,
-  alias: z.enum(MODEL_ALIASES).nullable(),
-  fromVersion: versionNumber.nullable(),
-  toVersion: versionNumber,
-});
+/** `rollout` is on rollout entries and only there; entries written before rollouts have none. */
+export const auditEntrySchema: z.ZodType<AuditEntry> = z
+  .strictObject({
+    id: z.string().min(1),
+    timeMs,
+    actor: z.string(),
+    action: z.enum(AUDIT_ACTIONS),
+    model: z.string(),
+    version: versionNumber,
+    alias: z.enum(MODEL_ALIASES).nullable(),
+    fromVersion: versionNumber.nullable(),
+    toVersion: versionNumber,
+    rollout: rolloutSchema.optional(),
+  })
+  .refine((e) => (e.action === 'rollout') === (e.rollout !== undefined), 'rollout: present on rollout entries and only there');
 
 /** .pending.json: the audit entry of a change in flight, written before the change so that a crash cannot lose it. */
 export const pendingFileSchema = z.strictObject({ format: z.literal(PENDING_FILE_FORMAT), formatVersion: z.literal(FILE_FORMAT_VERSION), entry: auditEntrySchema });

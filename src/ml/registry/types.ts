@@ -4,6 +4,13 @@ import type { ModelKind } from '../engine/index.js';
 export const MODEL_ALIASES = ['staging', 'production'] as const;
 export type ModelAlias = (typeof MODEL_ALIASES)[number];
 
+/** How the staging version can be served beside production; a closed set, like the aliases. */
+export const ROLLOUT_MODES = ['off', 'shadow', 'canary'] as const;
+export type RolloutMode = (typeof ROLLOUT_MODES)[number];
+
+/** How the staging version is served beside production: not at all, in shadow (scored, stored, never alerting), or as a canary on a share of the series (0 < share < 1). */
+export type Rollout = { readonly mode: 'off' } | { readonly mode: 'shadow' } | { readonly mode: 'canary'; readonly share: number };
+
 /** Plain JSON, as stored in version.json: model config and training hyper-parameters. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
@@ -63,6 +70,8 @@ export interface ModelSummary {
   readonly latestVersion: number;
   readonly versionCount: number;
   readonly aliases: AliasTargets;
+  /** The effective rollout of the staging version (off unless set for the version staging points to now). */
+  readonly rollout: Rollout;
   readonly latest: ModelVersion;
 }
 
@@ -70,6 +79,8 @@ export interface ModelSummary {
 export interface ModelDetail {
   readonly name: string;
   readonly aliases: AliasTargets;
+  /** The effective rollout of the staging version (off unless set for the version staging points to now). */
+  readonly rollout: Rollout;
   readonly versions: readonly ModelVersion[];
 }
 
@@ -84,10 +95,19 @@ export interface ResolvedModel {
   readonly artifactDir: string;
 }
 
+/** What serving needs: both aliases resolved and the effective rollout. */
+export interface Deployment {
+  readonly name: string;
+  readonly production: ResolvedModel | null;
+  readonly staging: ResolvedModel | null;
+  /** Off whenever staging is unset or has moved since the rollout was set. */
+  readonly rollout: Rollout;
+}
+
 /** A version number, or an alias naming one. */
 export type VersionRef = number | ModelAlias;
 
-export const AUDIT_ACTIONS = ['register', 'promote', 'rollback'] as const;
+export const AUDIT_ACTIONS = ['register', 'promote', 'rollback', 'rollout'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One line of `<root>/audit.log`. */
@@ -98,13 +118,15 @@ export interface AuditEntry {
   readonly actor: string;
   readonly action: AuditAction;
   readonly model: string;
-  /** The version registered, or the one the alias points to after the change. */
+  /** The version registered, or the one the alias points to after the change (for a rollout: the staging version). */
   readonly version: number;
-  /** Null for register. */
+  /** Null for register; staging for rollout. */
   readonly alias: ModelAlias | null;
-  /** The alias's version before the change (null: unset, or a register). */
+  /** The alias's version before the change (null: unset, or a register; for a rollout: the staging version). */
   readonly fromVersion: number | null;
   readonly toVersion: number;
+  /** Only on rollout entries: the rollout after the change. */
+  readonly rollout?: Rollout;
 }
 
 /** The result of promote and rollback. `changed` is false when the alias already pointed there (nothing logged). */
@@ -113,5 +135,14 @@ export interface AliasChange {
   readonly alias: ModelAlias;
   readonly fromVersion: number | null;
   readonly toVersion: number;
+  readonly changed: boolean;
+}
+
+/** The result of `setRollout`. `changed` is false when the effective rollout already was `to` (nothing logged). */
+export interface RolloutChange {
+  readonly model: string;
+  readonly stagingVersion: number;
+  readonly from: Rollout;
+  readonly to: Rollout;
   readonly changed: boolean;
 }
