@@ -8,6 +8,7 @@ import type { Clock, Lifecycle } from '../util/index.js';
 import { ApiError, apiErrorOf } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerModelRoutes } from './model-routes.js';
+import { registerServingRoutes, type ServingRouteDeps } from './serving-routes.js';
 import { registerRegressionRoutes } from './regression-routes.js';
 import type { PointWriter } from './point-writer.js';
 import { registerGraphiteRoutes } from './graphite/index.js';
@@ -64,6 +65,8 @@ export interface HttpApiDeps {
   readonly events: EventStore;
   /** The model registry (GET /api/v1/models…, alias changes); its routes are absent without one. */
   readonly models?: ModelRegistry;
+  /** Model serving's comparison reports (GET /api/v1/models/:name/comparison); null when no detection rule serves a model. */
+  readonly serving?: ServingRouteDeps['serving'];
 }
 
 /** The HTTP API, /metrics, health endpoints and the web UI on one Fastify server. */
@@ -99,6 +102,7 @@ export class HttpApi implements Lifecycle {
     registerEventRoutes(this.app, deps, requireToken);
     registerRegressionRoutes(this.app, deps);
     if (deps.models !== undefined) registerModelRoutes(this.app, { models: deps.models }, requireToken);
+    registerServingRoutes(this.app, { serving: deps.serving ?? null });
     this.remoteWriteStats = registerRemoteWriteRoutes(this.app, { writer: deps.writer, config: options.remoteWrite, requireToken });
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);

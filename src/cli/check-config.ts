@@ -1,10 +1,12 @@
 import { ConfigError, loadConfig, type ConfigIssue, type VigilConfig } from '../config/index.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from '../detect/index.js';
+import { ModelServing } from '../ml/serve/index.js';
 import { globToRegExp } from '../util/index.js';
 
 /** Detector ids, parameters and rule globs are validated by detection itself, so check them here too. */
 export function detectorIssues(config: VigilConfig): ConfigIssue[] {
-  const registry = new DetectorRegistry(BUILTIN_DETECTORS);
+  // The model detector's params are checked here; whether the model is registered is the server's concern (it may be trained later).
+  const registry = new DetectorRegistry([...BUILTIN_DETECTORS, ...new ModelServing(config.detection.scoreThreshold).detectors]);
   const issues: ConfigIssue[] = [];
   const check = (field: string, fn: () => unknown): void => {
     try {

@@ -1,9 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ModelRegistry, type AliasChange, type ModelVersionDetail } from '../ml/registry/index.js';
+import { HttpApi, type HttpApiDeps, type StatusBody } from '../api/http-server.js';
+import { SelfMetrics } from '../api/self-metrics.js';
+import { configSchema } from '../config/index.js';
+import { ModelRegistry, type AliasChange, type ModelVersionDetail, type RolloutChange } from '../ml/registry/index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
+import type { EventStore, Storage } from '../store/index.js';
 import { vigilStdout } from './run-in-process.testsuite.js';
 
 let dir: string;
@@ -19,9 +24,51 @@ beforeEach(async () => {
   await registry.register(fakeRegisterRequest('hdfs-deeplog', await writeFakeArtifact(join(dir, 'deeplog'), { kind: 'deeplog' }), { kind: 'deeplog', metrics: {} }));
 });
 
+const running: HttpApi[] = [];
+
 afterEach(async () => {
+  for (const http of running.splice(0)) await http.stop();
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The real HTTP API in this process on a free port, serving the registry at `root`; nothing else of it is reached. */
+async function openApi(options: { authToken?: string } = {}): Promise<string> {
+  const unused = (): never => {
+    throw new Error('not used by the model routes');
+  };
+  const deps: HttpApiDeps = {
+    storage: {} as Storage,
+    writer: { write: unused, reject: unused } as unknown as HttpApiDeps['writer'],
+    metrics: new SelfMetrics(),
+    status: () => ({}) as StatusBody,
+    ready: () => true,
+    clock: { nowMs: () => Date.now() },
+    logger: pino({ level: 'silent' }),
+    replay: unused,
+    logs: {} as HttpApiDeps['logs'],
+    events: {} as EventStore,
+    models: new ModelRegistry({ root }),
+  };
+  const http = new HttpApi({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, uiDir: null, remoteWrite: configSchema.parse({}).remoteWrite, ...options }, deps);
+  await http.start();
+  running.push(http);
+  return `http://127.0.0.1:${http.port}`;
+}
+
+/** The CLI's default actor: the OS user name (as models.ts finds it). */
+function osUser(): string {
+  try {
+    return userInfo().username || 'cli';
+  } catch {
+    return 'cli';
+  }
+}
+
+/** The audit log's rows without the time: actor, action, model, alias, change. */
+async function auditRows(target: readonly string[]): Promise<string[][]> {
+  const lines = (await vigilStdout(['models', 'audit', '--model', 'checkout-latency', ...target])).trimEnd().split('\n');
+  return lines.slice(1).map((l) => l.split(/\s{2,}/).slice(1));
+}
 
 describe('vigil models --registry (no server)', () => {
   it('lists models as a table', async () => {
@@ -68,5 +115,65 @@ describe('vigil models --registry (no server)', () => {
 
   it('says so when nothing is registered', async () => {
     expect(await vigilStdout(['models', 'list', '--registry', join(dir, 'empty')])).toBe('no models registered\n');
+  });
+});
+
+describe('vigil models rollout', () => {
+  it('sets the rollout of the staging version on a registry directory and shows it in list, show and audit', async () => {
+    const target = ['--registry', root, '--actor', 'ci'];
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'shadow', ...target])).rejects.toThrow('cannot roll out model checkout-latency: alias staging is unset; promote a version to staging first');
+    await vigilStdout(['models', 'promote', 'checkout-latency', '1', ...target]);
+    await vigilStdout(['models', 'promote', 'checkout-latency', '2', '--to', 'staging', ...target]);
+
+    expect(await vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', '--share', '10%', ...target])).toBe('checkout-latency: staging v2 now canary on 10% of series (was off)\n');
+    expect(await vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', '--share', '0.1', ...target])).toBe('checkout-latency: staging v2 already canary on 10% of series; nothing changed\n');
+    const list = (await vigilStdout(['models', 'list', ...target])).split('\n');
+    expect(list[1]).toMatch(/^checkout-latency\s+2\s+lstm-forecaster\s+.*\s+bob\s+2 \(canary 10%\)\s+1\s+finalLoss=/);
+    expect(list[2]).toMatch(/^hdfs-deeplog\s+1\s+deeplog\s+.*\s+alice\s+-\s+-\s+-$/);
+    expect(await vigilStdout(['models', 'rollout', 'checkout-latency', 'shadow', ...target])).toBe('checkout-latency: staging v2 now shadow (was canary on 10% of series)\n');
+    expect((await vigilStdout(['models', 'show', 'checkout-latency', ...target])).split('\n')[0]).toBe('checkout-latency: 2 versions; staging -> 2 (shadow), production -> 1');
+    const json = JSON.parse(await vigilStdout(['models', 'rollout', 'checkout-latency', 'off', ...target, '--json'])) as RolloutChange;
+    expect(json).toEqual({ model: 'checkout-latency', stagingVersion: 2, from: { mode: 'shadow' }, to: { mode: 'off' }, changed: true });
+    expect((await vigilStdout(['models', 'show', 'checkout-latency', ...target])).split('\n')[0]).toBe('checkout-latency: 2 versions; staging -> 2, production -> 1');
+    expect((await auditRows(target)).slice(-3)).toEqual([
+      ['ci', 'rollout', 'checkout-latency', 'staging', 'version 2 canary on 10% of series'],
+      ['ci', 'rollout', 'checkout-latency', 'staging', 'version 2 shadow'],
+      ['ci', 'rollout', 'checkout-latency', 'staging', 'version 2 off'],
+    ]);
+  });
+
+  it('refuses a bad mode or share before changing anything', async () => {
+    const target = ['--registry', root];
+    await vigilStdout(['models', 'promote', 'checkout-latency', '2', '--to', 'staging', ...target]);
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'blue', ...target])).rejects.toThrow('cannot roll out model checkout-latency: unknown rollout mode "blue" (use one of off, shadow, canary)');
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', ...target])).rejects.toThrow(/cannot roll out model checkout-latency: canary needs a share/);
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', '--share', '150%', ...target])).rejects.toThrow(/share must be a number between 0 and 1 exclusive \(e\.g\. 0\.1 or "10%"\), got "150%"/);
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'shadow', '--share', '0.1', ...target])).rejects.toThrow('cannot roll out model checkout-latency: share is only for canary, not for mode shadow');
+    expect((await new ModelRegistry({ root }).audit()).some((e) => e.action === 'rollout')).toBe(false);
+  });
+
+  it('sets the rollout over HTTP, and every change over HTTP records the actor it sent (--actor, else the OS user)', async () => {
+    const url = await openApi({ authToken: 'cli-token-0123456789' });
+    const target = ['--url', url, '--token', 'cli-token-0123456789'];
+    await vigilStdout(['models', 'promote', 'checkout-latency', '1', ...target, '--actor', 'release-bot']);
+    await vigilStdout(['models', 'promote', 'checkout-latency', '2', '--to', 'staging', ...target]);
+    expect(await vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', '--share', '25%', ...target, '--actor', 'carol'])).toBe('checkout-latency: staging v2 now canary on 25% of series (was off)\n');
+    const json = JSON.parse(await vigilStdout(['models', 'rollout', 'checkout-latency', 'shadow', ...target, '--actor', 'carol', '--json'])) as RolloutChange;
+    expect(json).toEqual({ model: 'checkout-latency', stagingVersion: 2, from: { mode: 'canary', share: 0.25 }, to: { mode: 'shadow' }, changed: true });
+    expect((await vigilStdout(['models', 'list', '--url', url])).split('\n')[1]).toMatch(/\s+2 \(shadow\)\s+1\s+/);
+    await vigilStdout(['models', 'promote', 'checkout-latency', '2', ...target, '--actor', 'dave']);
+    await vigilStdout(['models', 'rollback', 'checkout-latency', ...target, '--actor', 'erin']);
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'canary', '--share', '0', ...target])).rejects.toThrow(/share must be a number between 0 and 1 exclusive/);
+    await expect(vigilStdout(['models', 'rollout', 'checkout-latency', 'shadow', '--url', url])).rejects.toThrow('(HTTP 401)');
+    await expect(vigilStdout(['models', 'promote', 'checkout-latency', '1', ...target, '--actor', 'ünïcødé 李'])).rejects.toThrow(/cannot send actor "ünïcødé 李" in X-Vigil-Actor: it must be printable Latin-1 text/);
+
+    expect((await auditRows(['--url', url])).slice(2)).toEqual([
+      ['release-bot', 'promote', 'checkout-latency', 'production', 'none -> 1'],
+      [osUser(), 'promote', 'checkout-latency', 'staging', 'none -> 2'],
+      ['carol', 'rollout', 'checkout-latency', 'staging', 'version 2 canary on 25% of series'],
+      ['carol', 'rollout', 'checkout-latency', 'staging', 'version 2 shadow'],
+      ['dave', 'promote', 'checkout-latency', 'production', '1 -> 2'],
+      ['erin', 'rollback', 'checkout-latency', 'production', '2 -> 1'],
+    ]);
   });
 });

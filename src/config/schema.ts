@@ -200,6 +200,8 @@ const detectionSchema = z
     maxQueuedPointsPerPartition: positiveInt.default(500_000),
     /** How often detector state is checkpointed to the data directory. */
     checkpointIntervalMs: positiveInt.default(60_000),
+    /** How often the model registry is checked for promotions, rollbacks and rollouts of the models the `model` detector serves. */
+    modelPollIntervalMs: positiveInt.default(5_000),
   })
   .prefault({});
 

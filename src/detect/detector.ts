@@ -23,6 +23,11 @@ export interface Detector {
   update(timestampMs: number, value: number): number;
   readonly lastKind: AnomalyKind | null;
   readonly lastExpected: number;
+  /**
+   * One sentence on why the last point scored as it did (which model, what it expected), for the anomaly's
+   * evidence. Called only for points that become anomalies, so a detector may build the string lazily.
+   */
+  describeLast?(): string | null;
   snapshot(): DetectorState;
   restore(state: DetectorState): void;
 }
@@ -34,6 +39,8 @@ export interface DetectorContext {
    * detector may use them all for learning. Absent: the detector's own warm-up applies.
    */
   readonly warmupPoints?: number;
+  /** The series' id, stable across restarts: lets a detector make per-series choices (a canary's share) repeatably. */
+  readonly seriesId?: number;
 }
 
 /** A built-in detector: an id, a parameter parser that names each bad field, and a factory. */

@@ -54,7 +54,7 @@ export class Partition {
       const value = values[i]!;
       let entry = this.series.get(seriesId);
       if (entry === undefined) {
-        entry = this.createDetectors(this.profileIndex(profiles?.[i]));
+        entry = this.createDetectors(this.profileIndex(profiles?.[i]), seriesId);
         this.series.set(seriesId, entry);
       }
       const detectors = entry.detectors;
@@ -64,6 +64,7 @@ export class Partition {
         const score = detector.update(timestampMs, value);
         if (score > 0 && score >= this.scoreThreshold) {
           const expected = detector.lastExpected;
+          const reason = detector.describeLast?.() ?? null;
           anomalies.push({
             seriesId,
             timestampMs,
@@ -72,6 +73,7 @@ export class Partition {
             kind: detector.lastKind,
             expected: Number.isFinite(expected) ? expected : null,
             detector: uses[d]!.definition.id,
+            ...(reason === null ? {} : { evidence: { reason } }),
           });
         }
       }
@@ -97,7 +99,7 @@ export class Partition {
       else unreported++;
     };
     for (const entry of entries) {
-      const restored = this.createDetectors(this.profileIndex(entry.profile));
+      const restored = this.createDetectors(this.profileIndex(entry.profile), entry.seriesId);
       const uses = this.profiles[restored.profile]!;
       for (let d = 0; d < restored.detectors.length; d++) {
         const id = uses[d]!.definition.id;
@@ -106,7 +108,7 @@ export class Partition {
         try {
           restored.detectors[d]!.restore(state);
         } catch (error) {
-          restored.detectors[d] = uses[d]!.definition.create(uses[d]!.params);
+          restored.detectors[d] = uses[d]!.definition.create(uses[d]!.params, { seriesId: entry.seriesId });
           report(`series ${entry.seriesId}: ${(error as Error).message}`);
         }
       }
@@ -121,8 +123,8 @@ export class Partition {
     return profile !== undefined && profile < this.profiles.length ? profile : 0;
   }
 
-  private createDetectors(profile: number): SeriesDetectors {
-    return { profile, detectors: this.profiles[profile]!.map((use) => use.definition.create(use.params)) };
+  private createDetectors(profile: number, seriesId: number): SeriesDetectors {
+    return { profile, detectors: this.profiles[profile]!.map((use) => use.definition.create(use.params, { seriesId })) };
   }
 
   /** null when the batch is already in time order (the common case), else a stable time order. */

@@ -1,6 +1,7 @@
 import type { DetectionRule, DetectorUse } from '../config/index.js';
 import type { Anomaly } from '../model/index.js';
 import type { Storage } from '../store/index.js';
+import type { PartitionExtension } from './partition-extension.js';
 import { Partition } from './partition.js';
 import { DetectorProfiles } from './profiles.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
@@ -27,6 +28,9 @@ export interface ReplayConfig {
   readonly scoreThreshold: number;
 }
 
+/** Detectors beyond the built-ins (a served model's), and the anomalies they find beside their scores. */
+export type ReplayExtension = Pick<PartitionExtension, 'detectors' | 'drainAnomalies'>;
+
 /** A replay request that cannot be served as asked (unknown detector, bad glob, too many series). */
 export class ReplayRequestError extends Error {
   override readonly name = 'ReplayRequestError';
@@ -40,8 +44,8 @@ const MAX_REPLAY_SERIES = 100_000;
  * raw points in the range in time order, and the anomalies they find are stored. Anomalies are keyed
  * by (series, detector, timestamp), so replaying a range twice stores nothing twice.
  */
-export async function replayStored(storage: Storage, config: ReplayConfig, request: ReplayRequest): Promise<ReplayResult> {
-  const registry = new DetectorRegistry(BUILTIN_DETECTORS);
+export async function replayStored(storage: Storage, config: ReplayConfig, request: ReplayRequest, extension?: ReplayExtension): Promise<ReplayResult> {
+  const registry = new DetectorRegistry([...BUILTIN_DETECTORS, ...(extension?.detectors ?? [])]);
   const profiles = new DetectorProfiles(config.detectors, config.rules, registry);
   let only: DetectorUse[] | null = null;
   if (request.detectorId !== undefined) {
@@ -59,6 +63,7 @@ export async function replayStored(storage: Storage, config: ReplayConfig, reque
     const uses = only ?? profiles.sets[profiles.profileOf(info.key)]!;
     const partition = new Partition([uses], config.scoreThreshold, registry);
     const found = partition.process(new Uint32Array(raw.timestampsMs.length).fill(info.id), raw.timestampsMs, raw.values);
+    if (extension !== undefined) found.push(...extension.drainAnomalies());
     points += raw.timestampsMs.length;
     if (found.length === 0) continue;
     const stored: Anomaly[] = found.map((a) => ({ ...a, series: info.key }));

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DetectionRule, DetectorUse } from '../config/index.js';
+import type { DetectorDefinition } from './detector.js';
 import type { Anomaly, PointBatch } from '../model/index.js';
 import { backoffDelayMs, ChangeSignal } from '../util/index.js';
 import type { BackoffOptions, Lifecycle } from '../util/index.js';
@@ -31,6 +32,11 @@ export interface DetectionRunnerOptions {
   readonly stateFile?: string;
   /** Worker entry script; defaults to `partition-worker`. A replacement speaks worker-protocol.ts. */
   readonly workerScript?: URL;
+  /**
+   * Detectors the worker script's partition extension adds (see partition-extension.ts): known here so that the
+   * configured detector sets are validated before any worker starts.
+   */
+  readonly extensionDetectors?: readonly DetectorDefinition[];
 }
 
 export interface DetectionRunnerHooks {
@@ -122,6 +128,8 @@ export class DetectionRunner implements Lifecycle {
   private anomaliesFound = 0;
   private pointsDropped = 0;
   private workerRestarts = 0;
+  /** The extension configuration every worker starts with and is sent on change; undefined: none. */
+  private extension: unknown = undefined;
 
   constructor(
     private readonly options: DetectionRunnerOptions,
@@ -133,7 +141,7 @@ export class DetectionRunner implements Lifecycle {
       throw new Error(`cannot create detection runner: scoreThreshold must be a number in [0, 1], got ${options.scoreThreshold}`);
     }
     try {
-      this.profiles = new DetectorProfiles(options.detectors, options.rules ?? [], new DetectorRegistry(BUILTIN_DETECTORS));
+      this.profiles = new DetectorProfiles(options.detectors, options.rules ?? [], new DetectorRegistry([...BUILTIN_DETECTORS, ...(options.extensionDetectors ?? [])]));
     } catch (error) {
       throw new Error(`cannot create detection runner: ${(error as Error).message}`, { cause: error });
     }
@@ -191,6 +199,30 @@ export class DetectionRunner implements Lifecycle {
     if (this.state === 'new' || this.state === 'stopped') return Promise.resolve();
     if (this.stopping === null) this.stopping = this.doStop();
     return this.stopping;
+  }
+
+  /**
+   * Puts a partition-extension configuration in effect: workers started later get it, running ones are sent it.
+   * Resolves with what the workers could not set up, each problem once (a worker restarting meanwhile gets it on
+   * start). Before `start` it only records the configuration.
+   */
+  async configureExtension(extension: unknown): Promise<string[]> {
+    this.extension = extension;
+    if (this.state !== 'running') return [];
+    const replies = await Promise.allSettled(this.slots.filter((slot) => slot.up).map((slot) => this.request(slot, (requestId) => ({ type: 'configure', requestId, extension }))));
+    const problems = new Set<string>();
+    for (const reply of replies) {
+      if (reply.status === 'rejected') problems.add((reply.reason as Error).message);
+      else if (reply.value.type === 'configured') for (const problem of reply.value.problems) problems.add(problem);
+    }
+    return [...problems];
+  }
+
+  /** Every running partition's extension report, in partition order (partitions restarting are left out). */
+  async extensionReports(): Promise<unknown[]> {
+    if (this.state !== 'running') return [];
+    const replies = await Promise.allSettled(this.slots.filter((slot) => slot.up).map((slot) => this.request(slot, (requestId) => ({ type: 'report', requestId }))));
+    return replies.flatMap((reply) => (reply.status === 'fulfilled' && reply.value.type === 'report' ? [reply.value.report] : []));
   }
 
   stats(): DetectionRunnerStats {
@@ -271,6 +303,7 @@ export class DetectionRunner implements Lifecycle {
       partition: slot.index,
       profiles: this.profiles.sets,
       scoreThreshold: this.options.scoreThreshold,
+      ...(this.extension === undefined ? {} : { extension: this.extension }),
     };
     const worker = new Worker(this.workerUrl, { workerData, execArgv: [], name: `vigil-detect-${slot.index}` });
     worker.on('message', (message: FromPartitionWorker) => {
@@ -286,7 +319,11 @@ export class DetectionRunner implements Lifecycle {
   }
 
   private onMessage(slot: PartitionSlot, message: FromPartitionWorker): void {
-    if (message.type === 'ready') return;
+    if (message.type === 'ready') {
+      const problems = message.problems ?? [];
+      if (problems.length > 0) this.report(new Error(`detection partition ${slot.index} started without everything its configuration asks for: ${problems.join('; ')}`));
+      return;
+    }
     if (message.type !== 'done') {
       if (message.type === 'restored') slot.seriesTracked = message.seriesTracked;
       const request = slot.requests.get(message.requestId);
@@ -324,6 +361,7 @@ export class DetectionRunner implements Lifecycle {
         kind: a.kind,
         expected: a.expected,
         detector: a.detector,
+        ...(a.evidence === undefined ? {} : { evidence: a.evidence }),
       }));
       this.hooks.onAnomalies(anomalies);
     } catch (error) {

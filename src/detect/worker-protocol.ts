@@ -8,6 +8,8 @@ export interface PartitionWorkerData {
   /** Detector sets by profile: 0 is the default, i + 1 is rule i's. */
   readonly profiles: readonly (readonly DetectorUse[])[];
   readonly scoreThreshold: number;
+  /** The partition extension's configuration (plain data), when the worker script has an extension. */
+  readonly extension?: unknown;
 }
 
 /** The detector states of one series, in the order of its profile's detectors. */
@@ -32,11 +34,15 @@ export type ToPartitionWorker =
       readonly values: Float64Array<ArrayBuffer>;
     }
   | { readonly type: 'restore'; readonly requestId: number; readonly entries: readonly SeriesStates[] }
-  | { readonly type: 'snapshot'; readonly requestId: number };
+  | { readonly type: 'snapshot'; readonly requestId: number }
+  /** A new configuration for the partition extension; answered once it is in effect. */
+  | { readonly type: 'configure'; readonly requestId: number; readonly extension: unknown }
+  | { readonly type: 'report'; readonly requestId: number };
 
 /** Worker → main thread. `ready` is sent once, when the worker listens. */
 export type FromPartitionWorker =
-  | { readonly type: 'ready' }
+  /** `problems`: what the extension could not set up from its initial configuration. */
+  | { readonly type: 'ready'; readonly problems?: readonly string[] }
   | {
       readonly type: 'done';
       readonly batchId: number;
@@ -46,4 +52,6 @@ export type FromPartitionWorker =
       readonly anomalies: readonly DetectedAnomaly[];
     }
   | { readonly type: 'restored'; readonly requestId: number; readonly problems: readonly string[]; readonly seriesTracked: number }
-  | { readonly type: 'snapshot'; readonly requestId: number; readonly entries: readonly SeriesStates[] };
+  | { readonly type: 'snapshot'; readonly requestId: number; readonly entries: readonly SeriesStates[] }
+  | { readonly type: 'configured'; readonly requestId: number; readonly problems: readonly string[] }
+  | { readonly type: 'report'; readonly requestId: number; readonly report: unknown };

@@ -4,10 +4,11 @@ import { pino, type Logger } from 'pino';
 import { HttpApi, SelfMetrics, type IngestProtocol, type StatusBody } from '../api/index.js';
 import { createAlertManager, type AlertManager } from '../alert/index.js';
 import type { VigilConfig } from '../config/index.js';
-import { DetectionRunner, replayStored } from '../detect/index.js';
+import { DetectionRunner, replayStored, type ReplayRequest, type ReplayResult } from '../detect/index.js';
 import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
 import { defaultRegistryDir, ModelRegistry } from '../ml/registry/index.js';
+import { ModelServing, ModelServingController, SHADOW_DETECTOR_ID, servedModelNames, servingWorkerScript } from '../ml/serve/index.js';
 import { ShiftConfirmer, suspectedEvent } from '../regress/index.js';
 import { SHIFT_KINDS, type Anomaly, type KeyedPoints, type PointBatch, type Rejection } from '../model/index.js';
 import { createDuckDbEventStore, createDuckDbLogStore, createDuckDbStorage, EventRetentionSweeper, LogRetentionSweeper, RetentionSweeper, type EventStore, type LogStore, type Storage } from '../store/index.js';
@@ -65,6 +66,10 @@ export class VigilServer implements Lifecycle {
   readonly logs: LogPipeline;
   /** Versioned models in <dataDir>/models; shared with `vigil train` and `vigil models --registry`, which may run beside the server. */
   readonly models: ModelRegistry;
+  /** Keeps the detection partitions serving the registry's versions of the models detection rules name; null when none. */
+  readonly serving: ModelServingController | null;
+  /** Model serving for replays, in this thread; created on the first replay of a server that serves models. */
+  private replayServing: ModelServing | null = null;
   private readonly hec: HecListener | null;
   private readonly syslogTcp: SyslogTcpListener | null;
   private readonly syslogUdp: SyslogUdpListener | null;
@@ -101,6 +106,10 @@ export class VigilServer implements Lifecycle {
     });
     this.alerts = createAlertManager(config.alerts, { clock: this.clock, logger: this.logger.child({ component: 'alerts' }) });
     this.shifts = new ShiftConfirmer(this.storage, (anomalies) => this.onAnomalies(anomalies), this.clock);
+    this.models = new ModelRegistry({ root: defaultRegistryDir(dataDir), clock: this.clock });
+    // Partitions load models only when a detection rule serves one: the others never start the tensor engine.
+    const servedModels = config.detection.enabled ? servedModelNames(config.detection.detectors, config.detection.rules) : [];
+    const serving = servedModels.length > 0 ? { workerScript: servingWorkerScript(), extensionDetectors: new ModelServing(config.detection.scoreThreshold).detectors } : {};
     this.runner = config.detection.enabled
       ? new DetectionRunner(
           {
@@ -110,6 +119,7 @@ export class VigilServer implements Lifecycle {
             scoreThreshold: config.detection.scoreThreshold,
             maxQueuedPointsPerPartition: config.detection.maxQueuedPointsPerPartition,
             stateFile: join(dataDir, 'detector-state.json'),
+            ...serving,
           },
           {
             seriesKey: (id) => this.storage.seriesById(id)?.key ?? `#${id}`,
@@ -201,7 +211,10 @@ export class VigilServer implements Lifecycle {
       : null;
     this.syslogUdp = syslog.enabled ? new SyslogUdpListener({ host: syslog.host, udpPort: syslog.udpPort, maxMessageBytes: syslog.maxMessageBytes, maxPendingRecords: syslog.maxPendingRecords, nowMs }, logSink) : null;
 
-    this.models = new ModelRegistry({ root: defaultRegistryDir(dataDir), clock: this.clock });
+    this.serving =
+      this.runner !== null && servedModels.length > 0
+        ? new ModelServingController({ registry: this.models, target: this.runner, models: servedModels, pollIntervalMs: config.detection.modelPollIntervalMs, logger: this.logger.child({ component: 'serving' }) })
+        : null;
 
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;
     this.http = new HttpApi(
@@ -214,10 +227,11 @@ export class VigilServer implements Lifecycle {
         ready: () => this.state === 'running',
         clock: this.clock,
         logger: this.logger,
-        replay: (request) => replayStored(this.storage, config.detection, request),
+        replay: (request) => this.replay(request),
         logs: this.logs,
         events: this.events,
         models: this.models,
+        serving: this.serving,
       },
     );
     this.metrics.watch({
@@ -262,7 +276,9 @@ export class VigilServer implements Lifecycle {
     await this.eventRetention.start();
     await this.alerts.start();
     await this.shifts.start();
+    await this.serving?.prepare();
     await this.runner?.start();
+    await this.serving?.start();
     await this.logStore.start();
     await this.logRetention.start();
     await this.logs.start();
@@ -307,6 +323,7 @@ export class VigilServer implements Lifecycle {
     await this.logRetention.stop();
     await this.logStore.stop();
     await this.pipeline.drain();
+    await this.serving?.stop();
     await this.runner?.stop();
     await this.shifts.stop();
     while (this.anomalyWrites.size > 0) await Promise.allSettled([...this.anomalyWrites]);
@@ -341,6 +358,15 @@ export class VigilServer implements Lifecycle {
     };
   }
 
+  /** Backfill over stored history; series served by a model are scored with the versions the partitions serve now. */
+  private async replay(request: ReplayRequest): Promise<ReplayResult> {
+    if (this.serving === null) return replayStored(this.storage, this.config.detection, request);
+    this.replayServing ??= new ModelServing(this.config.detection.scoreThreshold);
+    const problems = await this.replayServing.configure(this.serving.currentPlan);
+    for (const problem of problems) this.logger.warn({ problem }, 'replay cannot serve a model version');
+    return replayStored(this.storage, this.config.detection, request, this.replayServing);
+  }
+
   /** Stores anomalies idempotently, then lets the alert manager group them into episodes. */
   private onAnomalies(anomalies: Anomaly[]): void {
     this.anomaliesFound += anomalies.length;
@@ -349,8 +375,10 @@ export class VigilServer implements Lifecycle {
       .then((withLogs) => this.withEventEvidence(withLogs))
       .then(async (withEvidence) => {
         await this.storage.appendAnomalies(withEvidence);
-        this.alerts.observe(withEvidence);
-        this.shifts.observe(withEvidence);
+        // A shadow version's findings are kept for comparison but must never page anyone.
+        const alerting = withEvidence.filter((a) => a.detector !== SHADOW_DETECTOR_ID);
+        this.alerts.observe(alerting);
+        this.shifts.observe(alerting);
       })
       .catch((err: unknown) => this.logger.error({ err, count: anomalies.length }, 'cannot store anomalies'));
     this.anomalyWrites.add(write);

@@ -1,0 +1,129 @@
+import type { DetectionRule, DetectorUse } from '../../config/index.js';
+import type { Lifecycle } from '../../util/index.js';
+import type { ModelRegistry } from '../registry/index.js';
+import { comparisonReport, type ComparisonReport } from './comparison.js';
+import type { ModelCounters } from './counters.js';
+import { emptyArm, emptyPair, mergeCounters } from './counters.js';
+import { MODEL_DETECTOR_ID } from './model-detector.js';
+import { describePlan, samePlan, type ServingPlan } from './plan.js';
+import { planFromRegistry } from './plan-from-registry.js';
+
+/** Where plans go and counters come from: the detection runner's partition-extension channel. */
+export interface ServingTarget {
+  configureExtension(plan: ServingPlan): Promise<string[]>;
+  extensionReports(): Promise<unknown[]>;
+}
+
+export interface ServingLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface ModelServingControllerOptions {
+  readonly registry: ModelRegistry;
+  readonly target: ServingTarget;
+  /** Model names the detection configuration serves. */
+  readonly models: readonly string[];
+  /** How often the registry is checked for promotions, rollbacks and rollouts (also those made by other processes). */
+  readonly pollIntervalMs: number;
+  readonly logger: ServingLogger;
+}
+
+/** A model is not served by any detection rule. */
+export class ModelNotServedError extends Error {
+  override readonly name = 'ModelNotServedError';
+}
+
+/** The model names the `model` detectors of a detection configuration serve, in first-seen order. */
+export function servedModelNames(detectors: readonly DetectorUse[], rules: readonly DetectionRule[]): string[] {
+  const names = new Set<string>();
+  for (const use of [...detectors, ...rules.flatMap((rule) => rule.detectors)]) {
+    if (use.id !== MODEL_DETECTOR_ID) continue;
+    const model = (use.params as { model?: unknown } | undefined)?.model;
+    if (typeof model === 'string') names.add(model);
+  }
+  return [...names];
+}
+
+/**
+ * Keeps the detection partitions serving what the registry says: the plan is sent before the partitions start, and
+ * the registry's change token is polled so that a promotion, rollback or rollout — through the API or by
+ * `vigil models --registry` beside the server — reaches every partition within one poll. Also answers comparison
+ * reports from the partitions' counters.
+ */
+export class ModelServingController implements Lifecycle {
+  private plan: ServingPlan = { models: [] };
+  private token: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ModelServingControllerOptions) {}
+
+  /** Computes the first plan and hands it to the target; call before the target starts its partitions. */
+  async prepare(): Promise<void> {
+    await this.refresh(true);
+  }
+
+  start(): Promise<void> {
+    if (this.timer === null) {
+      this.timer = setInterval(() => {
+        this.polling = this.polling.then(() => this.refresh(false)).catch((err: unknown) => this.options.logger.warn({ err }, 'cannot refresh the models served'));
+      }, this.options.pollIntervalMs);
+      this.timer.unref();
+    }
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.polling;
+  }
+
+  /** Re-reads the registry now (instead of at the next poll), e.g. right after a change through the API. */
+  refreshNow(): Promise<void> {
+    this.polling = this.polling.then(() => this.refresh(true)).catch((err: unknown) => this.options.logger.warn({ err }, 'cannot refresh the models served'));
+    return this.polling;
+  }
+
+  get currentPlan(): ServingPlan {
+    return this.plan;
+  }
+
+  /** The shadow or canary comparison of `name` from every partition's counters. */
+  async comparison(name: string): Promise<ComparisonReport> {
+    if (!this.options.models.includes(name)) {
+      throw new ModelNotServedError(`model ${name} is not served: no detection rule uses the model detector with it (served: ${this.options.models.join(', ') || 'none'})`);
+    }
+    const reports = (await this.options.target.extensionReports()) as ModelCounters[][];
+    const { counters, partitionsBehind } = mergeCounters(reports, name);
+    const model = this.plan.models.find((m) => m.name === name);
+    const empty: ModelCounters = {
+      name,
+      productionVersion: model?.production?.version ?? null,
+      candidateVersion: model?.candidate?.artifact.version ?? null,
+      mode: model?.candidate?.mode ?? 'off',
+      share: model?.candidate?.share ?? 0,
+      sinceMs: null,
+      production: emptyArm(),
+      candidate: emptyArm(),
+      paired: emptyPair(),
+    };
+    const merged = counters ?? empty;
+    const registryVersion = async (version: number | null) => (version === null ? null : this.options.registry.getVersion(name, version).catch(() => null));
+    return comparisonReport(merged, partitionsBehind, { production: await registryVersion(merged.productionVersion), candidate: await registryVersion(merged.candidateVersion) });
+  }
+
+  private async refresh(force: boolean): Promise<void> {
+    const token = await this.options.registry.changeToken();
+    if (!force && token === this.token) return;
+    this.token = token;
+    const { plan, problems } = await planFromRegistry(this.options.registry, this.options.models);
+    for (const problem of problems) this.options.logger.warn({ problem }, 'a served model is not fully available');
+    if (samePlan(plan, this.plan) && !force) return;
+    this.plan = plan;
+    const failed = await this.options.target.configureExtension(plan);
+    for (const problem of failed) this.options.logger.warn({ problem }, 'a detection partition cannot serve a model version');
+    this.options.logger.info({ plan }, `serving models: ${describePlan(plan) || 'none'}`);
+  }
+}
