@@ -101,8 +101,9 @@ export class HttpApi implements Lifecycle {
     registerGraphiteRoutes(this.app, deps);
     registerEventRoutes(this.app, deps, requireToken);
     registerRegressionRoutes(this.app, deps);
-    if (deps.models !== undefined) registerModelRoutes(this.app, { models: deps.models }, requireToken);
-    registerServingRoutes(this.app, { serving: deps.serving ?? null });
+    const serving = deps.serving ?? null;
+    if (deps.models !== undefined) registerModelRoutes(this.app, { models: deps.models, ...(serving === null ? {} : { onChange: () => void serving.refreshNow() }) }, requireToken);
+    registerServingRoutes(this.app, { serving });
     this.remoteWriteStats = registerRemoteWriteRoutes(this.app, { writer: deps.writer, config: options.remoteWrite, requireToken });
     if (options.uiDir !== null) {
       const assets = new UiAssets(options.uiDir);

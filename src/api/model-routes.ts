@@ -6,6 +6,8 @@ import { parseLimit } from './params.js';
 export interface ModelRouteDeps {
   /** The model registry in the server's data directory; registry errors map to 400/404/503 in errors.ts. */
   readonly models: ModelRegistry;
+  /** Told after every alias or rollout change made here, so serving need not wait for its next registry poll. */
+  readonly onChange?: () => void;
 }
 
 type Params = Record<string, string>;
@@ -30,6 +32,10 @@ const MAX_AUDIT_ENTRIES = 100_000;
  */
 export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps, requireToken: (request: FastifyRequest) => Promise<void>): void {
   const { models } = deps;
+  const changed = <T extends { readonly changed: boolean }>(change: T): T => {
+    if (change.changed) deps.onChange?.();
+    return change;
+  };
 
   app.get('/api/v1/models', async () => ({ models: await models.listModels() }));
 
@@ -55,19 +61,19 @@ export function registerModelRoutes(app: FastifyInstance, deps: ModelRouteDeps, 
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !('version' in body)) throw badRequest(`${context}: body must be a JSON object {"version": n}`, 'version');
     const version = (body as { version: unknown }).version;
     if (typeof version !== 'number' && typeof version !== 'string') throw badRequest(`${context}: "version" must be a number`, 'version');
-    return models.promote(name!, parseVersionNumber(version, context), parseAlias(alias!, context), actorOf(request, context));
+    return changed(await models.promote(name!, parseVersionNumber(version, context), parseAlias(alias!, context), actorOf(request, context)));
   });
 
   app.post('/api/v1/models/:name/aliases/:alias/rollback', { preHandler: requireToken }, async (request) => {
     const { name, alias } = request.params as Params;
     const context = `cannot roll back model ${name}`;
-    return models.rollback(name!, parseAlias(alias!, context), actorOf(request, context));
+    return changed(await models.rollback(name!, parseAlias(alias!, context), actorOf(request, context)));
   });
 
   app.post('/api/v1/models/:name/rollout', { preHandler: requireToken }, async (request) => {
     const { name } = request.params as Params;
     const context = `cannot roll out model ${name}`;
-    return models.setRollout(name!, rolloutOf(request.body, context), actorOf(request, context));
+    return changed(await models.setRollout(name!, rolloutOf(request.body, context), actorOf(request, context)));
   });
 }
 

@@ -3,7 +3,7 @@ import { ModelNotServedError, type ComparisonReport } from '../ml/serve/index.js
 
 export interface ServingRouteDeps {
   /** Null when no detection rule serves a model. */
-  readonly serving: { comparison(name: string): Promise<ComparisonReport> } | null;
+  readonly serving: { comparison(name: string): Promise<ComparisonReport>; refreshNow(): Promise<void> } | null;
 }
 
 /**
