@@ -14,7 +14,7 @@ import {
 import { ENV_VARIABLES } from '../config/index.js';
 import { DEFAULT_DETECTOR_ID } from '../detect/index.js';
 import { MODEL_KINDS } from '../ml/engine/index.js';
-import { MODEL_ALIASES } from '../ml/registry/index.js';
+import { MODEL_ALIASES, ROLLOUT_MODES } from '../ml/registry/index.js';
 import { OPTIMIZER_KINDS, TRAIN_TRANSPORTS } from '../ml/train/index.js';
 import { CHANGE_POINT_METHOD_IDS, changePointMethod, DEFAULT_CHANGE_POINT_METHOD_ID } from '../regress/index.js';
 import { readVersion } from '../server/index.js';
@@ -38,11 +38,12 @@ import { checkConfigCommand } from './check-config.js';
 import { addServerFlags, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, type ServerFlags } from './config-flags.js';
 import { demoCommand, type DemoFlags } from './demo.js';
 import { importCommand } from './import.js';
-import { modelsAuditCommand, modelsListCommand, modelsPromoteCommand, modelsRollbackCommand, modelsShowCommand, type ModelsFlags } from './models.js';
+import { modelsAuditCommand, modelsCompareCommand, modelsListCommand, modelsPromoteCommand, modelsRollbackCommand, modelsRolloutCommand, modelsShowCommand, type ModelsFlags } from './models.js';
 import { regressionsCommand, type RegressionsFlags } from './regressions.js';
 import { replayCommand, type ReplayFlags } from './replay.js';
 import { serveCommand } from './serve.js';
 import { trainCommand, type TrainFlags } from './train.js';
+import { trainAgentCommand, type TrainAgentFlags } from './train-agent.js';
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
@@ -92,7 +93,9 @@ export function buildProgram(): Command {
     .option('--workers <n>', 'ranks training in parallel', parsePositiveInt, 1)
     .option('--min-workers <n>', 'stop when fewer ranks than this are left (default 1)', parsePositiveInt)
     .option('--max-workers <n>', 'never more ranks than this (default --workers)', parsePositiveInt)
-    .option('--transport <name>', `how ranks reach each other: threads (shared memory) or tcp (a process per rank, a TCP ring)`, 'threads')
+    .option('--transport <name>', `how ranks reach each other: threads (shared memory, the default) or tcp (a process per rank, a TCP ring; implied by --hosts)`)
+    .option('--hosts <list>', 'run the ranks on other machines: comma-separated HOST:PORT of `vigil train-agent`s (worker i on host i mod n), linked over tcp')
+    .option('--agent-token-file <file>', "with --hosts: a file holding the agents' token (see train-agent --token-file)")
     .option('--epochs <n>', 'passes over the training data', parseNonNegativeInt, 10)
     .option('--batch-size <n>', 'examples per worker per step (a step takes workers × batch size)', parsePositiveInt, 32)
     .option('--optimizer <kind>', `${OPTIMIZER_KINDS.join(' or ')}`, 'adam')
@@ -124,6 +127,17 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('train-agent')
+    .description('run the ranks `vigil train --hosts` places on this machine, until Ctrl-C or SIGTERM (which stop its ranks too)')
+    .requiredOption('--listen <host:port>', 'where drivers connect (0.0.0.0:PORT for every interface); ranks listen on the same interface')
+    .option('--advertise <host>', 'the name or address other machines reach this one at (default: the --listen host, or the name the driver connected to when listening on 0.0.0.0)')
+    .option('--token-file <file>', 'a file holding a token drivers must present (their --agent-token-file); without it any driver that reaches the port is accepted')
+    .option('--max-frame-bytes <n>', 'close a driver connection that sends a larger message (a launch carries the whole training set; default 1 GiB)', parsePositiveInt)
+    .action(async (flags: TrainAgentFlags) => {
+      process.exitCode = await trainAgentCommand(flags);
+    });
+
+  program
     .command('regressions')
     .description('what got worse: series that regressed after deploys and config changes, and shifts no event explains')
     .option('--since <time>', 'how far back: a duration (24h, 7d) or a time (Unix ms, ISO-8601)', '24h')
@@ -136,13 +150,15 @@ export function buildProgram(): Command {
       process.exitCode = await regressionsCommand(flags);
     });
 
-  const models = program.command('models').description('the model registry: versions, the staging and production aliases, promotion and rollback (on a running server, or on a registry directory with --registry)');
+  const models = program
+    .command('models')
+    .description('the model registry: versions, the staging and production aliases, promotion, rollback and the rollout of staging (on a running server, or on a registry directory with --registry)');
   const modelsTarget = (command: Command): Command =>
     command
       .option('--url <url>', 'server', 'http://localhost:8080')
       .option('--token <token>', 'bearer token when the server requires one')
       .option('--registry <dir>', 'work on this registry directory without a server (the server keeps it in <data-dir>/models)')
-      .option('--actor <name>', 'with --registry: who the audit log records (default: your user name)')
+      .option('--actor <name>', 'who the audit log records for a change: sent to the server as X-Vigil-Actor, or written directly with --registry (default: your user name)')
       .option('--json', 'print the answer as JSON');
   modelsTarget(models.command('list').description('every model: latest version, kind, created, creator, aliases, key metrics')).action(async (flags: ModelsFlags) => {
     process.exitCode = await modelsListCommand(flags);
@@ -162,7 +178,22 @@ export function buildProgram(): Command {
       process.exitCode = await modelsRollbackCommand(name, flags);
     },
   );
-  modelsTarget(models.command('audit').description('the audit log: every register, promotion and rollback, oldest first').option('--model <name>', 'only this model').option('--limit <n>', 'only the newest n', parsePositiveInt)).action(
+  modelsTarget(
+    models
+      .command('rollout')
+      .description('serve the staging version beside production: off, in shadow (scored and stored, never alerting), or as a canary on a share of the series; lapses when staging moves')
+      .argument('<name>')
+      .argument('<mode>', ROLLOUT_MODES.join(', '))
+      .option('--share <share>', 'canary only: the share of series the staging version serves, 0 < share < 1, as 0.1 or 10%'),
+  ).action(async (name: string, mode: string, flags: ModelsFlags & { share?: string }) => {
+    process.exitCode = await modelsRolloutCommand(name, mode, flags);
+  });
+  modelsTarget(models.command('compare').description("production against the rolled-out staging version on a running server: alert rates, score agreement, live and held-out error, and a verdict").argument('<name>')).action(
+    async (name: string, flags: ModelsFlags) => {
+      process.exitCode = await modelsCompareCommand(name, flags);
+    },
+  );
+  modelsTarget(models.command('audit').description('the audit log: every register, promotion, rollback and rollout, oldest first').option('--model <name>', 'only this model').option('--limit <n>', 'only the newest n', parsePositiveInt)).action(
     async (flags: ModelsFlags & { model?: string; limit?: number }) => {
       process.exitCode = await modelsAuditCommand(flags);
     },

@@ -23,6 +23,7 @@ import {
   type TrainTransport,
 } from '../ml/train/index.js';
 import { defaultCreator, loadTrainingData } from './train-data.js';
+import { connectTrainHosts, parseTrainHosts } from './train-hosts.js';
 import { TrainProgress } from './train-progress.js';
 
 export interface TrainFlags {
@@ -31,7 +32,11 @@ export interface TrainFlags {
   readonly workers: number;
   readonly minWorkers?: number;
   readonly maxWorkers?: number;
-  readonly transport: string;
+  /** Default threads; tcp with --hosts. */
+  readonly transport?: string;
+  /** Comma-separated HOST:PORT of `vigil train-agent`s: ranks run there, over TCP. */
+  readonly hosts?: string;
+  readonly agentTokenFile?: string;
   readonly epochs: number;
   readonly batchSize: number;
   readonly optimizer: string;
@@ -82,7 +87,10 @@ function loadState(model: TrainableModel, state: TrainState): void {
  */
 export async function trainCommand(flags: TrainFlags): Promise<number> {
   const kind = oneOf<ModelKind>('model kind', flags.model, MODEL_KINDS);
-  const transport = oneOf<TrainTransport>('transport', flags.transport, TRAIN_TRANSPORTS);
+  const hosts = flags.hosts === undefined ? undefined : parseTrainHosts(flags.hosts);
+  if (hosts !== undefined && flags.transport !== undefined && flags.transport !== 'tcp') throw new Error(`cannot train: --hosts runs the ranks on other machines over tcp; it cannot go with --transport ${flags.transport}`);
+  if (hosts === undefined && flags.agentTokenFile !== undefined) throw new Error('cannot train: --agent-token-file is for the agents of --hosts; give --hosts too');
+  const transport = oneOf<TrainTransport>('transport', flags.transport ?? (hosts === undefined ? 'threads' : 'tcp'), TRAIN_TRANSPORTS);
   const optimizerKind = oneOf<OptimizerKind>('optimizer', flags.optimizer, OPTIMIZER_KINDS);
   const backend = flags.backend === undefined ? undefined : oneOf<'wasm' | 'cpu'>('backend', flags.backend, ['wasm', 'cpu']);
   if (flags.resume === true && flags.checkpointDir === undefined) throw new Error('cannot resume: --resume needs --checkpoint-dir');
@@ -122,8 +130,9 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
   const { train, heldOut } = splitHeldOut(examplesFor(config, loaded.data));
   const stepsPerEpoch = Math.floor(train.count / (flags.workers * flags.batchSize));
   if (stepsPerEpoch < 1) throw new Error(`cannot train: ${train.count} training examples are fewer than one global batch (${flags.workers} workers × batch ${flags.batchSize})`);
+  // Agents first: a host that cannot be reached fails the run before the progress bar starts.
+  const launcher = hosts === undefined ? rankLauncher(transport) : await connectTrainHosts(hosts, flags.agentTokenFile, (line) => progress.note(line));
   const progress = new TrainProgress(stepsPerEpoch * flags.epochs);
-  const launcher = rankLauncher(transport);
   const result = await runTraining({
     model: config,
     job,
