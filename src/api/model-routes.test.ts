@@ -1,14 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { configSchema } from '../config/index.js';
 import { ModelRegistry, type AliasChange, type AuditEntry, type ModelDetail, type ModelSummary, type ModelVersionDetail, type RolloutChange } from '../ml/registry/index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
-import type { EventStore, Storage } from '../store/index.js';
-import { HttpApi, type HttpApiDeps, type StatusBody } from './http-server.js';
-import { SelfMetrics } from './self-metrics.js';
+import type { HttpApi } from './http-server.js';
+import { openModelApi } from './model-api.testsuite.js';
 
 const TOKEN = 'model-token-0123456789';
 
@@ -29,28 +26,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The real HTTP API on a free port with a registry in a temp dir; the rest of its dependencies are never reached. */
 async function openApi(options: { authToken?: string } = {}): Promise<string> {
-  const unused = (): never => {
-    throw new Error('not used by the model routes');
-  };
-  const deps: HttpApiDeps = {
-    storage: {} as Storage,
-    writer: { write: unused, reject: unused } as unknown as HttpApiDeps['writer'],
-    metrics: new SelfMetrics(),
-    status: () => ({}) as StatusBody,
-    ready: () => true,
-    clock: { nowMs: () => Date.now() },
-    logger: pino({ level: 'silent' }),
-    replay: unused,
-    logs: {} as HttpApiDeps['logs'],
-    events: {} as EventStore,
-    models: registry,
-  };
-  const http = new HttpApi({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, uiDir: null, remoteWrite: configSchema.parse({}).remoteWrite, ...options }, deps);
-  await http.start();
-  running.push(http);
-  return `http://127.0.0.1:${http.port}`;
+  const { api, url } = await openModelApi(registry, options);
+  running.push(api);
+  return url;
 }
 
 async function call<T>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {

@@ -1,14 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HttpApi, type HttpApiDeps, type StatusBody } from '../api/http-server.js';
-import { SelfMetrics } from '../api/self-metrics.js';
-import { configSchema } from '../config/index.js';
+import type { HttpApi } from '../api/http-server.js';
+import { openModelApi } from '../api/model-api.testsuite.js';
 import { ModelRegistry, type AliasChange, type ModelVersionDetail, type RolloutChange } from '../ml/registry/index.js';
 import { fakeRegisterRequest, writeFakeArtifact } from '../ml/registry/test-support.js';
-import type { EventStore, Storage } from '../store/index.js';
 import { vigilStdout } from './run-in-process.testsuite.js';
 
 let dir: string;
@@ -31,28 +28,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** The real HTTP API in this process on a free port, serving the registry at `root`; nothing else of it is reached. */
 async function openApi(options: { authToken?: string } = {}): Promise<string> {
-  const unused = (): never => {
-    throw new Error('not used by the model routes');
-  };
-  const deps: HttpApiDeps = {
-    storage: {} as Storage,
-    writer: { write: unused, reject: unused } as unknown as HttpApiDeps['writer'],
-    metrics: new SelfMetrics(),
-    status: () => ({}) as StatusBody,
-    ready: () => true,
-    clock: { nowMs: () => Date.now() },
-    logger: pino({ level: 'silent' }),
-    replay: unused,
-    logs: {} as HttpApiDeps['logs'],
-    events: {} as EventStore,
-    models: new ModelRegistry({ root }),
-  };
-  const http = new HttpApi({ host: '127.0.0.1', port: 0, maxBodyBytes: 1024 * 1024, uiDir: null, remoteWrite: configSchema.parse({}).remoteWrite, ...options }, deps);
-  await http.start();
-  running.push(http);
-  return `http://127.0.0.1:${http.port}`;
+  const { api, url } = await openModelApi(new ModelRegistry({ root }), options);
+  running.push(api);
+  return url;
 }
 
 /** The CLI's default actor: the OS user name (as models.ts finds it). */
