@@ -1,4 +1,4 @@
-import type { Collective, RankContext } from '../ml/dist/index.js';
+import type { Collective, RankContext, WireFormat } from '../ml/dist/index.js';
 
 /** What every rank of the allreduce benchmark runs (runAllreduceBench starts the ranks). */
 export interface AllreduceRankArgs {
@@ -12,6 +12,8 @@ export interface AllreduceRankArgs {
   readonly copyBytes: number;
   /** Copies before the sizes, and again after them. */
   readonly copyRepeats: number;
+  /** The allreduces' wire format. */
+  readonly wire: WireFormat;
 }
 
 export interface AllreduceRankTimings {
@@ -29,8 +31,8 @@ export interface AllreduceRankProgress {
 /**
  * Measures, on this rank: the copy bandwidth (Float32Array.prototype.set between two arrays of copyBytes, every rank at
  * once, after a barrier), then for each size a checked allreduce (every rank adds rank + 1, so every element must be
- * n(n + 1) / 2), warm-up iterations, and timed ones each started by a barrier so that all ranks start together; then
- * the copy bandwidth again.
+ * n(n + 1) / 2, exact on a float16 wire too), warm-up iterations, and timed ones each started by a barrier so that all
+ * ranks start together; then the copy bandwidth again.
  */
 export async function allreduceBenchRank(collective: Collective, args: AllreduceRankArgs, context: RankContext): Promise<AllreduceRankTimings> {
   const source = new Float32Array(args.copyBytes / 4).fill(1);
@@ -51,22 +53,23 @@ export async function allreduceBenchRank(collective: Collective, args: Allreduce
   const buffer = new Float32Array(largest / 4);
   const n = collective.size;
   const sizes: { sizeBytes: number; verified: boolean; seconds: number[] }[] = [];
+  const options = { wire: args.wire };
   for (let s = 0; s < args.sizesBytes.length; s++) {
     const sizeBytes = args.sizesBytes[s]!;
     const message = buffer.subarray(0, sizeBytes / 4);
     if (context.rank === 0) context.report({ stage: 'size', sizeBytes } satisfies AllreduceRankProgress);
     message.fill(collective.rank + 1);
-    await collective.allreduce([message], 'sum');
+    await collective.allreduce([message], 'sum', options);
     const total = (n * (n + 1)) / 2;
     const verified = message.length === 0 || (message[0] === total && message[message.length >> 1] === total && message[message.length - 1] === total);
     // Zeros stay zeros under repeated sums: no overflow to infinity, no denormals.
     message.fill(0);
-    for (let i = 0; i < args.warmupIterations[s]!; i++) await collective.allreduce([message], 'sum');
+    for (let i = 0; i < args.warmupIterations[s]!; i++) await collective.allreduce([message], 'sum', options);
     const seconds: number[] = [];
     for (let i = 0; i < args.iterations[s]!; i++) {
       await collective.barrier();
       const startMs = performance.now();
-      await collective.allreduce([message], 'sum');
+      await collective.allreduce([message], 'sum', options);
       seconds.push((performance.now() - startMs) / 1000);
     }
     sizes.push({ sizeBytes, verified, seconds });

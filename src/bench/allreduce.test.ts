@@ -6,7 +6,7 @@ describe('runAllreduceBench', () => {
     it(`times ${transport} allreduce per size beside the copy bandwidth, with NCCL's bus bandwidth`, async () => {
       const notes: string[] = [];
       const result = await runAllreduceBench({ workers: 2, transport, sizesBytes: [4096, 65_536], iterations: 1, warmupIterations: 1, copyBytes: 1 << 20, note: (line) => notes.push(line) });
-      expect(result).toMatchObject({ suite: 'allreduce', transport, workers: 2, op: 'sum', copy: { bytes: 1 << 20, repeats: 10 } });
+      expect(result).toMatchObject({ suite: 'allreduce', transport, workers: 2, op: 'sum', wire: 'float32', copy: { bytes: 1 << 20, repeats: 10 } });
       expect(result.copy.bytesPerSecond).toBeGreaterThan(0);
       expect(result.rows.map((row) => [row.sizeBytes, row.elements, row.iterations, row.verified, row.goal])).toEqual([
         [4096, 1024, 1, true, null],
@@ -36,9 +36,25 @@ describe('runAllreduceBench', () => {
     }, 120_000);
   }
 
+  it('with a float16 wire, says so, checks the sums (exact in half precision) and counts the float32 payload', async () => {
+    const result = await runAllreduceBench({ workers: 3, transport: 'tcp', wire: 'float16', sizesBytes: [4096, 1 << 20], iterations: 1, warmupIterations: 1, copyBytes: 1 << 20 });
+    expect(result).toMatchObject({ transport: 'tcp', workers: 3, wire: 'float16' });
+    expect(result.rows.map((row) => [row.sizeBytes, row.elements, row.verified])).toEqual([
+      [4096, 1024, true],
+      [1 << 20, 262_144, true],
+    ]);
+    for (const row of result.rows) {
+      expect(row.algBytesPerSecond).toBeCloseTo(row.sizeBytes / row.medianSeconds, 6);
+      expect(row.busBytesPerSecond).toBeCloseTo((row.algBytesPerSecond * 2 * (3 - 1)) / 3, 6);
+    }
+    expect(JSON.parse(JSON.stringify(result))).toMatchObject({ wire: 'float16' });
+    expect(formatAllreduceResult(result).split('\n')[0]).toContain('sum of float32, fp16 on the wire (IEEE half floats, 2 bytes per value; algbw and busbw count the float32 payload)');
+  }, 120_000);
+
   it('refuses fewer than two workers, an unknown transport and sizes that are not whole floats', async () => {
     await expect(runAllreduceBench({ workers: 1, transport: 'threads' })).rejects.toThrow('cannot run allreduce bench: workers must be an integer of 2 or more, got 1');
     await expect(runAllreduceBench({ workers: 2, transport: 'udp' as AllreduceTransport })).rejects.toThrow('transport must be one of threads, tcp, got "udp"');
     await expect(runAllreduceBench({ workers: 2, transport: 'threads', sizesBytes: [6] })).rejects.toThrow('sizes must be positive multiples of 4 bytes, got 6');
+    await expect(runAllreduceBench({ workers: 2, transport: 'tcp', wire: 'bfloat16' as 'float16' })).rejects.toThrow('wire must be one of float32, float16, got "bfloat16"');
   });
 });

@@ -1,4 +1,4 @@
-import { DEFAULT_TCP_PIECE_BYTES, DEFAULT_THREAD_SEGMENT_ELEMENTS, runProcessRanks, runThreadRanks, type RankOutcome } from '../ml/dist/index.js';
+import { DEFAULT_TCP_PIECE_BYTES, DEFAULT_THREAD_SEGMENT_ELEMENTS, runProcessRanks, runThreadRanks, WIRE_FORMATS, type RankOutcome, type WireFormat } from '../ml/dist/index.js';
 import { medianOf, siblingModuleUrl } from '../util/index.js';
 import type { AllreduceRankArgs, AllreduceRankProgress, AllreduceRankTimings } from './allreduce-rank.js';
 
@@ -9,6 +9,11 @@ export interface AllreduceBenchOptions {
   /** Ranks in the ring (2 or more): worker threads (threads) or child processes on loopback (tcp). */
   readonly workers: number;
   readonly transport: AllreduceTransport;
+  /**
+   * How values travel: float32, or IEEE half floats (the allreduce's float16 wire: half the bytes on TCP; threads round
+   * as TCP would). Sizes and bandwidths count the float32 payload either way. Default 'float32'.
+   */
+  readonly wire?: WireFormat;
   /** Message sizes in bytes, multiples of 4. Default DEFAULT_ALLREDUCE_SIZES_BYTES. */
   readonly sizesBytes?: readonly number[];
   /** Timed iterations per size. Default: about 64 MiB moved per size, at least 5 and at most 50. */
@@ -28,7 +33,7 @@ export interface AllreduceBenchRow {
   readonly iterations: number;
   /** Median over the timed iterations of the slowest rank's time. */
   readonly medianSeconds: number;
-  /** sizeBytes / medianSeconds. */
+  /** sizeBytes / medianSeconds: the float32 payload, also with a float16 wire (which moves half the bytes). */
   readonly algBytesPerSecond: number;
   /** algBytesPerSecond · 2(n − 1)/n: what each rank moves, comparable across ring sizes (NCCL's busbw). */
   readonly busBytesPerSecond: number;
@@ -45,6 +50,8 @@ export interface AllreduceBenchResult {
   readonly transport: AllreduceTransport;
   readonly workers: number;
   readonly op: 'sum';
+  /** The values' format between ranks; sizes and bandwidths are of the float32 payload either way. */
+  readonly wire: WireFormat;
   /** Threads: elements per shared segment slot; tcp: bytes per piece on the wire. */
   readonly segmentElements: number | null;
   readonly pieceBytes: number | null;
@@ -79,6 +86,8 @@ export async function runAllreduceBench(options: AllreduceBenchOptions): Promise
   const { workers, transport } = options;
   if (!Number.isInteger(workers) || workers < 2) throw new RangeError(`cannot run allreduce bench: workers must be an integer of 2 or more, got ${workers}`);
   if (!ALLREDUCE_TRANSPORTS.includes(transport)) throw new RangeError(`cannot run allreduce bench: transport must be one of ${ALLREDUCE_TRANSPORTS.join(', ')}, got ${JSON.stringify(transport)}`);
+  const wire = options.wire ?? 'float32';
+  if (!WIRE_FORMATS.includes(wire)) throw new RangeError(`cannot run allreduce bench: wire must be one of ${WIRE_FORMATS.join(', ')}, got ${JSON.stringify(wire)}`);
   const sizesBytes = options.sizesBytes ?? DEFAULT_ALLREDUCE_SIZES_BYTES;
   for (const size of sizesBytes) {
     if (!Number.isInteger(size) || size < 4 || size % 4 !== 0) throw new RangeError(`cannot run allreduce bench: sizes must be positive multiples of 4 bytes, got ${size}`);
@@ -87,7 +96,7 @@ export async function runAllreduceBench(options: AllreduceBenchOptions): Promise
   if (!Number.isInteger(copyBytes) || copyBytes < 4 || copyBytes % 4 !== 0) throw new RangeError(`cannot run allreduce bench: copyBytes must be a positive multiple of 4, got ${copyBytes}`);
   const iterations = sizesBytes.map((size) => options.iterations ?? Math.min(50, Math.max(5, Math.round(BYTES_PER_SIZE / size))));
   const warmupIterations = iterations.map((count) => options.warmupIterations ?? Math.max(1, Math.round(count / 5)));
-  const args: AllreduceRankArgs = { sizesBytes, iterations, warmupIterations, copyBytes, copyRepeats: COPY_REPEATS };
+  const args: AllreduceRankArgs = { sizesBytes, iterations, warmupIterations, copyBytes, copyRepeats: COPY_REPEATS, wire };
   const script = { moduleUrl: siblingModuleUrl('./allreduce-rank.js', import.meta.url).href, exportName: 'allreduceBenchRank' };
   const note = options.note;
   const onReport = (_rank: number, message: unknown): void => {
@@ -95,7 +104,7 @@ export async function runAllreduceBench(options: AllreduceBenchOptions): Promise
     if (note === undefined) return;
     note(progress.stage === 'copy' ? `allreduce ${transport}: measuring copy bandwidth` : `allreduce ${transport}: ${formatBytes(progress.sizeBytes ?? 0)}`);
   };
-  note?.(`allreduce ${transport}: starting ${workers} ${transport === 'threads' ? 'worker threads' : 'processes'}`);
+  note?.(`allreduce ${transport}: starting ${workers} ${transport === 'threads' ? 'worker threads' : 'processes'}${wire === 'float16' ? ', fp16 on the wire' : ''}`);
   const outcomes: RankOutcome<AllreduceRankTimings>[] =
     transport === 'threads'
       ? await runThreadRanks<AllreduceRankArgs, AllreduceRankTimings>({ size: workers, transport: 'threads', script, args, onReport })
@@ -104,7 +113,7 @@ export async function runAllreduceBench(options: AllreduceBenchOptions): Promise
     if (!outcome.ok) throw new Error(`cannot run allreduce bench: rank ${rank} failed: ${outcome.error.name}: ${outcome.error.message}`);
     return outcome.value;
   });
-  return summarise(transport, workers, copyBytes, timings);
+  return summarise(transport, workers, wire, copyBytes, timings);
 }
 
 /** Per repeat or iteration, the slowest rank's time: the operation is done when the last rank is. */
@@ -112,7 +121,7 @@ function slowest(perRank: readonly (readonly number[])[]): number[] {
   return perRank[0]!.map((_, i) => Math.max(...perRank.map((seconds) => seconds[i]!)));
 }
 
-function summarise(transport: AllreduceTransport, workers: number, copyBytes: number, timings: readonly AllreduceRankTimings[]): AllreduceBenchResult {
+function summarise(transport: AllreduceTransport, workers: number, wire: WireFormat, copyBytes: number, timings: readonly AllreduceRankTimings[]): AllreduceBenchResult {
   const copyBytesPerSecond = copyBytes / Math.min(...slowest(timings.map((t) => t.copySeconds)));
   const busFactor = (2 * (workers - 1)) / workers;
   const goalApplies = transport === 'threads';
@@ -140,6 +149,7 @@ function summarise(transport: AllreduceTransport, workers: number, copyBytes: nu
     transport,
     workers,
     op: 'sum',
+    wire,
     segmentElements: transport === 'threads' ? DEFAULT_THREAD_SEGMENT_ELEMENTS : null,
     pieceBytes: transport === 'tcp' ? DEFAULT_TCP_PIECE_BYTES : null,
     copy: { bytes: copyBytes, repeats: timings[0]!.copySeconds.length, bytesPerSecond: copyBytesPerSecond },
@@ -182,8 +192,12 @@ export function formatAllreduceResult(result: AllreduceBenchResult): string {
   ]);
   const widths = header.map((title, c) => Math.max(title.length, ...lines.map((line) => line[c]!.length)));
   const render = (cells: readonly string[]): string => '  ' + cells.map((cell, c) => cell.padStart(widths[c]!)).join('  ');
+  const wireNote =
+    result.wire === 'float16'
+      ? `, fp16 on the wire (IEEE half floats, 2 bytes per value${result.transport === 'threads' ? ': threads round as TCP would, nothing shrinks' : ''}; algbw and busbw count the float32 payload)`
+      : '';
   return [
-    `allreduce: ${result.transport}, ${result.workers} ranks in a ring, sum of float32, ${setting}; time is the median over iterations of the slowest rank`,
+    `allreduce: ${result.transport}, ${result.workers} ranks in a ring, sum of float32${wireNote}, ${setting}; time is the median over iterations of the slowest rank`,
     `memory copy: ${gbPerSecond(result.copy.bytesPerSecond)} per rank (Float32Array.prototype.set of ${formatBytes(result.copy.bytes)}, ${result.workers} ranks at once, best of ${result.copy.repeats} before and after the sizes)`,
     `busbw = algbw · 2(n−1)/n (NCCL); ${goalLine}`,
     render(header),

@@ -274,10 +274,11 @@ export function buildProgram(): Command {
     .description('ring allreduce bandwidth for 4 KiB to 256 MiB messages (algbw, busbw as NCCL defines them) beside the memory-copy bandwidth measured in the same run')
     .option('--workers <n>', 'ranks in the ring (2 or more)', parsePositiveInt, 2)
     .option('--transport <name>', `${ALLREDUCE_TRANSPORTS.join(' or ')}`, 'threads')
+    .option('--fp16', 'send IEEE half floats on the wire (half the bytes; algbw and busbw still count the float32 payload)', false)
     .option('--json', 'print one JSON object', false)
-    .action(async (flags: { workers: number; transport: string; json: boolean }) => {
+    .action(async (flags: { workers: number; transport: string; fp16: boolean; json: boolean }) => {
       if (!(ALLREDUCE_TRANSPORTS as readonly string[]).includes(flags.transport)) throw new Error(`cannot benchmark allreduce: unknown transport ${JSON.stringify(flags.transport)}; expected one of ${ALLREDUCE_TRANSPORTS.join(', ')}`);
-      const result = await runAllreduceBench({ workers: flags.workers, transport: flags.transport as AllreduceTransport, note: (line) => process.stderr.write(`${line}\n`) });
+      const result = await runAllreduceBench({ workers: flags.workers, transport: flags.transport as AllreduceTransport, wire: flags.fp16 ? 'float16' : 'float32', note: (line) => process.stderr.write(`${line}\n`) });
       process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${formatAllreduceResult(result)}\n`);
     });
   bench

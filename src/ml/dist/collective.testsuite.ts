@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RankErrorData, RankOutcome } from './rank-runtime.js';
 import type { CollectivePhase } from './collective.js';
-import type { BatteryArgs, CaseReport, DeathArgs, DeathMode, PhaseTraceReport, SurvivorReport } from './test-support.js';
+import type { BatteryArgs, CaseReport, DeathArgs, DeathMode, HalfBatteryArgs, HalfBatteryReport, PhaseTraceReport, SurvivorReport } from './test-support.js';
 
 /** Options a test passes to one run of ranks. */
 export interface RingRunOptions {
@@ -88,6 +88,43 @@ export function collectiveTestSuite(transport: string, factory: RingFactory): vo
         });
       }
     }
+
+    describe('float16 wire', () => {
+      for (const size of SIZES) {
+        for (const small of size === 1 ? [false] : [false, true]) {
+          describe(`${size} rank${size === 1 ? '' : 's'}${small ? ', tiny segments' : ''}`, () => {
+            let ranks: HalfBatteryReport[] = [];
+            beforeAll(async () => {
+              // 0, 1, fewer than the ranks, odd, and chunks of several pieces: a default TCP piece holds 128 Ki halves (600,001
+              // over 4 ranks is 2 pieces a chunk; threads: 10 segments), a tiny one 128.
+              const args: HalfBatteryArgs = { lengths: unique([0, 1, Math.max(1, size - 1), 7, 1001, small ? 20_000 : 600_001]) };
+              const outcomes = await factory.run<HalfBatteryReport>(size, 'halfBattery', args, { small });
+              ranks = outcomes.map((outcome, rank) => {
+                if (!outcome.ok) throw new Error(`rank ${rank} failed: ${outcome.error.name}: ${outcome.error.message}`);
+                return outcome.value;
+              });
+            }, RUN_TIMEOUT_MS);
+
+            const category = (title: string, prefix: string): void => {
+              it(title, () => {
+                expect(ranks).toHaveLength(size);
+                ranks.forEach((report, rank) => expect({ rank, failed: failed(report.checks, prefix) }).toEqual({ rank, failed: [] }));
+              });
+            };
+            category('small integers (every partial sum exact in half precision) come out exact: the sum, or the float32 mean rounded to half', 'fp16 integers');
+            category('fractional values over 30 binades, sum and mean, are half values within ranks × (2^-11 of the sum of magnitudes + 2^-25) of the exact result', 'fp16 fractions');
+            category('Infinity and NaN go through, overflow past 65504 becomes Infinity, and values that round to 0 on the way stay 0', 'fp16 allreduce of Infinity');
+            category('several buffers (and empty ones) go in one call', 'fp16 allreduce of several buffers');
+            category('a float32 buffer among half ones stays exact, the half ones are rounded', 'mixed wire');
+            it('every rank ends with bit-identical results', () => {
+              expect(ranks).toHaveLength(size);
+              expect(ranks[0]!.digests.length).toBeGreaterThan(20);
+              ranks.forEach((report, rank) => expect({ rank, digests: report.digests }).toEqual({ rank, digests: ranks[0]!.digests }));
+            });
+          });
+        }
+      }
+    });
 
     describe('phase listener', () => {
       for (const size of [2, 3]) {

@@ -1,3 +1,4 @@
+import { WIRE_FORMATS, type WireFormat } from './collective.js';
 import { copyInto } from './memcpy.js';
 
 /**
@@ -55,11 +56,46 @@ export class FusedBuffers {
     return views;
   }
 
+  /**
+   * Like views, with where each view lies: `buffer` is the index of the buffer it is in (-1 for the one empty piece of
+   * an empty range) and `at` its first element in the concatenation. maxElementsOf gives each buffer's longest piece.
+   */
+  pieces(from: number, to: number, maxElementsOf: (buffer: number) => number): FusedPiece[] {
+    const pieces: FusedPiece[] = [];
+    for (let i = this.firstBuffer(from); i < this.buffers.length && this.starts[i]! < to; i++) {
+      const start = this.starts[i]!;
+      const hi = Math.min(to, this.starts[i + 1]!) - start;
+      const maxElements = maxElementsOf(i);
+      for (let lo = Math.max(from, start) - start; lo < hi; lo += maxElements) pieces.push({ view: this.buffers[i]!.subarray(lo, Math.min(hi, lo + maxElements)), buffer: i, at: start + lo });
+    }
+    if (pieces.length === 0) pieces.push({ view: new Float32Array(0), buffer: -1, at: from });
+    return pieces;
+  }
+
+  /** Runs of the concatenation, [from, to) in order, covering the buffers for which `selected` is true; consecutive ones merged. */
+  runs(selected: (buffer: number) => boolean): [number, number][] {
+    const runs: [number, number][] = [];
+    this.buffers.forEach((buffer, i) => {
+      if (!selected(i) || buffer.length === 0) return;
+      const last = runs.at(-1);
+      if (last !== undefined && last[1] === this.starts[i]) last[1] = this.starts[i + 1]!;
+      else runs.push([this.starts[i]!, this.starts[i + 1]!]);
+    });
+    return runs;
+  }
+
   private firstBuffer(from: number): number {
     let i = 0;
     while (i < this.buffers.length && this.starts[i + 1]! <= from) i++;
     return i;
   }
+}
+
+/** One piece of FusedBuffers.pieces. */
+export interface FusedPiece {
+  readonly view: Float32Array;
+  readonly buffer: number;
+  readonly at: number;
 }
 
 /**
@@ -81,6 +117,22 @@ export function requireFloat32Buffers(buffers: readonly Float32Array[], verb: st
   for (let i = 0; i < buffers.length; i++) {
     if (!(buffers[i] instanceof Float32Array)) throw new TypeError(`cannot ${verb}: buffers[${i}] is not a Float32Array`);
   }
+}
+
+/**
+ * Checks an allreduce's wire option and says, per buffer, whether it travels as half floats; null when none does (the
+ * plain float32 ring, with no per-buffer work).
+ */
+export function halfBuffers(wire: WireFormat | readonly WireFormat[] | undefined, buffers: number, verb: string): boolean[] | null {
+  if (wire === undefined || wire === 'float32') return null;
+  if (wire === 'float16') return buffers === 0 ? null : new Array<boolean>(buffers).fill(true);
+  if (!Array.isArray(wire)) throw new RangeError(`cannot ${verb}: wire must be ${WIRE_FORMATS.map((w) => `'${w}'`).join(' or ')}, or one of them per buffer, got ${JSON.stringify(wire)}`);
+  if (wire.length !== buffers) throw new RangeError(`cannot ${verb}: wire lists ${wire.length} formats for ${buffers} buffers`);
+  const half = wire.map((format, i) => {
+    if (!(WIRE_FORMATS as readonly unknown[]).includes(format)) throw new RangeError(`cannot ${verb}: wire[${i}] must be ${WIRE_FORMATS.map((w) => `'${w}'`).join(' or ')}, got ${JSON.stringify(format)}`);
+    return format === 'float16';
+  });
+  return half.includes(true) ? half : null;
 }
 
 export function requireRoot(root: number, size: number, verb: string): void {

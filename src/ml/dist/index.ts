@@ -1,5 +1,6 @@
-export type { Collective, CollectivePhase, PhaseListener, ReduceOp } from './collective.js';
-export { CollectiveError } from './collective.js';
+export type { AllreduceOptions, Collective, CollectivePhase, CollectiveStats, PhaseListener, ReduceOp, WireFormat } from './collective.js';
+export { CollectiveError, WIRE_FORMATS } from './collective.js';
+export { decodeHalf, encodeHalf, floatBitsToHalf, halfRound, halfToFloatBits, roundToHalf } from './half.js';
 export type { ThreadGroupOptions, ThreadGroupHandle, ThreadCollectiveOptions, ThreadRankGoneReason } from './threads.js';
 export { createThreadGroup, threadCollective, markThreadRankGone, DEFAULT_THREAD_SEGMENT_ELEMENTS, DEFAULT_COLLECTIVE_TIMEOUT_MS } from './threads.js';
 export type { TcpPeer, TcpCollectiveOptions, TcpJoinOptions, TcpRankEndpoint } from './tcp.js';

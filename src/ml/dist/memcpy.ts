@@ -4,7 +4,7 @@
  * the benchmark machine), and every copy between the caller's buffers and the threads transport's slots is such a
  * copy. Buffer.prototype.fill with a buffer exactly as long as the range is one C++ memcpy, whatever the memory.
  */
-export function copyInto(target: Float32Array | Uint8Array, targetIndex: number, source: Float32Array | Uint8Array): void {
+export function copyInto(target: Float32Array | Uint16Array | Uint8Array, targetIndex: number, source: Float32Array | Uint16Array | Uint8Array): void {
   const bytes = source.byteLength;
   if (bytes === 0) return;
   const targetByteOffset = targetIndex * target.BYTES_PER_ELEMENT;

@@ -14,6 +14,20 @@ export interface ReduceKernel {
    * TypedArray copyWithin or set, which V8 does word by word with relaxed atomics when the buffer is shared.
    */
   copy(dstByteOffset: number, srcByteOffset: number, bytes: number): void;
+  /**
+   * IEEE half precision (see half.ts for the rounding: nearest even, overflow to ±Infinity, NaN stays NaN), four
+   * values per SIMD step. Half arrays are uint16 at 2-byte aligned offsets, float arrays float32 at 4-byte aligned
+   * offsets. encodeHalf: dst[i] = half(src[i]).
+   */
+  encodeHalf(dstByteOffset: number, srcByteOffset: number, elements: number): void;
+  /** dst[i] = the float value of half src[i] (exact). */
+  decodeHalf(dstByteOffset: number, srcByteOffset: number, elements: number): void;
+  /** dst[i] = half(src[i]) as a float: rounds float32 values to half precision (dst may equal src). */
+  roundHalf(dstByteOffset: number, srcByteOffset: number, elements: number): void;
+  /** dst[i] = half(float(a[i]) + b[i]): a and dst halves (dst may equal a), b floats; the add in float32. */
+  addHalf(dstByteOffset: number, aByteOffset: number, bByteOffset: number, elements: number): void;
+  /** dst[i] = half((float(a[i]) + b[i]) / divisor), each step rounded to float32 before the last rounding to half. */
+  addDivideHalf(dstByteOffset: number, aByteOffset: number, bByteOffset: number, elements: number, divisor: number): void;
 }
 
 /** A shared WebAssembly.Memory: its buffer is a SharedArrayBuffer, and it can be posted to workers. */
@@ -51,8 +65,17 @@ export function isKernelMemory(value: unknown): value is KernelMemory {
 export function createReduceKernel(memory: KernelMemory): ReduceKernel {
   const api = wasmApi();
   const instance = new api.Instance(new api.Module(kernelModuleBytes()), { env: { memory } });
-  const exports = instance.exports as { add: ReduceKernel['add']; addDivide: ReduceKernel['addDivide']; copy: ReduceKernel['copy'] };
-  return { add: exports.add, addDivide: exports.addDivide, copy: exports.copy };
+  const exports = instance.exports as unknown as ReduceKernel;
+  return {
+    add: exports.add,
+    addDivide: exports.addDivide,
+    copy: exports.copy,
+    encodeHalf: exports.encodeHalf,
+    decodeHalf: exports.decodeHalf,
+    roundHalf: exports.roundHalf,
+    addHalf: exports.addHalf,
+    addDivideHalf: exports.addDivideHalf,
+  };
 }
 
 const WASM_PAGE_BYTES = 65_536;
@@ -224,6 +247,264 @@ function copyBody(): number[] {
   return [...unsignedLeb(body.length), ...body];
 }
 
+// Half precision, on the float32 bits x of four values at once (a = x without its sign). Encoding:
+// - normal halves (2^-14 <= |x| < 65520): rebias the exponent and round the 13 dropped bits to nearest even, which is
+//   (a - (112 << 23) + 0xfff + the lowest kept bit) >> 13; a carry out of the mantissa bumps the exponent. Above the
+//   normal range (Infinity included) that formula gives 0x7c00 or more, so a signed min with 0x7c00 makes it Infinity,
+//   and NaN (a > 0x7f800000) gets the quiet bit 0x200 on top;
+// - subnormal halves and zero (|x| < 2^-14): |x| + 0.5 in float32 rounds |x| to a multiple of 2^-24 (the float32 ulp
+//   at 0.5), to nearest even, so its bits minus 0.5's are the half's; magnitudes that round to 0 anyway are zeroed
+//   first, so that no float32 subnormal reaches the add (x86 takes a slow microcode path for those);
+// - then the sign, (x ^ a) >> 16.
+// Decoding, on half bits h (m = h without its sign): a normal half's bits shifted to a float32's place, exponent
+// rebiased by 112 (and by 112 more for Infinity and NaN, exponent 31 to 255); a subnormal half's mantissa, converted
+// to float, times 2^-24 (again no float32 subnormal anywhere); then the sign, (h ^ m) << 16.
+// Compares are signed (every operand is a magnitude, and x86 has only signed ones); constants live in locals.
+const HALF_SIMD = {
+  load32Splat: [0x09],
+  v128Const: [0x0c],
+  i32x4Splat: [0x11],
+  i32x4LtS: [0x39],
+  i32x4GtS: [0x3b],
+  v128And: [0x4e],
+  v128Or: [0x50],
+  v128Xor: [0x51],
+  bitselect: [0x52],
+  store16Lane: [0x59],
+  store32Lane: [0x5a],
+  narrowI32x4U: [0x86, 0x01],
+  extendLowI16x8U: [0xa9, 0x01],
+  extendHighI16x8U: [0xaa, 0x01],
+  i32x4Shl: [0xab, 0x01],
+  i32x4ShrU: [0xad, 0x01],
+  i32x4Add: [0xae, 0x01],
+  i32x4Sub: [0xb1, 0x01],
+  i32x4MinS: [0xb6, 0x01],
+  f32x4Mul: [0xe6, 0x01],
+  f32x4ConvertI32x4S: [0xfa, 0x01],
+} as const;
+const I32_LOAD16_U = 0x2f;
+const I32_LT_U = 0x49;
+const I32_EQZ = 0x45;
+const I32_SUB = 0x6b;
+const LOCAL_TEE = 0x22;
+/** Alignment hint log2(2) for halves. */
+const HALF_MEMARG = [1, 0] as const;
+
+/** The constants of the half-precision code, each splatted into a v128 local before the loop. */
+const HALF_CONSTANTS = [
+  0x7fffffff, // a float's magnitude
+  0x37fff001, // (112 << 23) - 0xfff: rebias and round
+  1,
+  0x7c00, // Infinity
+  0x7f800000,
+  0x200, // the quiet NaN bit
+  0x33000000, // 2^-25: at most this rounds to 0
+  0x3f000000, // 0.5
+  0x38800000, // 2^-14: the smallest normal half
+  0x7fff, // a half's magnitude
+  0x38000000, // 112 << 23
+  0x7bff, // the largest finite half
+  0x33800000, // 2^-24
+  0x400, // the smallest normal half's bits
+] as const;
+
+type HalfKind = 'encode' | 'decode' | 'round' | 'add' | 'addDivide';
+
+/**
+ * Body of a half-precision stream function: a loop of eight values per step (four for round, floats in and out), then
+ * one value per step for the rest (the same lane-wise code on a splatted value, lane 0 stored). Parameters: encode,
+ * decode and round (dst, src, elements), add (dst, a, b, elements), addDivide (..., divisor); byte offsets, then the
+ * count. Halves are read and written with v128 loads and stores that need no alignment.
+ */
+function halfBody(kind: HalfKind): number[] {
+  const params = kind === 'add' ? 4 : kind === 'addDivide' ? 5 : 3;
+  const elements = kind === 'add' || kind === 'addDivide' ? 3 : 2;
+  const [x, a, h, m, halves, divisorVector] = [params, params + 1, params + 2, params + 3, params + 4, params + 5];
+  const constantBase = params + 6;
+  const constant = (value: (typeof HALF_CONSTANTS)[number]): number[] => [OP.localGet, constantBase + HALF_CONSTANTS.indexOf(value)];
+  const get = (local: number): number[] => [OP.localGet, local];
+  const set = (local: number): number[] => [OP.localSet, local];
+  const tee = (local: number): number[] => [LOCAL_TEE, local];
+  const simd = (op: readonly number[]): number[] => [OP.simd, ...op];
+  const shift = (op: readonly number[], count: number): number[] => [OP.i32Const, count, ...simd(op)];
+  const memarg = (align: number, offset: number): number[] => [align, ...unsignedLeb(offset)];
+  /** Float32 bits (i32x4 on the stack) to half bits, zero-extended into i32 lanes. */
+  const encode = (value: number[]): number[] => [
+    ...value,
+    ...tee(x),
+    ...constant(0x7fffffff),
+    ...simd(HALF_SIMD.v128And),
+    ...set(a),
+    // Subnormal or zero.
+    ...get(a),
+    ...get(a),
+    ...constant(0x33000000),
+    ...simd(HALF_SIMD.i32x4GtS),
+    ...simd(HALF_SIMD.v128And),
+    ...constant(0x3f000000),
+    ...simd(SIMD.f32x4Add),
+    ...constant(0x3f000000),
+    ...simd(HALF_SIMD.i32x4Sub),
+    // Normal, Infinity past the top, the quiet bit for NaN.
+    ...get(a),
+    ...constant(0x37fff001),
+    ...simd(HALF_SIMD.i32x4Sub),
+    ...get(a),
+    ...shift(HALF_SIMD.i32x4ShrU, 13),
+    ...constant(1),
+    ...simd(HALF_SIMD.v128And),
+    ...simd(HALF_SIMD.i32x4Add),
+    ...shift(HALF_SIMD.i32x4ShrU, 13),
+    ...constant(0x7c00),
+    ...simd(HALF_SIMD.i32x4MinS),
+    ...get(a),
+    ...constant(0x7f800000),
+    ...simd(HALF_SIMD.i32x4GtS),
+    ...constant(0x200),
+    ...simd(HALF_SIMD.v128And),
+    ...simd(HALF_SIMD.v128Or),
+    ...get(a),
+    ...constant(0x38800000),
+    ...simd(HALF_SIMD.i32x4LtS),
+    ...simd(HALF_SIMD.bitselect),
+    ...get(x),
+    ...get(a),
+    ...simd(HALF_SIMD.v128Xor),
+    ...shift(HALF_SIMD.i32x4ShrU, 16),
+    ...simd(HALF_SIMD.v128Or),
+  ];
+  /** Half bits (zero-extended i32 lanes on the stack) to float32 bits. */
+  const decode = (value: number[]): number[] => [
+    ...value,
+    ...tee(h),
+    ...constant(0x7fff),
+    ...simd(HALF_SIMD.v128And),
+    ...set(m),
+    // Subnormal or zero: the integer mantissa times 2^-24.
+    ...get(m),
+    ...simd(HALF_SIMD.f32x4ConvertI32x4S),
+    ...constant(0x33800000),
+    ...simd(HALF_SIMD.f32x4Mul),
+    // Normal: rebias the exponent; Infinity and NaN: once more.
+    ...get(m),
+    ...shift(HALF_SIMD.i32x4Shl, 13),
+    ...constant(0x38000000),
+    ...simd(HALF_SIMD.i32x4Add),
+    ...get(m),
+    ...constant(0x7bff),
+    ...simd(HALF_SIMD.i32x4GtS),
+    ...constant(0x38000000),
+    ...simd(HALF_SIMD.v128And),
+    ...simd(HALF_SIMD.i32x4Add),
+    ...get(m),
+    ...constant(0x400),
+    ...simd(HALF_SIMD.i32x4LtS),
+    ...simd(HALF_SIMD.bitselect),
+    ...get(h),
+    ...get(m),
+    ...simd(HALF_SIMD.v128Xor),
+    ...shift(HALF_SIMD.i32x4Shl, 16),
+    ...simd(HALF_SIMD.v128Or),
+  ];
+  const loadFloats = (pointer: number, offset: number): number[] => [...get(pointer), ...simd(SIMD.v128Load), ...memarg(2, offset)];
+  const addTo = (floats: number[]): number[] => [...floats, ...simd(SIMD.f32x4Add), ...(kind === 'addDivide' ? [...get(divisorVector), ...simd(SIMD.f32x4Div)] : [])];
+  /** Four values per half of eight: the low and high halves of the `halves` local. */
+  const widen = (high: boolean): number[] => [...get(halves), ...simd(high ? HALF_SIMD.extendHighI16x8U : HALF_SIMD.extendLowI16x8U)];
+  const loadHalves = (pointer: number): number[] => [...get(pointer), ...simd(SIMD.v128Load), ...memarg(1, 0), ...set(halves)];
+  const storeHalves = (pointer: number, low: number[], high: number[]): number[] => [...get(pointer), ...low, ...high, ...simd(HALF_SIMD.narrowI32x4U), ...simd(SIMD.v128Store), ...memarg(1, 0)];
+  const storeFloats = (pointer: number, offset: number, value: number[]): number[] => [...get(pointer), ...value, ...simd(SIMD.v128Store), ...memarg(2, offset)];
+  const vectorStep = (): number[] => {
+    switch (kind) {
+      case 'encode':
+        return storeHalves(0, encode(loadFloats(1, 0)), encode(loadFloats(1, 16)));
+      case 'decode':
+        return [...loadHalves(1), ...storeFloats(0, 0, decode(widen(false))), ...storeFloats(0, 16, decode(widen(true)))];
+      case 'round':
+        return storeFloats(0, 0, decode(encode(loadFloats(1, 0))));
+      default:
+        return [...loadHalves(1), ...storeHalves(0, encode(addTo([...decode(widen(false)), ...loadFloats(2, 0)])), encode(addTo([...decode(widen(true)), ...loadFloats(2, 16)])))];
+    }
+  };
+  // One value: loads splat it, stores take lane 0.
+  const oneFloat = (pointer: number): number[] => [...get(pointer), ...simd(HALF_SIMD.load32Splat), ...MEMARG];
+  const oneHalf = (pointer: number): number[] => [...get(pointer), I32_LOAD16_U, ...HALF_MEMARG, ...simd(HALF_SIMD.i32x4Splat)];
+  const storeOneFloat = (pointer: number, value: number[]): number[] => [...get(pointer), ...value, ...simd(HALF_SIMD.store32Lane), ...MEMARG, 0];
+  const storeOneHalf = (pointer: number, value: number[]): number[] => [...get(pointer), ...value, ...simd(HALF_SIMD.store16Lane), ...HALF_MEMARG, 0];
+  const scalarStep = (): number[] => {
+    switch (kind) {
+      case 'encode':
+        return storeOneHalf(0, encode(oneFloat(1)));
+      case 'decode':
+        return storeOneFloat(0, decode(oneHalf(1)));
+      case 'round':
+        return storeOneFloat(0, decode(encode(oneFloat(1))));
+      default:
+        return storeOneHalf(0, encode(addTo([...decode(oneHalf(1)), ...oneFloat(2)])));
+    }
+  };
+  const lanes = kind === 'round' ? 4 : 8;
+  const widths = HALF_POINTER_WIDTHS[kind];
+  const advance = (values: number): number[] => widths.flatMap(([pointer, bytes]) => [...get(pointer), OP.i32Const, ...signedLeb(bytes * values), OP.i32Add, ...set(pointer)]);
+  const countDown = (values: number): number[] => [...get(elements), OP.i32Const, values, I32_SUB, ...set(elements)];
+  const code = [
+    ...HALF_CONSTANTS.flatMap((value, i) => [OP.i32Const, ...signedLeb(value), ...simd(HALF_SIMD.i32x4Splat), ...set(constantBase + i)]),
+    ...(kind === 'addDivide' ? [...get(4), ...simd(SIMD.f32x4Splat), ...set(divisorVector)] : []),
+    OP.block,
+    0x40,
+    OP.loop,
+    0x40,
+    ...get(elements),
+    OP.i32Const,
+    lanes,
+    I32_LT_U,
+    OP.brIf,
+    1,
+    ...vectorStep(),
+    ...advance(lanes),
+    ...countDown(lanes),
+    OP.br,
+    0,
+    OP.end,
+    OP.end,
+    OP.block,
+    0x40,
+    OP.loop,
+    0x40,
+    ...get(elements),
+    I32_EQZ,
+    OP.brIf,
+    1,
+    ...scalarStep(),
+    ...advance(1),
+    ...countDown(1),
+    OP.br,
+    0,
+    OP.end,
+    OP.end,
+    OP.end,
+  ];
+  const body = [...vector([[6 + HALF_CONSTANTS.length, V128]]), ...code];
+  return [...unsignedLeb(body.length), ...body];
+}
+
+/** Per kind, each pointer parameter and its bytes per value (4: floats, 2: halves). */
+const HALF_POINTER_WIDTHS: Record<HalfKind, readonly (readonly [number, number])[]> = {
+  encode: [[0, 2], [1, 4]],
+  decode: [[0, 4], [1, 2]],
+  round: [[0, 4], [1, 4]],
+  add: [[0, 2], [1, 2], [2, 4]],
+  addDivide: [[0, 2], [1, 2], [2, 4]],
+};
+
+const HALF_EXPORTS: readonly (readonly [string, HalfKind, number])[] = [
+  ['encodeHalf', 'encode', 2],
+  ['decodeHalf', 'decode', 2],
+  ['roundHalf', 'round', 2],
+  ['addHalf', 'add', 0],
+  ['addDivideHalf', 'addDivide', 1],
+];
+
 function kernelModuleBytes(): Uint8Array {
   const params = [I32, I32, I32, I32];
   return new Uint8Array([
@@ -238,8 +519,16 @@ function kernelModuleBytes(): Uint8Array {
     ),
     // Imported memory: limits flag 3 = has a maximum and is shared; the maximum allows any memory createKernelMemory makes.
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x03, ...unsignedLeb(0), ...unsignedLeb(MAX_PAGES)]])),
-    ...section(3, vector([[0], [1], [2]])),
-    ...section(7, vector([[...name('add'), 0x00, 0], [...name('addDivide'), 0x00, 1], [...name('copy'), 0x00, 2]])),
-    ...section(10, vector([functionBody(false), functionBody(true), copyBody()])),
+    ...section(3, vector([[0], [1], [2], ...HALF_EXPORTS.map(([, , type]) => [type])])),
+    ...section(
+      7,
+      vector([
+        [...name('add'), 0x00, 0],
+        [...name('addDivide'), 0x00, 1],
+        [...name('copy'), 0x00, 2],
+        ...HALF_EXPORTS.map(([exported], i) => [...name(exported), 0x00, 3 + i]),
+      ]),
+    ),
+    ...section(10, vector([functionBody(false), functionBody(true), copyBody(), ...HALF_EXPORTS.map(([, kind]) => halfBody(kind))])),
   ]);
 }

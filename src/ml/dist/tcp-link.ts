@@ -7,8 +7,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * that a failure travels both ways round the ring.
  *
  * A frame is a 16-byte header of four little-endian uint32 (kind, tag, payload bytes, extra) and the payload. DATA
- * carries raw little-endian float32 (tag: the operation's sequence number); HELLO (tag: the group's hash, extra: rank
- * and size) opens a link and ACK accepts it; ABORT (tag: why, extra: lost rank + 1) ends the ring.
+ * carries raw little-endian float32, or IEEE half floats (tag: the operation's sequence number, extra: DATA_FLOAT32 or
+ * DATA_FLOAT16); HELLO (tag: the group's hash, extra: rank and size) opens a link and ACK accepts it; ABORT (tag: why,
+ * extra: lost rank + 1) ends the ring.
  */
 
 export interface TcpPeer {
@@ -21,6 +22,9 @@ export const FRAME_HELLO = 1;
 export const FRAME_ACK = 2;
 export const FRAME_DATA = 3;
 export const FRAME_ABORT = 4;
+/** DATA's extra: the payload's number format. */
+export const DATA_FLOAT32 = 0;
+export const DATA_FLOAT16 = 1;
 export const ABORT_CLOSED = 1;
 export const ABORT_FAILED = 2;
 export const ABORT_REJECTED = 3;

@@ -1,17 +1,21 @@
 import { endianness } from 'node:os';
 import type { Socket } from 'node:net';
-import { CollectiveError, type Collective, type PhaseListener, type ReduceOp } from './collective.js';
-import { chunkStride, FusedBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
+import { CollectiveError, type AllreduceOptions, type Collective, type CollectiveStats, type PhaseListener, type ReduceOp } from './collective.js';
+import { chunkStride, FusedBuffers, halfBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex, type FusedPiece } from './fused-buffers.js';
+import { roundToHalf } from './half.js';
 import { copyInto } from './memcpy.js';
 import { ALL_GATHER, COPY_IN, COPY_OUT, NEGOTIATE, PhaseTimer, REDUCE_SCATTER } from './phase-timer.js';
 import { createKernelMemory, createReduceKernel, type ReduceKernel } from './reduce-kernel.js';
 import {
   ABORT_CLOSED,
   ABORT_FAILED,
+  DATA_FLOAT16,
+  DATA_FLOAT32,
   encodeHeader,
   endSocket,
   FRAME_ABORT,
   FRAME_DATA,
+  FRAME_HEADER_BYTES,
   groupHash,
   HeaderReader,
   MAX_TCP_RING_SIZE,
@@ -30,6 +34,15 @@ export type { TcpPeer } from './tcp-link.js';
  * the right neighbour and receives one from the left, in pieces of pieceBytes, so that the right can reduce and pass on
  * piece 1 while piece 2 is on the wire. Float32 data goes as raw little-endian bytes straight out of the caller's
  * buffers; received pieces are reduced by the SIMD kernel through a staging area of one piece.
+ *
+ * A float16 allreduce (AllreduceOptions.wire) sends pieces of half floats, pieceBytes on the wire as well (twice the
+ * values). A piece received in the reduce-scatter is decoded, added to this rank's float32 values and encoded again in
+ * one kernel pass; the halves go on from a wire buffer (two bytes per value of the fused buffers, kept for later
+ * operations). A piece's place there is written again only in the all-gather, once the bytes sent from it have been
+ * taken: a chunk comes back to a rank only after its owner has added that rank's part into the total. The owner of a
+ * chunk also decodes the total it sends into its own buffers, and the all-gather passes the halves on as received and
+ * decodes them, so every rank ends with the same values. Pieces of this rank's own chunk are encoded one at a time, each
+ * just before it is written.
  */
 
 export interface TcpCollectiveOptions {
@@ -91,7 +104,7 @@ export async function tcpCollective(options: TcpCollectiveOptions): Promise<Coll
 
 function validate(options: TcpJoinOptions): void {
   const { rank, size, peers } = options;
-  if (endianness() !== 'LE') throw new Error('cannot join ring: the wire format is little-endian float32 and this host is big-endian');
+  if (endianness() !== 'LE') throw new Error('cannot join ring: the wire format is little-endian float32 (or float16) and this host is big-endian');
   if (!Number.isInteger(size) || size < 1 || size > MAX_TCP_RING_SIZE) throw new RangeError(`cannot join ring: size must be an integer in [1, ${MAX_TCP_RING_SIZE}], got ${size}`);
   if (!Number.isInteger(rank) || rank < 0 || rank >= size) throw new RangeError(`cannot join ring: rank must be in [0, ${size}), got ${rank}`);
   if (!Array.isArray(peers) || peers.length !== size) throw new RangeError(`cannot join ring: peers must list ${size} addresses, got ${Array.isArray(peers) ? peers.length : typeof peers}`);
@@ -135,8 +148,13 @@ const MODE_ADD_DIVIDE = 2;
 /** One expected piece from the left: where it goes, how, and whether it goes on to the right next step. */
 interface Receive {
   readonly view: Float32Array;
+  /** The piece's bytes on the wire (the frame's length): the view for float32, where a piece that is only copied lands; the wire slot for half floats. */
   readonly bytes: Uint8Array;
+  /** A half-float piece's place in the wire buffer, which its halves are sent on from; null for float32. */
+  readonly wire: Uint16Array | null;
   readonly mode: number;
+  /** The reduce-scatter's last add: this rank owns the chunk's total. */
+  readonly final: boolean;
   readonly forward: boolean;
   /** The phase charged while the piece is awaited, received, reduced and passed on (only allreduce is traced). */
   readonly phase: number;
@@ -146,7 +164,7 @@ interface Receive {
 interface RingOp {
   readonly verb: string;
   readonly seq: number;
-  readonly initialSends: readonly Float32Array[];
+  readonly initialSends: readonly InitialSend[];
   readonly receives: readonly Receive[];
   /** The collective's timer when the operation is a traced allreduce. */
   readonly timer: PhaseTimer | undefined;
@@ -157,6 +175,11 @@ interface RingOp {
   reject(error: Error): void;
   onWritten(error?: Error | null): void;
 }
+
+/** What goes on the wire: float32 values as they are, or half floats (Uint16Array). */
+type Outgoing = Float32Array | Uint16Array;
+/** A first send: as it is, or float32 values to encode into their wire slot just before they go (so encoding overlaps sending). */
+type InitialSend = Outgoing | { readonly values: Float32Array; readonly wire: Uint16Array };
 
 interface Failure {
   readonly cause: string;
@@ -171,12 +194,21 @@ class TcpRing implements Collective {
   private readonly left: number;
   private readonly right: number;
   private readonly pieceElements: number;
+  /** Values per half-float piece: pieceBytes on the wire too. */
+  private readonly halfPieceElements: number;
   private readonly kernel: ReduceKernel;
-  /** Received bytes of a piece to be added land here (the kernel's memory, 4-byte aligned whatever the stream's offset). */
+  /**
+   * Received bytes of a piece to be added (and of every half-float piece) land here: the kernel's memory, 4-byte aligned
+   * whatever the stream's offset. Half-float results are left here by the kernel too.
+   */
   private readonly staging: Uint8Array;
-  /** The piece of the caller's buffers being added to, copied into the kernel's memory. */
+  /** The piece of the caller's buffers being added to, copied into the kernel's memory (room for a half-float piece's values). */
   private readonly scratch: Float32Array;
   private readonly scratchByteOffset: number;
+  /** Half-float allreduces: two bytes per element of the fused buffers, each piece's halves sent from its place here. */
+  private wire = new Uint16Array(0);
+  private bytesSent = 0;
+  private bytesReceived = 0;
   private readonly header = new HeaderReader();
   private payloadFill = 0;
   private inPayload = false;
@@ -209,12 +241,14 @@ class TcpRing implements Collective {
     this.left = ringIndex(rank - 1, size);
     this.right = ringIndex(rank + 1, size);
     this.pieceElements = pieceBytes / 4;
-    const memory = createKernelMemory(2 * pieceBytes);
+    this.halfPieceElements = pieceBytes / 2;
+    const memory = createKernelMemory(3 * pieceBytes);
     this.kernel = createReduceKernel(memory);
     this.staging = new Uint8Array(memory.buffer, 0, pieceBytes);
     this.scratchByteOffset = pieceBytes;
-    this.scratch = new Float32Array(memory.buffer, pieceBytes, this.pieceElements);
+    this.scratch = new Float32Array(memory.buffer, pieceBytes, this.halfPieceElements);
     this.stash = links.inboundLeftover;
+    this.bytesReceived = links.inboundLeftover?.length ?? 0;
     links.setSink((chunk, start, end) => this.onInbound(chunk, start, end));
     for (const [socket, side] of [
       [this.inbound, 'left'],
@@ -231,21 +265,27 @@ class TcpRing implements Collective {
     this.outbound.resume();
   }
 
-  allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum'): Promise<void> {
+  allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum', options: AllreduceOptions = {}): Promise<void> {
     const verb = 'allreduce';
+    let half: boolean[] | null;
     try {
       requireFloat32Buffers(buffers, verb);
       requireReduceOp(op, verb);
+      half = halfBuffers(options.wire, buffers.length, verb);
     } catch (error) {
       return Promise.reject(error);
     }
+    const halves = half;
     return this.enqueue(verb, () => {
       const n = this.size;
       const fused = new FusedBuffers(buffers);
       const stride = chunkStride(fused.length, n);
+      if (halves !== null && this.wire.length < fused.length) this.wire = new Uint16Array(fused.length);
+      const maxElements = halves === null ? () => this.pieceElements : (buffer: number) => (halves[buffer] ? this.halfPieceElements : this.pieceElements);
+      const wireOf = (piece: FusedPiece): Uint16Array | null => (halves !== null && halves[piece.buffer] === true ? this.wire.subarray(piece.at, piece.at + piece.view.length) : null);
       const chunks = Array.from({ length: n }, (_, c) => {
         const lo = Math.min(fused.length, c * stride);
-        return fused.views(lo, Math.min(fused.length, lo + stride), this.pieceElements);
+        return fused.pieces(lo, Math.min(fused.length, lo + stride), maxElements);
       });
       // Step k sends chunk (rank - k) and receives chunk (rank - k - 1): steps 0 to n - 2 add (after step n - 2 this
       // rank holds the total of chunk rank + 1), steps n - 1 to 2n - 3 copy; each received piece goes on next step.
@@ -253,10 +293,25 @@ class TcpRing implements Collective {
       for (let k = 0; k <= 2 * n - 3; k++) {
         const mode = k < n - 2 ? MODE_ADD : k === n - 2 ? (op === 'mean' ? MODE_ADD_DIVIDE : MODE_ADD) : MODE_COPY;
         const phase = k <= n - 2 ? REDUCE_SCATTER : ALL_GATHER;
-        for (const view of chunks[ringIndex(this.rank - k - 1, n)]!) receives.push(receive(view, mode, k < 2 * n - 3, phase));
+        for (const piece of chunks[ringIndex(this.rank - k - 1, n)]!) receives.push(receive(piece.view, mode, k < 2 * n - 3, phase, wireOf(piece), k === n - 2));
       }
-      return { initialSends: chunks[this.rank]!, receives };
+      const initialSends = chunks[this.rank]!.map((piece): InitialSend => {
+        const wire = wireOf(piece);
+        return wire === null ? piece.view : { values: piece.view, wire };
+      });
+      return { initialSends, receives };
     }, true);
+  }
+
+  /** Encodes float32 values into half floats through the kernel's memory (values at most a half-float piece). */
+  private encodeHalf(values: Float32Array, out: Uint16Array): void {
+    copyInto(this.scratch, 0, values);
+    this.kernel.encodeHalf(0, this.scratchByteOffset, values.length);
+    copyInto(out, 0, this.staging.subarray(0, out.byteLength));
+  }
+
+  stats(): CollectiveStats {
+    return { bytesSent: this.bytesSent, bytesReceived: this.bytesReceived };
   }
 
   setPhaseListener(listener: PhaseListener | undefined): void {
@@ -323,7 +378,7 @@ class TcpRing implements Collective {
    * Operations run one at a time, in call order, as every rank calls them. A traced operation's time runs from its
    * start here (after the operations queued before it), planning included.
    */
-  private enqueue(verb: string, plan: () => { initialSends: readonly Float32Array[]; receives: readonly Receive[] }, traced = false): Promise<void> {
+  private enqueue(verb: string, plan: () => { initialSends: readonly InitialSend[]; receives: readonly Receive[] }, traced = false): Promise<void> {
     const result = this.queue.then(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -360,7 +415,13 @@ class TcpRing implements Collective {
     this.current = op;
     this.lastProgressMs = Date.now();
     this.armTimer();
-    for (const view of op.initialSends) this.send(op, view);
+    for (const first of op.initialSends) {
+      if (first instanceof Float32Array || first instanceof Uint16Array) this.send(op, first);
+      else {
+        this.encodeHalf(first.values, first.wire);
+        this.send(op, first.wire);
+      }
+    }
     op.timer?.lap(COPY_IN);
     if (this.stash !== null) {
       const stash = this.stash;
@@ -372,10 +433,11 @@ class TcpRing implements Collective {
     this.maybeFinish(op);
   }
 
-  private send(op: RingOp, view: Float32Array): void {
+  private send(op: RingOp, view: Outgoing): void {
     op.sendsLeft--;
     op.writesPending++;
-    const header = encodeHeader(FRAME_DATA, op.seq, view.byteLength, 0);
+    const header = encodeHeader(FRAME_DATA, op.seq, view.byteLength, view instanceof Uint16Array ? DATA_FLOAT16 : DATA_FLOAT32);
+    this.bytesSent += FRAME_HEADER_BYTES + view.byteLength;
     if (view.byteLength === 0) {
       this.outbound.write(header, op.onWritten);
       return;
@@ -400,6 +462,7 @@ class TcpRing implements Collective {
 
   /** The left link's bytes: consumed while the current operation expects pieces, else kept and the link paused. */
   private onInbound(chunk: Buffer, start: number, end: number): boolean {
+    this.bytesReceived += end - start;
     if (this.draining) return true;
     this.lastProgressMs = Date.now();
     // The time since the last lap went waiting for the piece the operation expects next.
@@ -431,7 +494,7 @@ class TcpRing implements Collective {
       const piece = op.receives[op.next]!;
       const take = Math.min(piece.bytes.length - this.payloadFill, end - p);
       if (take > 0) {
-        copyInto(piece.mode === MODE_COPY ? piece.bytes : this.staging, this.payloadFill, chunk.subarray(p, p + take));
+        copyInto(piece.mode === MODE_COPY && piece.wire === null ? piece.bytes : this.staging, this.payloadFill, chunk.subarray(p, p + take));
         this.payloadFill += take;
         p += take;
       }
@@ -447,15 +510,17 @@ class TcpRing implements Collective {
 
   /** Whether the frame is the piece the operation expects; an ABORT or anything else fails the ring. */
   private acceptFrame(op: RingOp, frame: FrameHeader): boolean {
-    const expected = op.receives[op.next]!.bytes.length;
-    if (frame.kind === FRAME_DATA && frame.tag === op.seq && frame.payloadBytes === expected) return true;
+    const piece = op.receives[op.next]!;
+    const expected = piece.bytes.length;
+    const format = piece.wire === null ? DATA_FLOAT32 : DATA_FLOAT16;
+    if (frame.kind === FRAME_DATA && frame.tag === op.seq && frame.payloadBytes === expected && frame.extra === format) return true;
     if (frame.kind === FRAME_ABORT) {
       this.linkDown('left', abortFailure(frame, this.left));
       return false;
     }
-    const got = frame.kind === FRAME_DATA ? `a ${frame.payloadBytes}-byte piece of operation ${frame.tag}` : `a frame of kind ${frame.kind}`;
+    const got = frame.kind === FRAME_DATA ? `a ${frame.payloadBytes}-byte ${formatName(frame.extra)} piece of operation ${frame.tag}` : `a frame of kind ${frame.kind}`;
     this.fail({
-      cause: `rank ${this.left} sent ${got} where a ${expected}-byte piece of operation ${op.seq} was expected (every rank must call the same operations, in the same order, with the same lengths)`,
+      cause: `rank ${this.left} sent ${got} where a ${expected}-byte ${formatName(format)} piece of operation ${op.seq} was expected (every rank must call the same operations, in the same order, with the same lengths and wire formats)`,
       lostRank: undefined,
     });
     return false;
@@ -463,21 +528,51 @@ class TcpRing implements Collective {
 
   private completePiece(op: RingOp, piece: Receive): void {
     const timer = op.timer;
+    if (piece.wire !== null) this.completeHalfPiece(op, piece, piece.wire);
+    else {
+      if (piece.mode !== MODE_COPY) {
+        const elements = piece.view.length;
+        copyInto(this.scratch, 0, piece.view);
+        timer?.lap(COPY_IN);
+        if (piece.mode === MODE_ADD) this.kernel.add(this.scratchByteOffset, this.scratchByteOffset, 0, elements);
+        else this.kernel.addDivide(this.scratchByteOffset, this.scratchByteOffset, 0, elements, this.size);
+        timer?.lap(piece.phase);
+        copyInto(piece.view, 0, this.scratch.subarray(0, elements));
+        timer?.lap(COPY_OUT);
+      }
+      if (piece.forward) {
+        this.send(op, piece.view);
+        timer?.lap(piece.phase);
+      }
+    }
+    this.maybeFinish(op);
+  }
+
+  /**
+   * A half-float piece, its halves in the staging area: added to this rank's values (the result encoded in place), put
+   * in its wire slot and sent on, and decoded into the caller's buffers where it is final (the all-gather, and the
+   * owner's total).
+   */
+  private completeHalfPiece(op: RingOp, piece: Receive, wire: Uint16Array): void {
+    const timer = op.timer;
+    const elements = piece.view.length;
     if (piece.mode !== MODE_COPY) {
-      const elements = piece.view.length;
       copyInto(this.scratch, 0, piece.view);
       timer?.lap(COPY_IN);
-      if (piece.mode === MODE_ADD) this.kernel.add(this.scratchByteOffset, this.scratchByteOffset, 0, elements);
-      else this.kernel.addDivide(this.scratchByteOffset, this.scratchByteOffset, 0, elements, this.size);
+      if (piece.mode === MODE_ADD) this.kernel.addHalf(0, 0, this.scratchByteOffset, elements);
+      else this.kernel.addDivideHalf(0, 0, this.scratchByteOffset, elements, this.size);
       timer?.lap(piece.phase);
+    }
+    if (piece.forward) {
+      copyInto(wire, 0, this.staging.subarray(0, wire.byteLength));
+      this.send(op, wire);
+      timer?.lap(piece.phase);
+    }
+    if (piece.mode === MODE_COPY || piece.final) {
+      this.kernel.decodeHalf(this.scratchByteOffset, 0, elements);
       copyInto(piece.view, 0, this.scratch.subarray(0, elements));
       timer?.lap(COPY_OUT);
     }
-    if (piece.forward) {
-      this.send(op, piece.view);
-      timer?.lap(piece.phase);
-    }
-    this.maybeFinish(op);
   }
 
   private maybeFinish(op: RingOp): void {
@@ -570,8 +665,13 @@ class TcpRing implements Collective {
   }
 }
 
-function receive(view: Float32Array, mode: number, forward: boolean, phase = ALL_GATHER): Receive {
-  return { view, bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength), mode, forward, phase };
+function receive(view: Float32Array, mode: number, forward: boolean, phase = ALL_GATHER, wire: Uint16Array | null = null, final = false): Receive {
+  const onWire = wire ?? view;
+  return { view, bytes: new Uint8Array(onWire.buffer, onWire.byteOffset, onWire.byteLength), wire, mode, final, forward, phase };
+}
+
+function formatName(format: number): string {
+  return format === DATA_FLOAT32 ? 'float32' : format === DATA_FLOAT16 ? 'float16' : `format-${format}`;
 }
 
 /** What a traced operation is waiting for: its first piece (the negotiation), the next piece, or its last sends. */
@@ -596,10 +696,17 @@ class SoloCollective implements Collective {
   readonly size = 1;
   private closed = false;
 
-  async allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum'): Promise<void> {
+  async allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum', options: AllreduceOptions = {}): Promise<void> {
     requireFloat32Buffers(buffers, 'allreduce');
     requireReduceOp(op, 'allreduce');
+    const half = halfBuffers(options.wire, buffers.length, 'allreduce');
     this.enter('allreduce');
+    // The sum over one rank is its own buffers; half-float ones are rounded as a ring's results are.
+    if (half !== null) buffers.forEach((buffer, i) => half[i] && roundToHalf(buffer));
+  }
+
+  stats(): CollectiveStats {
+    return { bytesSent: 0, bytesReceived: 0 };
   }
 
   async broadcast(buffers: readonly Float32Array[], root: number): Promise<void> {

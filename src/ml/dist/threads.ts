@@ -1,5 +1,6 @@
-import { CollectiveError, type Collective, type PhaseListener, type ReduceOp } from './collective.js';
-import { chunkStride, FusedBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
+import { CollectiveError, type AllreduceOptions, type Collective, type CollectiveStats, type PhaseListener, type ReduceOp } from './collective.js';
+import { chunkStride, FusedBuffers, halfBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
+import { roundToHalf } from './half.js';
 import { copyInto } from './memcpy.js';
 import { ALL_GATHER, COPY_IN, COPY_OUT, NEGOTIATE, PhaseTimer, REDUCE_SCATTER } from './phase-timer.js';
 import { createKernelMemory, createReduceKernel, isKernelMemory, type KernelMemory, type ReduceKernel } from './reduce-kernel.js';
@@ -14,6 +15,15 @@ import { createKernelMemory, createReduceKernel, isKernelMemory, type KernelMemo
  * Operations block their thread (Atomics.wait) until they are complete: run ranks in worker threads. A neighbour that is
  * gone (closed, its thread exited) fails every operation that still needs it, and then the whole group; a neighbour that
  * makes no progress for timeoutMs fails the group too.
+ *
+ * A float16 allreduce (AllreduceOptions.wire) has no wire to shrink here, but it gives the values the TCP ring gives:
+ * every partial sum is rounded to half precision where the TCP ring would encode it (a rank's own chunk before its
+ * right neighbour reads it, and each add of the reduce-scatter, the last one included), so the adds happen in the
+ * same order on the same rounded operands. A message that fits one segment (chunked alike on both transports) comes
+ * out bit-identical to TCP's; a longer one is chunked per segment, so its values differ from TCP's only as two
+ * roundings of the same sum in a different order do. Rounding once, only the totals, would be cheaper and a little
+ * more precise, but then training on threads would not stand for training on TCP; the rounding runs in the SIMD
+ * kernel on the slot, a small cost beside the adds.
  */
 
 export interface ThreadGroupOptions {
@@ -158,23 +168,46 @@ class ThreadCollective implements Collective {
     this.counterIndex = rankIndex(rank, COUNTER);
   }
 
-  async allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum'): Promise<void> {
+  async allreduce(buffers: readonly Float32Array[], op: ReduceOp = 'sum', options: AllreduceOptions = {}): Promise<void> {
     const verb = 'allreduce';
     requireFloat32Buffers(buffers, verb);
     requireReduceOp(op, verb);
+    const half = halfBuffers(options.wire, buffers.length, verb);
     this.enter(verb);
-    if (this.size === 1) return; // the sum and the mean over one rank are its own buffers
+    if (this.size === 1) {
+      // The sum and the mean over one rank are its own buffers (half-float ones rounded, as a ring's results are).
+      if (half !== null) buffers.forEach((buffer, i) => half[i] && roundToHalf(buffer));
+      return;
+    }
     // Taken once per call, so that a listener set or removed meanwhile applies from the next call.
     const timer = this.phaseTimer;
     timer?.begin();
     const fused = new FusedBuffers(buffers);
-    const signature = signatureOf(KIND_ALLREDUCE, fused.length, op === 'mean' ? 1 : 0);
+    const halfRuns = half === null ? null : fused.runs((buffer) => half[buffer]!);
+    const signature = signatureOf(KIND_ALLREDUCE, fused.length, (op === 'mean' ? 1 : 0) | (halfRuns === null ? 0 : 2));
     const segments = Math.max(1, Math.ceil(fused.length / this.segmentElements));
     for (let s = 0; s < segments; s++) {
       const start = s * this.segmentElements;
-      this.allreduceSegment(fused, start, Math.min(this.segmentElements, fused.length - start), op, s === 0 ? signature : 0, verb, timer);
+      this.allreduceSegment(fused, start, Math.min(this.segmentElements, fused.length - start), op, s === 0 ? signature : 0, verb, timer, halfRuns);
     }
     timer?.emit();
+  }
+
+  /** Shared memory: nothing goes over a wire. */
+  stats(): CollectiveStats {
+    return { bytesSent: 0, bytesReceived: 0 };
+  }
+
+  /**
+   * Rounds to half precision the part of the segment's [lo, hi) (segment element indexes, the segment starting at
+   * element `start` of the concatenation) that lies in the half-float runs, in this rank's slot at `own`.
+   */
+  private roundRuns(halfRuns: readonly (readonly [number, number])[], start: number, lo: number, hi: number, own: number): void {
+    for (const [from, to] of halfRuns) {
+      const a = Math.max(from, start + lo) - start;
+      const b = Math.min(to, start + hi) - start;
+      if (b > a) this.kernel.roundHalf((own + a) * 4, (own + a) * 4, b - a);
+    }
   }
 
   setPhaseListener(listener: PhaseListener | undefined): void {
@@ -241,7 +274,16 @@ class ThreadCollective implements Collective {
    * before step 1 can run are the negotiation; a later segment's wait for its slot is the right neighbour still
    * gathering the segment that used the slot last, so it is all-gather time.
    */
-  private allreduceSegment(fused: FusedBuffers, start: number, length: number, op: ReduceOp, signature: number, verb: string, timer: PhaseTimer | undefined): void {
+  private allreduceSegment(
+    fused: FusedBuffers,
+    start: number,
+    length: number,
+    op: ReduceOp,
+    signature: number,
+    verb: string,
+    timer: PhaseTimer | undefined,
+    halfRuns: readonly (readonly [number, number])[] | null,
+  ): void {
     const n = this.size;
     const first = signature !== 0;
     timer?.lap(COPY_IN);
@@ -249,6 +291,11 @@ class ThreadCollective implements Collective {
     timer?.lap(first ? NEGOTIATE : ALL_GATHER);
     const stride = chunkStride(length, n);
     fused.copyTo(start, start + length, this.memory, own);
+    if (halfRuns !== null) {
+      // This rank's own chunk starts its ring as the halves TCP would send.
+      const lo = Math.min(length, this.rank * stride);
+      this.roundRuns(halfRuns, start, lo, Math.min(length, lo + stride), own);
+    }
     this.publish(base, slot, signature);
     timer?.lap(COPY_IN);
     for (let k = 1; k <= 2 * n - 2; k++) {
@@ -271,6 +318,7 @@ class ThreadCollective implements Collective {
         this.waitFor(this.right, (base + k + 1 - n) | 0, verb);
         this.kernel.copy((own + lo) * 4, (left + lo) * 4, (hi - lo) * 4);
       }
+      if (halfRuns !== null && k <= n - 1) this.roundRuns(halfRuns, start, lo, hi, own);
       this.signal((base + k) | 0);
       timer?.lap(phase);
       if (k >= n - 1) {

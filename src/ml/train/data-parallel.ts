@@ -1,8 +1,8 @@
-import { CollectiveError, type Collective, type PhaseListener } from '../dist/collective.js';
+import { CollectiveError, type AllreduceOptions, type Collective, type PhaseListener, type WireFormat } from '../dist/collective.js';
 import type { TrainableModel } from '../engine/model.js';
 import { seededRandom, shuffleInPlace, wallClockMs } from '../../util/index.js';
 import { gatherBatch, type Examples } from './examples.js';
-import { fusionGroups, roundToHalf } from './fusion.js';
+import { fusionGroups } from './fusion.js';
 import { createOptimizer, type OptimizerConfig, type OptimizerState } from './optimizer.js';
 import type { SpanRecorder } from './timeline.js';
 
@@ -16,7 +16,11 @@ export interface TrainJob {
   readonly seed: number;
   /** Tensor fusion threshold; 0 sends each gradient tensor in its own allreduce. */
   readonly fusionThresholdBytes: number;
-  /** Round gradients to half precision before they are reduced. */
+  /**
+   * fp16: gradients travel between ranks as IEEE half floats (half the bytes; the allreduce's float16 wire, whose
+   * partial sums are rounded to half precision at each ring hop), so the averaged gradients every rank applies are half
+   * values. The step's loss stays float32. none: float32 throughout.
+   */
   readonly compression: 'none' | 'fp16';
   /** A commit (the state elastic recovery rolls back to, and a checkpoint) every this many steps and at each epoch's end. */
   readonly commitEverySteps: number;
@@ -112,12 +116,17 @@ export async function trainRank(options: {
     gradients.map((g) => g.length),
     job.fusionThresholdBytes,
   );
+  // With fp16 compression the gradients go as half floats and the loss, beside them in the last group, as float32: the
+  // allreduce takes a wire format per buffer, so the loss stays exact at no extra ring pass.
+  const wire = (buffers: readonly Float32Array[]): AllreduceOptions =>
+    job.compression === 'fp16' ? { wire: buffers.map((b): WireFormat => (b === lossBuffer ? 'float32' : 'float16')) } : {};
   const groups = planned.map((indices, g) => {
     const detail = `${indices.length} tensors, ${indices.reduce((sum, i) => sum + gradients[i]!.length * 4, 0)} bytes`;
-    const buffers = indices.map((i) => gradients[i]!);
-    return g === planned.length - 1 ? { buffers: [...buffers, lossBuffer], detail: `${detail} and the loss` } : { buffers, detail };
+    const last = g === planned.length - 1;
+    const buffers = last ? [...indices.map((i) => gradients[i]!), lossBuffer] : indices.map((i) => gradients[i]!);
+    return { buffers, detail: last ? `${detail} and the loss` : detail, options: wire(buffers) };
   });
-  if (groups.length === 0) groups.push({ buffers: [lossBuffer], detail: 'the loss' });
+  if (groups.length === 0) groups.push({ buffers: [lossBuffer], detail: 'the loss', options: {} });
   const inputs = new Float32Array(job.batchSize * examples.inputLength);
   const targets = new Float32Array(job.batchSize * examples.targetLength);
   const commits: TrainState[] = [];
@@ -163,12 +172,11 @@ export async function trainRank(options: {
       lossBuffer[0] = model.lossAndGradients(batch, gradients);
       const computeEndMs = wallClockMs();
       timeline?.add('compute', computeStartMs, computeEndMs);
-      if (job.compression === 'fp16') for (const g of gradients) roundToHalf(g);
       // From the gradients to the first allreduce: what fusion costs before anything goes on the ring.
       if (timeline !== undefined) timeline.add('queue', computeEndMs, wallClockMs());
       for (const group of groups) {
         allreduceDetail = group.detail;
-        await collective.allreduce(group.buffers, 'mean');
+        await collective.allreduce(group.buffers, 'mean', group.options);
       }
       const applyStartMs = wallClockMs();
       optimizer.step(parameters, gradients);

@@ -45,6 +45,33 @@ export function describeDataParallelTraining(transport: string, launcher: () => 
       expect(maxDifference(one.state.parameters, initial)).toBeGreaterThan(1e-3);
     });
 
+    it('with fp16 compression, 1 and 2 ranks end within half-precision noise of each other and of float32; the loss stays exact and falls', async () => {
+      // SGD, so that a gradient's rounding error moves the weights in proportion (Adam would rescale it).
+      const fp16 = { compression: 'fp16', optimizer: { kind: 'sgd', learningRate: 0.2 }, epochs: 4 } as const;
+      const losses: { fp16: number[]; float32: number[] } = { fp16: [], float32: [] };
+      const one = await runTraining({ model: forecaster, job: job(12, fp16), examples, launcher: launcher(), workers: 1 });
+      const two = await runTraining({ model: forecaster, job: job(6, fp16), examples, launcher: launcher(), workers: 2, onStep: (report) => losses.fp16.push(report.loss) });
+      const float32 = await runTraining({ model: forecaster, job: job(6, { ...fp16, compression: 'none' }), examples, launcher: launcher(), workers: 2, onStep: (report) => losses.float32.push(report.loss) });
+      const initial = (await runTraining({ model: forecaster, job: job(12, { epochs: 0 }), examples, launcher: launcher(), workers: 1 })).state.parameters;
+      expect(two.state.position).toEqual(one.state.position);
+      expect(two.state.position.step).toBeGreaterThan(60);
+      // The weights move by up to about 0.6; each step's averaged gradient is off by a few 2^-11 of its size (the ring's
+      // roundings), errors that mostly cancel over the steps: the runs were 2e-5 apart when measured. 1e-3 is about
+      // 2^-11 of the movement, four times over: far below what a wrong gradient would do, far above the noise.
+      const moved = maxDifference(one.state.parameters, initial);
+      expect(moved).toBeGreaterThan(0.3);
+      expect(maxDifference(two.state.parameters, one.state.parameters)).toBeLessThan(1e-3);
+      expect(maxDifference(two.state.parameters, float32.state.parameters)).toBeLessThan(1e-3);
+      // ...and the compression did happen: the gradients applied were half values, not the float32 ones.
+      expect(maxDifference(two.state.parameters, float32.state.parameters)).toBeGreaterThan(0);
+      // The loss rides in float32 beside the half-float gradients: at step 1 (same weights) it is the float32 run's to
+      // the bit, where a half-float loss would be off by up to 2^-12.
+      expect(losses.fp16[0]).toBe(losses.float32[0]);
+      const first = losses.fp16.slice(0, 5).reduce((sum, loss) => sum + loss, 0) / 5;
+      const last = losses.fp16.slice(-5).reduce((sum, loss) => sum + loss, 0) / 5;
+      expect(last).toBeLessThan(first * 0.8);
+    });
+
     it('goes on without a rank that dies mid-training, rolls back to the last commit, and lets a replacement join', async () => {
       const losses: { step: number; loss: number; ranks: number }[] = [];
       const reasons: string[] = [];
