@@ -10,7 +10,8 @@ import { initEngine } from '../ml/engine/index.js';
 import { defaultRegistryDir, ModelRegistry } from '../ml/registry/index.js';
 import type { ComparisonReport } from '../ml/serve/index.js';
 import { FORECASTER, sineSeries, trainAndSave } from '../ml/serve/test-support.js';
-import { builtBinPath, eventually, getJson, sendGraphiteTcp } from './test-support.js';
+import type { AlertNotification } from '../alert/index.js';
+import { builtBinPath, eventually, getJson, sendGraphiteTcp, WebhookReceiver } from './test-support.js';
 
 const run = promisify(execFile);
 const POINTS = 400;
@@ -34,8 +35,10 @@ describe('end to end: a trained model served by the model detector, its staging 
   let dataDir: string;
   let registry: ModelRegistry;
   let server: SpawnedServer;
+  const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
+    const hookUrl = await receiver.start();
     dataDir = await mkdtemp(join(tmpdir(), 'vigil-serving-e2e-'));
     registry = new ModelRegistry({ root: defaultRegistryDir(dataDir) });
     const engine = await initEngine();
@@ -63,6 +66,11 @@ describe('end to end: a trained model served by the model detector, its staging 
       '      detectors:',
       '        - id: model',
       '          params: { model: latency }',
+      'alerts:',
+      '  resolveAfterMs: 1000',
+      '  webhooks:',
+      '    - name: test',
+      `      url: ${hookUrl}`,
       '',
     ].join('\n');
     server = await spawnServer({ binPath: builtBinPath(), dataDir, configYaml: config });
@@ -70,6 +78,7 @@ describe('end to end: a trained model served by the model detector, its staging 
 
   afterAll(async () => {
     await server?.stop();
+    await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -89,6 +98,10 @@ describe('end to end: a trained model served by the model detector, its staging 
     expect(production).toMatchObject({ series: 'app.a.latency', kind: 'spike' });
     expect(production!.evidence?.reason).toMatch(/^model latency v1 forecast /);
     expect(anomalies.find((a) => a.detector === 'model-shadow' && a.timestampMs === spikeMs)?.evidence?.reason).toMatch(/^shadow model latency v2 .*not alerted$/);
+    // The spike pages through production alone: the shadow version's finding opens no episode and joins none.
+    const resolved = (await eventually(async () => receiver.bodies.find((b) => (b as AlertNotification).status === 'resolved'), 30_000, 'the spike episode resolved')) as AlertNotification;
+    expect(resolved).toMatchObject({ series: 'app.a.latency', detectors: ['model'] });
+    expect((receiver.bodies as AlertNotification[]).flatMap((b) => b.detectors)).not.toContain('model-shadow');
     // Only the spike: the models' intervals hold the noise.
     expect(anomalies.filter((a) => a.detector === 'model').length).toBeLessThanOrEqual(3);
 

@@ -24,7 +24,7 @@ export class ModelSlot {
   historyNeeded = 0;
   shadowAnomaliesDropped = 0;
   private shadowAnomalies: DetectedAnomaly[] = [];
-  private scratch = new Float32Array(0);
+  private readonly scratch = new Map<number, Float32Array>();
 
   constructor(
     readonly name: string,
@@ -44,10 +44,17 @@ export class ModelSlot {
     this.counters = this.freshCounters();
   }
 
-  /** A reusable array of `length` values for a judgement's history (detectors run one at a time per thread). */
+  /**
+   * A reusable array of exactly `length` values for a judgement's history (detectors run one at a time per thread);
+   * one per length, so production and a shadow version with other windows do not reallocate on every point.
+   */
   history(length: number): Float32Array {
-    if (this.scratch.length !== length) this.scratch = new Float32Array(length);
-    return this.scratch;
+    let scratch = this.scratch.get(length);
+    if (scratch === undefined) {
+      scratch = new Float32Array(length);
+      this.scratch.set(length, scratch);
+    }
+    return scratch;
   }
 
   addShadowAnomaly(anomaly: DetectedAnomaly): void {

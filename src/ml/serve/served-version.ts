@@ -54,13 +54,13 @@ export class ServedVersion {
   }
 
   /**
-   * Judges `value` given `history` (the series' last values, oldest first; at least `window` of them for a
-   * forecaster, `window - 1` for the autoencoder, which appends the value itself).
+   * Judges `value` given `history`: the series' last `historyNeeded` values, oldest first (the autoencoder appends
+   * the value itself).
    */
   judge(history: Float32Array, value: number, out: Judgement): void {
     const interval = this.interval;
     if (interval !== null) {
-      this.inputs.set(history.subarray(history.length - this.window));
+      this.inputs.set(history);
       // Output j = step * quantiles + q: step 0, the next point, comes first.
       const predicted = this.model.predict(this.inputs, 1);
       const median = predicted[interval.median]!;
@@ -73,7 +73,7 @@ export class ServedVersion {
       out.z = value >= median ? (value - median) / Math.max(floor, (upper - median) / interval.zUpper) : (median - value) / Math.max(floor, (median - lower) / interval.zLower);
       return;
     }
-    this.inputs.set(history.subarray(history.length - (this.window - 1)));
+    this.inputs.set(history);
     this.inputs[this.window - 1] = value;
     const reconstruction = this.model.predict(this.inputs, 1);
     out.expected = reconstruction[this.window - 1]!;
