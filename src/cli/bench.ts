@@ -174,6 +174,7 @@ export interface TrainBenchFlags {
   readonly workers: readonly number[];
   readonly batchSize: number;
   readonly steps: number;
+  readonly rounds: number;
   readonly warmup: number;
   readonly transport: string;
   readonly data?: string;
@@ -198,6 +199,7 @@ export async function benchTrainCommand(flags: TrainBenchFlags): Promise<void> {
     workers: flags.workers,
     batchSize: flags.batchSize,
     steps: flags.steps,
+    rounds: flags.rounds,
     warmupSteps: flags.warmup,
     transport: flags.transport as TrainTransport,
     torch: flags.torch,

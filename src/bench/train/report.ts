@@ -6,9 +6,15 @@ const SCALING_GOAL_AT_TWO = 0.9;
 
 const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '-' : `${(share * 100).toFixed(1)}%`);
 
+/** The rounds' range beside the fastest round's figure, when there were several. */
+function spread(rounds: readonly number[]): string {
+  if (rounds.length < 2) return '';
+  return ` (rounds ${Math.min(...rounds).toFixed(0)}–${Math.max(...rounds).toFixed(0)})`;
+}
+
 function torchLine(label: string, outcome: TorchOutcome): string {
   if (!outcome.ran) return `${label}: skipped (${outcome.reason})`;
-  return `${label}: ${outcome.samplesPerSecond.toFixed(0)} samples/s (batch ${outcome.batchSize}, median step ${outcome.stepMs.toFixed(2)} ms, ${outcome.threads} thread(s), torch ${outcome.torchVersion})`;
+  return `${label}: ${outcome.samplesPerSecond.toFixed(0)} samples/s${spread(outcome.roundSamplesPerSecond)} (batch ${outcome.batchSize}, median step ${outcome.stepMs.toFixed(2)} ms, ${outcome.threads} thread(s), torch ${outcome.torchVersion})`;
 }
 
 /** The best Vigil throughput over PyTorch's at the same global batch, when PyTorch ran. */
@@ -21,10 +27,10 @@ export function torchRatio(result: TrainBenchResult): number | null {
 
 export function formatTrainBench(result: TrainBenchResult): string {
   const lines = [
-    `bench train: ${result.kind} (${result.parameters} parameters) on ${result.source}; batch ${result.batchSize} per worker, ${result.steps} timed steps, ${result.transport} transport, LSTM kernels ${result.lstmKernels}`,
+    `bench train: ${result.kind} (${result.parameters} parameters) on ${result.source}; batch ${result.batchSize} per worker, ${result.rounds} × ${result.steps} timed steps (the fastest round counts), ${result.transport} transport, LSTM kernels ${result.lstmKernels}`,
     `machine: ${result.cpus.count} CPUs (${result.cpus.model})`,
     '',
-    'WORKERS  SAMPLES/S  STEP MS  SCALING  PROFILE (share of every worker\'s time)',
+    'WORKERS  SAMPLES/S  ROUNDS         STEP MS  SCALING  CEILING  PROFILE (share of every worker\'s time in the fastest round)',
   ];
   for (const row of result.rows) {
     const profile = Object.entries(row.profile)
@@ -32,10 +38,18 @@ export function formatTrainBench(result: TrainBenchResult): string {
       .sort((a, b) => b[1]! - a[1]!)
       .map(([phase, share]) => `${phase} ${percent(share)}`)
       .join(', ');
-    lines.push(`${String(row.workers).padEnd(7)}  ${row.samplesPerSecond.toFixed(0).padStart(9)}  ${row.medianStepMs.toFixed(2).padStart(7)}  ${percent(row.scalingEfficiency).padStart(7)}  ${profile}`);
+    const rounds = `${Math.min(...row.roundSamplesPerSecond).toFixed(0)}–${Math.max(...row.roundSamplesPerSecond).toFixed(0)}`;
+    lines.push(`${String(row.workers).padEnd(7)}  ${row.samplesPerSecond.toFixed(0).padStart(9)}  ${rounds.padEnd(13)}  ${row.medianStepMs.toFixed(2).padStart(7)}  ${percent(row.scalingEfficiency).padStart(7)}  ${percent(row.ceilingEfficiency).padStart(7)}  ${profile}`);
   }
   const two = result.rows.find((r) => r.workers === 2);
-  if (two?.scalingEfficiency !== null && two !== undefined) lines.push('', `goal: scaling efficiency >= ${percent(SCALING_GOAL_AT_TWO)} at 2 workers: ${percent(two.scalingEfficiency)} ${two.scalingEfficiency! >= SCALING_GOAL_AT_TWO ? 'met' : 'NOT met'}`);
+  if (two?.scalingEfficiency !== null && two !== undefined) {
+    const met = two.scalingEfficiency! >= SCALING_GOAL_AT_TWO;
+    const ceiling = two.ceilingEfficiency === null ? '' : `; the machine's ceiling in this run: ${percent(two.ceilingEfficiency)}, the ring reaches ${percent(two.samplesPerSecond / two.ceilingSamplesPerSecond!)} of it`;
+    lines.push('', `goal: scaling efficiency >= ${percent(SCALING_GOAL_AT_TWO)} at 2 workers: ${percent(two.scalingEfficiency)} ${met ? 'met' : 'NOT met'}${ceiling}`);
+  }
+  if (result.rows.some((r) => r.ceilingEfficiency !== null)) {
+    lines.push('CEILING: as many one-worker runs at once, no ring (what the cores give), over workers × one worker');
+  }
   if (result.torch !== null) {
     lines.push('', torchLine('PyTorch, same global batch', result.torch.globalBatch), torchLine('PyTorch, per-worker batch, 1 thread', result.torch.oneThread));
     const ratio = torchRatio(result);

@@ -8,6 +8,8 @@ export interface RingRunOptions {
   readonly timeoutMs?: number;
   /** Tiny segments (threads) or pieces (TCP): many segments per operation, every slot reused often. */
   readonly small?: boolean;
+  /** How long a waiting rank polls before it sleeps; the transport's default unless given. */
+  readonly spinMs?: number;
 }
 
 /** Starts ranks of one transport; every implementation of Collective runs this suite through one. */
@@ -25,6 +27,8 @@ const RUN_TIMEOUT_MS = 180_000;
 const DETECTION_TIMEOUT_MS = 60_000;
 /** The hang check's collective timeout: the survivors fail only by it. */
 const HANG_TIMEOUT_MS = 1_500;
+/** Survivors of a departure poll far beyond the run's time limit: they must see it while polling, not after. */
+const POLL_THROUGHOUT_MS = 3_600_000;
 
 function unique(values: number[]): number[] {
   return [...new Set(values)];
@@ -157,10 +161,10 @@ export function collectiveTestSuite(transport: string, factory: RingFactory): vo
         const modes: DeathMode[] = factory.sharedMemory ? ['close', 'exit', 'hang'] : ['close', 'exit'];
         for (const mode of modes) {
           const how = { close: 'closes its collective', exit: 'exits', hang: 'stops taking part (the timeout)' }[mode];
-          it(`the others reject with CollectiveError when a rank ${how}, and so do later operations`, async () => {
+          it(`the others, polling, reject with CollectiveError when a rank ${how}, and so do later operations`, async () => {
             const victim = size - 1;
             const args: DeathArgs = { victim, mode, failed: factory.sharedMemory ? new SharedArrayBuffer(4) : null, length: 200_000 };
-            const outcomes = await factory.run<SurvivorReport | 'victim'>(size, 'rankDies', args, { timeoutMs: mode === 'hang' ? HANG_TIMEOUT_MS : DETECTION_TIMEOUT_MS });
+            const outcomes = await factory.run<SurvivorReport | 'victim'>(size, 'rankDies', args, { timeoutMs: mode === 'hang' ? HANG_TIMEOUT_MS : DETECTION_TIMEOUT_MS, spinMs: POLL_THROUGHOUT_MS });
             for (let rank = 0; rank < size; rank++) {
               const outcome = outcomes[rank]!;
               if (rank === victim) {

@@ -36,7 +36,7 @@ export type RankOutcome<R> = { readonly ok: true; readonly value: R } | { readon
 
 export type RankTransportData =
   | { readonly kind: 'threads'; readonly handle: ThreadGroupHandle; readonly timeoutMs?: number }
-  | { readonly kind: 'tcp'; readonly host: string; readonly timeoutMs?: number; readonly pieceBytes?: number; readonly connectTimeoutMs?: number; readonly groupId?: string };
+  | { readonly kind: 'tcp'; readonly host: string; readonly timeoutMs?: number; readonly pieceBytes?: number; readonly connectTimeoutMs?: number; readonly groupId?: string; readonly spinMs?: number };
 
 /** What a rank's entry is given: workerData for a thread, the first IPC message for a process. */
 export interface RankLaunchData {
@@ -130,6 +130,7 @@ async function joinGroup(data: RankLaunchData, channel: RankChannel): Promise<Co
     ...(transport.pieceBytes === undefined ? {} : { pieceBytes: transport.pieceBytes }),
     ...(transport.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: transport.connectTimeoutMs }),
     ...(transport.groupId === undefined ? {} : { groupId: transport.groupId }),
+    ...(transport.spinMs === undefined ? {} : { spinMs: transport.spinMs }),
   });
 }
 

@@ -19,6 +19,7 @@ collectiveTestSuite('TCP', {
       args,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.small ? { pieceBytes: 256 } : {}),
+      ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     }),
 });
 
@@ -138,6 +139,7 @@ describe('TCP ring forming', () => {
     await expect(tcpCollective({ rank: 2, size: 2, peers: [] })).rejects.toThrow('cannot join ring: rank must be in [0, 2), got 2');
     await expect(tcpCollective({ rank: 0, size: 2, peers: [{ host: '127.0.0.1', port: 1 }] })).rejects.toThrow('cannot join ring: peers must list 2 addresses, got 1');
     await expect(tcpCollective({ rank: 0, size: 1, peers: [{ host: '127.0.0.1', port: 0 }], pieceBytes: 6 })).rejects.toThrow('pieceBytes must be a positive multiple of 4');
+    await expect(tcpCollective({ rank: 0, size: 1, peers: [{ host: '127.0.0.1', port: 0 }], spinMs: -2 })).rejects.toThrow('cannot join ring: spinMs must be a finite number >= 0, got -2');
   });
 
   it('a ring of one needs no network', async () => {

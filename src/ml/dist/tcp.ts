@@ -25,6 +25,7 @@ import {
   type RingLinks,
   type TcpPeer,
 } from './tcp-link.js';
+import { defaultSpinMs, requireSpin } from './spin.js';
 import { DEFAULT_COLLECTIVE_TIMEOUT_MS } from './threads.js';
 
 export type { TcpPeer } from './tcp-link.js';
@@ -60,6 +61,11 @@ export interface TcpCollectiveOptions {
   readonly pieceBytes?: number;
   /** Names the job: ranks of different groups refuse to link even on the same ports. Default ''. */
   readonly groupId?: string;
+  /**
+   * How long an operation keeps the event loop polling (no sleep in the wait for the network) before it lets it sleep
+   * until data comes. Default defaultSpinMs(size) (spin.ts).
+   */
+  readonly spinMs?: number;
 }
 
 /** What joining needs once the endpoint listens: every option but where to listen. */
@@ -113,6 +119,7 @@ function validate(options: TcpJoinOptions): void {
   });
   const pieceBytes = options.pieceBytes ?? DEFAULT_TCP_PIECE_BYTES;
   if (!Number.isInteger(pieceBytes) || pieceBytes < 4 || pieceBytes % 4 !== 0) throw new RangeError(`cannot join ring: pieceBytes must be a positive multiple of 4, got ${pieceBytes}`);
+  if (options.spinMs !== undefined) requireSpin(options.spinMs, 'join ring');
   for (const [name, value] of [['timeoutMs', options.timeoutMs], ['connectTimeoutMs', options.connectTimeoutMs]] as const) {
     if (value !== undefined && !(value > 0 && Number.isFinite(value))) throw new RangeError(`cannot join ring: ${name} must be a positive number, got ${value}`);
   }
@@ -138,7 +145,7 @@ async function joinRing(listener: RingListener, options: TcpJoinOptions): Promis
     deadlineMs: Date.now() + (options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
     readBufferBytes: READ_BUFFER_BYTES,
   });
-  return new TcpRing(rank, size, links, options.pieceBytes ?? DEFAULT_TCP_PIECE_BYTES, options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS);
+  return new TcpRing(rank, size, links, options.pieceBytes ?? DEFAULT_TCP_PIECE_BYTES, options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS, options.spinMs ?? defaultSpinMs(size));
 }
 
 const MODE_COPY = 0;
@@ -235,6 +242,7 @@ class TcpRing implements Collective {
     links: RingLinks,
     pieceBytes: number,
     private readonly timeoutMs: number,
+    private readonly spinMs: number,
   ) {
     this.inbound = links.inbound;
     this.outbound = links.outbound;
@@ -415,6 +423,7 @@ class TcpRing implements Collective {
     this.current = op;
     this.lastProgressMs = Date.now();
     this.armTimer();
+    if (this.spinMs > 0) this.poll(op, performance.now() + this.spinMs);
     for (const first of op.initialSends) {
       if (first instanceof Float32Array || first instanceof Uint16Array) this.send(op, first);
       else {
@@ -431,6 +440,15 @@ class TcpRing implements Collective {
     }
     if (this.current === op && this.stash === null && op.next < op.receives.length) this.inbound.resume();
     this.maybeFinish(op);
+  }
+
+  /**
+   * Keeps the event loop turning while `op` runs, up to `untilMs`: with an immediate pending, the loop looks for network
+   * events without sleeping, so the process's core stays busy (see spin.ts) and a piece is read as soon as it lands.
+   */
+  private poll(op: RingOp, untilMs: number): void {
+    if (this.current !== op || performance.now() >= untilMs) return;
+    setImmediate(() => this.poll(op, untilMs));
   }
 
   private send(op: RingOp, view: Outgoing): void {

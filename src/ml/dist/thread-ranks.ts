@@ -16,6 +16,8 @@ export interface ThreadRanksOptions<A> {
   readonly segmentElements?: number;
   /** TCP transport: bytes per piece on the wire. */
   readonly pieceBytes?: number;
+  /** How long a waiting rank polls before it sleeps (both transports); their default unless given. */
+  readonly spinMs?: number;
   /** TCP transport: the interface ranks listen on. Default 127.0.0.1. */
   readonly host?: string;
   readonly onReport?: (rank: number, message: unknown) => void;
@@ -34,6 +36,7 @@ export function runThreadRanks<A, R>(options: ThreadRanksOptions<A>): Promise<Ra
           size: options.size,
           ...(options.segmentElements === undefined ? {} : { segmentElements: options.segmentElements }),
           ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
         })
       : null;
   const transport: RankTransportData =
@@ -44,6 +47,7 @@ export function runThreadRanks<A, R>(options: ThreadRanksOptions<A>): Promise<Ra
           host,
           ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
           ...(options.pieceBytes === undefined ? {} : { pieceBytes: options.pieceBytes }),
+          ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
         };
   const entry = workerEntryUrl('./thread-rank.js', import.meta.url);
   return launchRanks<R>({

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { collectiveTestSuite } from './collective.testsuite.js';
 import { createThreadGroup, threadCollective } from './threads.js';
 import { runThreadRanks } from './thread-ranks.js';
+import { DEFAULT_SPIN_MS } from './spin.js';
 
 const SCRIPTS = new URL('./test-support.ts', import.meta.url).href;
 
@@ -15,6 +17,7 @@ collectiveTestSuite('threads (shared memory)', {
       args,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.small ? { segmentElements: 64 } : {}),
+      ...(options.spinMs === undefined ? {} : { spinMs: options.spinMs }),
     }),
 });
 
@@ -23,6 +26,14 @@ describe('thread groups', () => {
     expect(() => createThreadGroup({ size: 0 })).toThrow('cannot create thread group: size must be a positive integer, got 0');
     expect(() => createThreadGroup({ size: 2, segmentElements: 1.5 })).toThrow('segmentElements must be a positive integer');
     expect(() => createThreadGroup({ size: 2, timeoutMs: -1 })).toThrow('timeoutMs must be a positive number');
+    expect(() => createThreadGroup({ size: 2, spinMs: -1 })).toThrow('cannot create thread group: spinMs must be a finite number >= 0, got -1');
+    expect(() => threadCollective(createThreadGroup({ size: 2 }), 0, { spinMs: Number.NaN })).toThrow('cannot join thread group: spinMs must be a finite number >= 0, got NaN');
+  });
+
+  it('polls while the ranks fit the cores and sleeps at once when they do not', () => {
+    expect(createThreadGroup({ size: 1 }).spinMs).toBe(DEFAULT_SPIN_MS);
+    expect(createThreadGroup({ size: availableParallelism() + 1 }).spinMs).toBe(0);
+    expect(createThreadGroup({ size: 2, spinMs: 0.5 }).spinMs).toBe(0.5);
   });
 
   it('lets each rank join once, and only ranks of the group', () => {

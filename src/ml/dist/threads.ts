@@ -1,6 +1,7 @@
 import { CollectiveError, type AllreduceOptions, type Collective, type CollectiveStats, type PhaseListener, type ReduceOp } from './collective.js';
 import { chunkStride, FusedBuffers, halfBuffers, requireFloat32Buffers, requireReduceOp, requireRoot, ringIndex } from './fused-buffers.js';
 import { roundToHalf } from './half.js';
+import { defaultSpinMs, requireSpin } from './spin.js';
 import { copyInto } from './memcpy.js';
 import { ALL_GATHER, COPY_IN, COPY_OUT, NEGOTIATE, PhaseTimer, REDUCE_SCATTER } from './phase-timer.js';
 import { createKernelMemory, createReduceKernel, isKernelMemory, type KernelMemory, type ReduceKernel } from './reduce-kernel.js';
@@ -36,6 +37,11 @@ export interface ThreadGroupOptions {
   readonly segmentElements?: number;
   /** How long an operation waits for a neighbour's progress before it fails the group. Default DEFAULT_COLLECTIVE_TIMEOUT_MS. */
   readonly timeoutMs?: number;
+  /**
+   * How long a waiting rank keeps polling its neighbour's counter before it sleeps (Atomics.wait); 0 polls a few
+   * thousand times only. Default defaultSpinMs(size) (spin.ts).
+   */
+  readonly spinMs?: number;
 }
 
 /**
@@ -46,6 +52,7 @@ export interface ThreadGroupHandle {
   readonly size: number;
   readonly segmentElements: number;
   readonly timeoutMs: number;
+  readonly spinMs: number;
   /** Every rank's two segment slots, rank after rank. */
   readonly memory: KernelMemory;
   /** Int32 step counters and flags; layout below. */
@@ -55,6 +62,8 @@ export interface ThreadGroupHandle {
 export interface ThreadCollectiveOptions {
   /** Overrides the group's timeoutMs for this rank. */
   readonly timeoutMs?: number;
+  /** Overrides the group's spinMs for this rank. */
+  readonly spinMs?: number;
 }
 
 /** Why a rank left: it closed its collective, or its thread ended before that (see markThreadRankGone). */
@@ -90,7 +99,7 @@ const KIND_BROADCAST = 2;
 const KIND_ALLGATHER = 3;
 const KIND_BARRIER = 4;
 
-/** Loads of a neighbour's counter before sleeping: a step's wait is usually a few microseconds, a futex wake costs more. */
+/** Loads of a neighbour's counter between looks at the clock, and all the polling a rank with spinMs 0 does. */
 const SPIN_CHECKS = 4_000;
 /** A sleeping rank re-checks the failure record this often even without a notify (a notify can race a check). */
 const WAIT_SLICE_MS = 50;
@@ -103,10 +112,13 @@ export function createThreadGroup(options: ThreadGroupOptions): ThreadGroupHandl
   const segmentElements = Math.ceil(Math.max(requested, size) / 16) * 16;
   const timeoutMs = options.timeoutMs ?? DEFAULT_COLLECTIVE_TIMEOUT_MS;
   requireTimeout(timeoutMs, 'create thread group');
+  const spinMs = options.spinMs ?? defaultSpinMs(size);
+  requireSpin(spinMs, 'create thread group');
   return {
     size,
     segmentElements,
     timeoutMs,
+    spinMs,
     memory: createKernelMemory(size * 2 * segmentElements * 4),
     control: new SharedArrayBuffer((RANK_BASE + size * RANK_STRIDE) * 4),
   };
@@ -119,9 +131,11 @@ export function threadCollective(handle: ThreadGroupHandle, rank: number, option
   if (!Number.isInteger(rank) || rank < 0 || rank >= size) throw new RangeError(`cannot join thread group: rank must be in [0, ${size}), got ${rank}`);
   const timeoutMs = options.timeoutMs ?? handle.timeoutMs;
   requireTimeout(timeoutMs, 'join thread group');
+  const spinMs = options.spinMs ?? handle.spinMs;
+  requireSpin(spinMs, 'join thread group');
   const control = new Int32Array(handle.control);
   if (Atomics.compareExchange(control, rankIndex(rank, JOINED), 0, 1) !== 0) throw new Error(`cannot join thread group: rank ${rank} has already joined`);
-  return new ThreadCollective(handle, rank, control, timeoutMs);
+  return new ThreadCollective(handle, rank, control, timeoutMs, spinMs);
 }
 
 /**
@@ -157,6 +171,7 @@ class ThreadCollective implements Collective {
     rank: number,
     private readonly control: Int32Array,
     private readonly timeoutMs: number,
+    private readonly spinMs: number,
   ) {
     this.rank = rank;
     this.size = handle.size;
@@ -420,6 +435,7 @@ class ThreadCollective implements Collective {
     for (let i = 0; i < SPIN_CHECKS; i++) {
       if (((Atomics.load(this.control, index) - target) | 0) >= 0) return;
     }
+    const spinUntilMs = performance.now() + this.spinMs;
     const deadlineMs = Date.now() + this.timeoutMs;
     for (;;) {
       // GONE before COUNTER: a rank sets GONE after its last counter store, so a gone rank's counter read after is final.
@@ -435,6 +451,13 @@ class ThreadCollective implements Collective {
       if (remainingMs <= 0) {
         this.recordFailure(REASON_TIMEOUT, -1, peer);
         throw this.failureError(verb);
+      }
+      if (performance.now() < spinUntilMs) {
+        // Polling: a departure, a failure or the timeout is seen at the next look, as while sleeping.
+        for (let i = 0; i < SPIN_CHECKS; i++) {
+          if (((Atomics.load(this.control, index) - target) | 0) >= 0) return;
+        }
+        continue;
       }
       Atomics.wait(this.control, index, value, Math.min(remainingMs, WAIT_SLICE_MS));
     }
