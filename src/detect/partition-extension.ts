@@ -15,6 +15,11 @@ export interface PartitionExtension {
    * scored with the previous configuration until the returned promise settles.
    */
   configure(extension: unknown): Promise<string[]>;
+  /**
+   * Called with each batch before its points reach the detectors, so that work for many points can be done at once
+   * (a served model predicts every series' next point in one forward pass); the detectors still score point by point.
+   */
+  beforeBatch?(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array): void;
   /** Plain data the runner gathers from every partition (merged by the caller). */
   report(): unknown;
   /** Anomalies found beside the detectors' own scores since the last call (e.g. a shadow model's). */

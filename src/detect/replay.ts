@@ -29,7 +29,7 @@ export interface ReplayConfig {
 }
 
 /** Detectors beyond the built-ins (a served model's), and the anomalies they find beside their scores. */
-export type ReplayExtension = Pick<PartitionExtension, 'detectors' | 'drainAnomalies'>;
+export type ReplayExtension = Pick<PartitionExtension, 'detectors' | 'drainAnomalies' | 'beforeBatch'>;
 
 /** A replay request that cannot be served as asked (unknown detector, bad glob, too many series). */
 export class ReplayRequestError extends Error {
@@ -62,7 +62,9 @@ export async function replayStored(storage: Storage, config: ReplayConfig, reque
     if (raw.timestampsMs.length === 0) continue;
     const uses = only ?? profiles.sets[profiles.profileOf(info.key)]!;
     const partition = new Partition([uses], config.scoreThreshold, registry);
-    const found = partition.process(new Uint32Array(raw.timestampsMs.length).fill(info.id), raw.timestampsMs, raw.values);
+    const ids = new Uint32Array(raw.timestampsMs.length).fill(info.id);
+    extension?.beforeBatch?.(ids, raw.timestampsMs, raw.values);
+    const found = partition.process(ids, raw.timestampsMs, raw.values);
     if (extension !== undefined) found.push(...extension.drainAnomalies());
     points += raw.timestampsMs.length;
     if (found.length === 0) continue;

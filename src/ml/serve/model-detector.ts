@@ -2,6 +2,7 @@ import type { Detector, DetectorContext, DetectorDefinition, DetectorState } fro
 import { hashUniform, InputOrder, paramsError, readInputOrder, readNumberArray, scoreFromZ, stateData, stateError } from '../../detect/index.js';
 import type { AnomalyKind } from '../../model/index.js';
 import { isModelName } from '../registry/index.js';
+import { PrecomputedOutputs } from './batch-predictions.js';
 import type { ArmCounters } from './counters.js';
 import type { ModelSlot } from './model-slot.js';
 import type { Judgement, ServedVersion } from './served-version.js';
@@ -83,14 +84,18 @@ function format(value: number): string {
  * the canary when its fixed draw (a hash of the model name and series id) falls under the canary share, so the same
  * series stay in the canary across restarts and as the share grows.
  */
-class ModelDetector implements Detector {
+export class ModelDetector implements Detector {
   lastKind: AnomalyKind | null = null;
   lastExpected = NaN;
   private readonly order = new InputOrder();
   private ring = new Float32Array(0);
   /** Next write position in `ring`; values seen so far (capped at its length). */
   private head = 0;
-  private filled = 0;
+  private _filled = 0;
+  /** Values accepted so far: which history a precomputed output was made from. */
+  private _accepted = 0;
+  /** Outputs computed ahead for this batch's points: of the slot's production version, of its staging version. */
+  private readonly ahead = [new PrecomputedOutputs(), new PrecomputedOutputs()];
   private readonly draw: number;
   private readonly servingScale: ResidualScale;
   private readonly shadowScale: ResidualScale;
@@ -107,6 +112,34 @@ class ModelDetector implements Detector {
     this.draw = hashUniform(nameSeed(params.model), seriesId, 0);
     this.servingScale = new ResidualScale(params.residualPoints);
     this.shadowScale = new ResidualScale(params.residualPoints);
+    slot.detectors.set(seriesId, this);
+  }
+
+  /** Values of history held (up to what the served versions need). */
+  get filled(): number {
+    return this._filled;
+  }
+
+  get accepted(): number {
+    return this._accepted;
+  }
+
+  /** The versions the series' next point is judged with: the serving one (production, or staging in the canary) and a shadow. */
+  versionsNow(): readonly [ServedVersion | null, ServedVersion | null] {
+    const slot = this.slot;
+    const canary = slot.mode === 'canary' && this.draw < slot.share;
+    return [canary ? slot.candidate : slot.production, slot.mode === 'shadow' ? slot.candidate : null];
+  }
+
+  /** Where outputs computed ahead go: 0 for the slot's production version, 1 for its staging version. */
+  precomputed(which: 0 | 1): PrecomputedOutputs {
+    return this.ahead[which]!;
+  }
+
+  /** Writes the last `length` values (at most `filled`), oldest first, into `out` from `offset`. */
+  writeTail(length: number, out: Float32Array, offset: number): void {
+    const capacity = this.ring.length;
+    for (let i = 0; i < length; i++) out[offset + i] = this.ring[(this.head - length + i + capacity * 2) % capacity]!;
   }
 
   update(timestampMs: number, value: number): number {
@@ -118,8 +151,8 @@ class ModelDetector implements Detector {
     const serving = canary ? slot.candidate : slot.production;
     let score = 0;
     let scored = false;
-    if (serving !== null && this.filled >= serving.historyNeeded) {
-      score = this.judge(serving, value, this.servingScale);
+    if (serving !== null && this._filled >= serving.historyNeeded) {
+      score = this.judge(serving, timestampMs, value, this.servingScale);
       scored = true;
       const arm = canary ? slot.counters.candidate : slot.counters.production;
       if (this.countedGeneration !== slot.generation) {
@@ -139,7 +172,7 @@ class ModelDetector implements Detector {
       last.z = this.judgement.z;
     }
     const shadow = slot.mode === 'shadow' ? slot.candidate : null;
-    if (shadow !== null && this.filled >= shadow.historyNeeded) this.runShadow(shadow, value, timestampMs, scored ? score : null);
+    if (shadow !== null && this._filled >= shadow.historyNeeded) this.runShadow(shadow, value, timestampMs, scored ? score : null);
     this.push(value);
     return score;
   }
@@ -157,7 +190,7 @@ class ModelDetector implements Detector {
       version: STATE_VERSION,
       data: {
         ...this.order.snapshot(),
-        history: Array.from(this.history(this.filled)),
+        history: Array.from(this.history(this._filled)),
         servingScale: [this.servingScale.meanAbs, this.servingScale.points],
         shadowScale: [this.shadowScale.meanAbs, this.shadowScale.points],
       },
@@ -173,23 +206,33 @@ class ModelDetector implements Detector {
     if (serving[0]! < 0 || shadow[0]! < 0) throw stateError(MODEL_DETECTOR_ID, 'a residual scale must not be negative');
     this.order.restore(order);
     this.ring = Float32Array.from(history);
-    this.filled = history.length;
+    this._filled = history.length;
     this.head = 0;
+    this._accepted = history.length;
+    for (const ahead of this.ahead) ahead.clear();
     [this.servingScale.meanAbs, this.servingScale.points] = serving as [number, number];
     [this.shadowScale.meanAbs, this.shadowScale.points] = shadow as [number, number];
   }
 
-  /** Judges the point with `version`; returns its score. */
-  private judge(version: ServedVersion, value: number, scale: ResidualScale): number {
+  /** Judges the point with `version` (from outputs computed ahead when there are some for it); returns its score. */
+  private judge(version: ServedVersion, timestampMs: number, value: number, scale: ResidualScale): number {
     const j = this.judgement;
-    version.judge(this.history(version.historyNeeded), value, j);
+    let example = -1;
+    for (const ahead of this.ahead) {
+      example = ahead.exampleFor(version, this._accepted, timestampMs, value);
+      if (example >= 0) {
+        version.judgeOutput(ahead.outputs, example, value, j);
+        break;
+      }
+    }
+    if (example < 0) version.judge(this.history(version.historyNeeded), value, j);
     if (Number.isNaN(j.z)) j.z = scale.zThenLearn(Math.abs(value - j.expected), this.params.zHigh, j.expected);
     return scoreFromZ(j.z, this.params.zLow, this.params.zHigh);
   }
 
   private runShadow(shadow: ServedVersion, value: number, timestampMs: number, productionScore: number | null): void {
     const slot = this.slot;
-    const score = this.judge(shadow, value, this.shadowScale);
+    const score = this.judge(shadow, timestampMs, value, this.shadowScale);
     const arm = slot.counters.candidate;
     if (this.countedShadowGeneration !== slot.generation) {
       this.countedShadowGeneration = slot.generation;
@@ -238,27 +281,27 @@ class ModelDetector implements Detector {
   /** The last `length` values, oldest first, in the slot's scratch array. */
   private history(length: number): Float32Array {
     const out = this.slot.history(length);
-    const capacity = this.ring.length;
-    for (let i = 0; i < length; i++) out[i] = this.ring[(this.head - length + i + capacity * 2) % capacity]!;
+    this.writeTail(length, out, 0);
     return out;
   }
 
   private push(value: number): void {
+    this._accepted++;
     const needed = this.slot.historyNeeded;
     if (this.ring.length < needed) this.grow(needed);
     if (this.ring.length === 0) return;
     this.ring[this.head] = value;
     this.head = (this.head + 1) % this.ring.length;
-    if (this.filled < this.ring.length) this.filled++;
+    if (this._filled < this.ring.length) this._filled++;
   }
 
   /** A larger ring holding the values kept so far, oldest first. */
   private grow(capacity: number): void {
-    const kept = this.filled === 0 ? new Float32Array(0) : Float32Array.from(this.history(this.filled));
+    const kept = this._filled === 0 ? new Float32Array(0) : Float32Array.from(this.history(this._filled));
     this.ring = new Float32Array(capacity);
     this.ring.set(kept);
     this.head = kept.length % capacity;
-    this.filled = kept.length;
+    this._filled = kept.length;
   }
 }
 

@@ -55,6 +55,10 @@ export class ModelServing implements PartitionExtension {
     return run;
   }
 
+  beforeBatch(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array): void {
+    for (const slot of this.slots.values()) slot.predictBatch(seriesIds, timestampsMs, values);
+  }
+
   report(): ModelCounters[] {
     return [...this.slots.values()].map((slot) => slot.counters);
   }

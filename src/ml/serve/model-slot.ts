@@ -1,5 +1,6 @@
 import type { DetectedAnomaly } from '../../detect/index.js';
 import type { RolloutMode } from '../registry/index.js';
+import { AheadScratch, predictAhead, type AheadSeries } from './batch-predictions.js';
 import { emptyArm, emptyPair, type ModelCounters } from './counters.js';
 import type { ServedVersion } from './served-version.js';
 
@@ -23,6 +24,9 @@ export class ModelSlot {
   /** Most history values any served version needs. */
   historyNeeded = 0;
   shadowAnomaliesDropped = 0;
+  /** Every series' detector of this model in the partition, by series id (the newest, after a restore). */
+  readonly detectors = new Map<number, AheadSeries>();
+  private readonly ahead = new AheadScratch();
   private shadowAnomalies: DetectedAnomaly[] = [];
   private readonly scratch = new Map<number, Float32Array>();
 
@@ -55,6 +59,12 @@ export class ModelSlot {
       this.scratch.set(length, scratch);
     }
     return scratch;
+  }
+
+  /** Computes the batch's predictions ahead, a forward pass per version over every series of this model in it. */
+  predictBatch(seriesIds: Uint32Array, timestampsMs: Float64Array, values: Float64Array): void {
+    if (this.production === null && this.candidate === null) return;
+    predictAhead([this.production, this.candidate], (id) => this.detectors.get(id), this.ahead, seriesIds, timestampsMs, values);
   }
 
   addShadowAnomaly(anomaly: DetectedAnomaly): void {

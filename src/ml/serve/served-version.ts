@@ -58,14 +58,31 @@ export class ServedVersion {
    * the value itself).
    */
   judge(history: Float32Array, value: number, out: Judgement): void {
+    this.writeInput(history, value, this.inputs, 0);
+    this.judgeOutput(this.model.predict(this.inputs, 1), 0, value, out);
+  }
+
+  /** Writes one example's model input (history, and the value for the autoencoder) at example `example` of `inputs`. */
+  writeInput(history: Float32Array, value: number, inputs: Float32Array, example: number): void {
+    const offset = example * this.window;
+    inputs.set(history, offset);
+    if (this.interval === null) inputs[offset + this.window - 1] = value;
+  }
+
+  /** The model's outputs for `count` examples written by writeInput: one forward pass for the lot. */
+  predict(inputs: Float32Array, count: number): Float32Array {
+    return this.model.predict(inputs.subarray(0, count * this.window), count);
+  }
+
+  /** Judges `value` from example `example` of `outputs` (what predict returned). */
+  judgeOutput(outputs: Float32Array, example: number, value: number, out: Judgement): void {
+    const offset = example * this.model.outputLength;
     const interval = this.interval;
     if (interval !== null) {
-      this.inputs.set(history);
       // Output j = step * quantiles + q: step 0, the next point, comes first.
-      const predicted = this.model.predict(this.inputs, 1);
-      const median = predicted[interval.median]!;
-      const lower = predicted[interval.lower]!;
-      const upper = predicted[interval.upper]!;
+      const median = outputs[offset + interval.median]!;
+      const lower = outputs[offset + interval.lower]!;
+      const upper = outputs[offset + interval.upper]!;
       const floor = ABSOLUTE_MIN_WIDTH + RELATIVE_MIN_WIDTH * Math.abs(median);
       out.expected = median;
       out.lower = lower;
@@ -73,10 +90,7 @@ export class ServedVersion {
       out.z = value >= median ? (value - median) / Math.max(floor, (upper - median) / interval.zUpper) : (median - value) / Math.max(floor, (median - lower) / interval.zLower);
       return;
     }
-    this.inputs.set(history);
-    this.inputs[this.window - 1] = value;
-    const reconstruction = this.model.predict(this.inputs, 1);
-    out.expected = reconstruction[this.window - 1]!;
+    out.expected = outputs[offset + this.window - 1]!;
     out.lower = NaN;
     out.upper = NaN;
     out.z = NaN;
