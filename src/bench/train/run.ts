@@ -161,22 +161,20 @@ async function ringRounds(options: TrainBenchOptions, model: ModelConfig, exampl
 
 /**
  * The machine's ceiling for `copies` workers: as many one-worker runs at once, each its own ring of one, so nothing
- * waits for anything; their throughputs summed are what the cores give the same work with no ring at all. Per round,
- * only the time every copy spends in that round counts (a copy that started late or ended early had a core to itself
- * meanwhile, which no ring gets); the fastest round counts; null when the copies were never in a round together.
+ * waits for anything; their throughputs summed are what the cores give the same work with no ring at all. The
+ * rounds are the first copy's; in each, every copy's throughput counts over the steps it ended inside that time (a
+ * copy that started late or ended early had a core to itself meanwhile, which no ring gets). The fastest round
+ * counts; null when the copies never ran together through half a round.
  */
 async function ceilingOf(options: TrainBenchOptions, model: ModelConfig, examples: Examples, copies: number): Promise<number | null> {
   const runs = await Promise.all(Array.from({ length: copies }, () => timedRun(options, model, examples, 1)));
   let best = 0;
   for (let r = 0; r < options.rounds; r++) {
-    const rounds = runs.map((run) => roundOf(options, run.stepAtMs, r, options.batchSize));
-    const fromMs = Math.max(...rounds.map((round) => round.fromMs));
-    const toMs = Math.min(...rounds.map((round) => round.toMs));
+    const { fromMs, toMs } = roundOf(options, runs[0]!.stepAtMs, r, options.batchSize);
     let sum = 0;
     for (const run of runs) {
       const inside = run.stepAtMs.filter((t) => t >= fromMs && t <= toMs);
       const steps = inside.length - 1;
-      // Too little time together to count on.
       if (steps < options.steps / 2) {
         sum = 0;
         break;
