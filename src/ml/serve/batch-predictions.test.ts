@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUILTIN_DETECTORS, DetectorRegistry, Partition, type DetectedAnomaly } from '../../detect/index.js';
 import { initEngine } from '../engine/index.js';
 import { ModelServing } from './model-serving.js';
 import type { ServingPlan } from './plan.js';
 import { ServedVersion } from './served-version.js';
-import { FORECASTER, SEQUENCE_AUTOENCODER, sineSeries, trainAndSave } from './test-support.js';
+import { FORECASTER, sineSeries, trainServingModels } from './test-support.js';
 
 const MINUTE_MS = 60_000;
 const THRESHOLD = 0.99;
@@ -20,12 +18,7 @@ let v2: string;
 let ae: string;
 
 beforeAll(async () => {
-  const engine = await initEngine();
-  dir = await mkdtemp(join(tmpdir(), 'vigil-serve-batch-'));
-  [v1, v2, ae] = [join(dir, 'v1'), join(dir, 'v2'), join(dir, 'ae')];
-  await trainAndSave(engine, FORECASTER, v1);
-  await trainAndSave(engine, { ...FORECASTER, seed: 9 }, v2);
-  await trainAndSave(engine, SEQUENCE_AUTOENCODER, ae, 0.3, 400);
+  ({ dir, v1, v2, ae } = await trainServingModels(await initEngine(), 'vigil-serve-batch-'));
 }, 120_000);
 
 afterAll(async () => {

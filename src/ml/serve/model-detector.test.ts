@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DETECTORS, DetectorRegistry, Partition, type DetectedAnomaly } from '../../detect/index.js';
 import { initEngine, type Engine } from '../engine/index.js';
 import { ModelServing } from './model-serving.js';
 import type { ServingPlan } from './plan.js';
-import { FORECASTER, SEQUENCE_AUTOENCODER, sineSeries, trainAndSave } from './test-support.js';
+import { FORECASTER, sineSeries, trainServingModels } from './test-support.js';
 
 const MINUTE_MS = 60_000;
 const THRESHOLD = 0.99;
@@ -21,11 +20,7 @@ let ae: string;
 
 beforeAll(async () => {
   engine = await initEngine();
-  dir = await mkdtemp(join(tmpdir(), 'vigil-serve-'));
-  [v1, v2, ae] = [join(dir, 'v1'), join(dir, 'v2'), join(dir, 'ae')];
-  await trainAndSave(engine, FORECASTER, v1);
-  await trainAndSave(engine, { ...FORECASTER, seed: 9 }, v2);
-  await trainAndSave(engine, SEQUENCE_AUTOENCODER, ae, 0.3, 400);
+  ({ dir, v1, v2, ae } = await trainServingModels(engine, 'vigil-serve-'));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { seededRandom } from '../../util/index.js';
 import type { Batch, Engine, LstmAutoencoderConfig, LstmForecasterConfig, ModelConfig } from '../engine/index.js';
 import { trainWithAdam } from '../engine/model.testsuite.js';
@@ -54,4 +57,21 @@ export async function trainAndSave(engine: Engine, config: ModelConfig, dir: str
   } finally {
     model.dispose();
   }
+}
+
+/** The serving tests' models, saved under a new temporary directory: two forecasters of different seeds and a sequence autoencoder. */
+export interface ServingTestModels {
+  readonly dir: string;
+  readonly v1: string;
+  readonly v2: string;
+  readonly ae: string;
+}
+
+export async function trainServingModels(engine: Engine, prefix: string): Promise<ServingTestModels> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const [v1, v2, ae] = [join(dir, 'v1'), join(dir, 'v2'), join(dir, 'ae')];
+  await trainAndSave(engine, FORECASTER, v1);
+  await trainAndSave(engine, { ...FORECASTER, seed: 9 }, v2);
+  await trainAndSave(engine, SEQUENCE_AUTOENCODER, ae, 0.3, 400);
+  return { dir, v1, v2, ae };
 }
