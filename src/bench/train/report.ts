@@ -6,11 +6,11 @@ const SCALING_GOAL_AT_TWO = 0.9;
 
 const percent = (share: number | null | undefined): string => (share === null || share === undefined ? '-' : `${(share * 100).toFixed(1)}%`);
 
+/** The slowest and the fastest round's samples/s. */
+const range = (rounds: readonly number[]): string => `${Math.min(...rounds).toFixed(0)}–${Math.max(...rounds).toFixed(0)}`;
+
 /** The rounds' range beside the fastest round's figure, when there were several. */
-function spread(rounds: readonly number[]): string {
-  if (rounds.length < 2) return '';
-  return ` (rounds ${Math.min(...rounds).toFixed(0)}–${Math.max(...rounds).toFixed(0)})`;
-}
+const spread = (rounds: readonly number[]): string => (rounds.length < 2 ? '' : ` (rounds ${range(rounds)})`);
 
 function torchLine(label: string, outcome: TorchOutcome): string {
   if (!outcome.ran) return `${label}: skipped (${outcome.reason})`;
@@ -38,8 +38,7 @@ export function formatTrainBench(result: TrainBenchResult): string {
       .sort((a, b) => b[1]! - a[1]!)
       .map(([phase, share]) => `${phase} ${percent(share)}`)
       .join(', ');
-    const rounds = `${Math.min(...row.roundSamplesPerSecond).toFixed(0)}–${Math.max(...row.roundSamplesPerSecond).toFixed(0)}`;
-    lines.push(`${String(row.workers).padEnd(7)}  ${row.samplesPerSecond.toFixed(0).padStart(9)}  ${rounds.padEnd(13)}  ${row.medianStepMs.toFixed(2).padStart(7)}  ${percent(row.scalingEfficiency).padStart(7)}  ${percent(row.ceilingEfficiency).padStart(7)}  ${profile}`);
+    lines.push(`${String(row.workers).padEnd(7)}  ${row.samplesPerSecond.toFixed(0).padStart(9)}  ${range(row.roundSamplesPerSecond).padEnd(13)}  ${row.medianStepMs.toFixed(2).padStart(7)}  ${percent(row.scalingEfficiency).padStart(7)}  ${percent(row.ceilingEfficiency).padStart(7)}  ${profile}`);
   }
   const two = result.rows.find((r) => r.workers === 2);
   if (two?.scalingEfficiency !== null && two !== undefined) {

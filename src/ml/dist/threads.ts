@@ -432,9 +432,7 @@ class ThreadCollective implements Collective {
   /** Waits until `peer`'s counter reaches `target` (wrapping int32 order), failing on a gone peer, a failed group or the timeout. */
   private waitFor(peer: number, target: number, verb: string): void {
     const index = rankIndex(peer, COUNTER);
-    for (let i = 0; i < SPIN_CHECKS; i++) {
-      if (((Atomics.load(this.control, index) - target) | 0) >= 0) return;
-    }
+    if (this.polled(index, target)) return;
     const spinUntilMs = performance.now() + this.spinMs;
     const deadlineMs = Date.now() + this.timeoutMs;
     for (;;) {
@@ -454,13 +452,19 @@ class ThreadCollective implements Collective {
       }
       if (performance.now() < spinUntilMs) {
         // Polling: a departure, a failure or the timeout is seen at the next look, as while sleeping.
-        for (let i = 0; i < SPIN_CHECKS; i++) {
-          if (((Atomics.load(this.control, index) - target) | 0) >= 0) return;
-        }
+        if (this.polled(index, target)) return;
         continue;
       }
       Atomics.wait(this.control, index, value, Math.min(remainingMs, WAIT_SLICE_MS));
     }
+  }
+
+  /** Whether the counter at `index` reaches `target` (wrapping int32 order) within SPIN_CHECKS loads. */
+  private polled(index: number, target: number): boolean {
+    for (let i = 0; i < SPIN_CHECKS; i++) {
+      if (((Atomics.load(this.control, index) - target) | 0) >= 0) return true;
+    }
+    return false;
   }
 
   /** Refuses to start an operation on a closed rank, a failed group, or while a rank is gone. */

@@ -84,7 +84,7 @@ function format(value: number): string {
  * the canary when its fixed draw (a hash of the model name and series id) falls under the canary share, so the same
  * series stay in the canary across restarts and as the share grows.
  */
-export class ModelDetector implements Detector {
+class ModelDetector implements Detector {
   lastKind: AnomalyKind | null = null;
   lastExpected = NaN;
   private readonly order = new InputOrder();

@@ -58,18 +58,12 @@ export class ServedVersion {
    * the value itself).
    */
   judge(history: Float32Array, value: number, out: Judgement): void {
-    this.writeInput(history, value, this.inputs, 0);
+    this.inputs.set(history);
+    if (this.interval === null) this.inputs[this.window - 1] = value;
     this.judgeOutput(this.model.predict(this.inputs, 1), 0, value, out);
   }
 
-  /** Writes one example's model input (history, and the value for the autoencoder) at example `example` of `inputs`. */
-  writeInput(history: Float32Array, value: number, inputs: Float32Array, example: number): void {
-    const offset = example * this.window;
-    inputs.set(history, offset);
-    if (this.interval === null) inputs[offset + this.window - 1] = value;
-  }
-
-  /** The model's outputs for `count` examples written by writeInput: one forward pass for the lot. */
+  /** The model's outputs for `count` examples of `window` values each (the autoencoder's ending at the point): one forward pass for the lot. */
   predict(inputs: Float32Array, count: number): Float32Array {
     return this.model.predict(inputs.subarray(0, count * this.window), count);
   }
