@@ -41,6 +41,11 @@ export interface DetectorContext {
   readonly warmupPoints?: number;
   /** The series' id, stable across restarts: lets a detector make per-series choices (a canary's share) repeatably. */
   readonly seriesId?: number;
+  /**
+   * The series' canonical key. Given to detectors whose definition has `groupOf` (they find their group and their
+   * place in it from the key); absent for the others.
+   */
+  readonly seriesKey?: string;
 }
 
 /** A built-in detector: an id, a parameter parser that names each bad field, and a factory. */
@@ -50,4 +55,10 @@ export interface DetectorDefinition<P = unknown> {
   /** Validates raw parameters (from the config file), applying defaults; throws naming the bad field. */
   parseParams(raw: unknown): P;
   create(params: P, context?: DetectorContext): Detector;
+  /**
+   * For a detector that judges several series together (a model over every metric of a host): the key of the group
+   * a series belongs to under these params, or null when it belongs to none. The router sends every series of a
+   * group to one partition (it hashes the group key instead of the series key), so the group's detectors meet there.
+   */
+  groupOf?(params: P, seriesKey: string): string | null;
 }

@@ -14,9 +14,11 @@ export interface PointChunk {
 }
 
 /**
- * Which partition owns a series: `hashSeriesKey(key) % partitions`, the same rule in every process, so
- * states route the same way after a restart with another partition count. Also which detector profile
- * applies to it, decided once from its key.
+ * Which partition owns a series: `hashSeriesKey(routingKeyOf(key)) % partitions`, the same rule in every
+ * process, so states route the same way after a restart with another partition count. The routing key is
+ * the series key itself, or the key of the group a grouping detector puts the series in, so that every
+ * series of a group meets in one partition. Also which detector profile applies to it, decided once from
+ * its key.
  */
 export class PartitionRouter {
   /** Partition per series id, -1 when not yet computed; grows by doubling. */
@@ -30,6 +32,7 @@ export class PartitionRouter {
     readonly partitions: number,
     private readonly seriesKey: (seriesId: number) => string,
     private readonly profileOfKey: (key: string) => number = () => 0,
+    private readonly routingKeyOf: (key: string) => string = (key) => key,
   ) {}
 
   partitionOf(seriesId: number): number {
@@ -47,7 +50,7 @@ export class PartitionRouter {
       if (cached >= 0) return (cached << 8) | this.profileCache[seriesId]!;
     }
     const key = this.keyOf(seriesId);
-    const partition = hashSeriesKey(key) % this.partitions;
+    const partition = hashSeriesKey(this.routingKeyOf(key)) % this.partitions;
     const profile = this.profileOfKey(key);
     if (seriesId < MAX_CACHED_SERIES_ID) {
       if (seriesId >= this.cache.length) this.growCache(seriesId);

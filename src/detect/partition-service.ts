@@ -19,6 +19,7 @@ export async function servePartition(port: MessagePort, data: PartitionWorkerDat
     switch (message.type) {
       case 'points': {
         const startNs = process.hrtime.bigint();
+        if (message.keys !== undefined) partition.learnKeys(message.keys.seriesIds, message.keys.keys);
         extension?.beforeBatch?.(message.seriesIds, message.timestampsMs, message.values);
         const anomalies = partition.process(message.seriesIds, message.timestampsMs, message.values, message.profiles);
         if (extension !== null) anomalies.push(...extension.drainAnomalies());

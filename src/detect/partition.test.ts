@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { MINUTE_MS } from '../model/index.js';
 import { Partition } from './partition.js';
+import { clearRecorded, GROUP_BY_PREFIX, RECORD_ALONE, recorded } from './recording-detector.testsuite.js';
+import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
 
 const USES = [
   { id: 'mad-zscore', params: { windowSize: 16, minPoints: 16 } },
@@ -65,5 +67,45 @@ describe('Partition profiles', () => {
     const partition = new Partition([[{ id: 'mad-zscore', params: {} }]], 0);
     partition.process(Uint32Array.of(7), Float64Array.of(1000), Float64Array.of(1), Uint8Array.of(3));
     expect(partition.snapshot()[0]!.profile).toBe(0);
+  });
+});
+
+describe('Partition series keys', () => {
+  const registry = new DetectorRegistry([...BUILTIN_DETECTORS, GROUP_BY_PREFIX, RECORD_ALONE]);
+  const uses = [{ id: 'group-by-prefix', params: {} }, { id: 'record-alone', params: {} }];
+  beforeEach(clearRecorded);
+
+  it('gives a learnt key to grouping detectors only, and no key where none was learnt', () => {
+    const partition = new Partition([uses], 0.5, registry);
+    partition.learnKeys([1, 2], ['grp.a', 'grp.b']);
+    const anomalies = partition.process(Uint32Array.of(1, 2, 3), Float64Array.of(1000, 1000, 1000), Float64Array.of(1, 100, 1));
+    expect(recorded.created).toEqual([
+      { detector: 'group-by-prefix', context: { seriesId: 1, seriesKey: 'grp.a' } },
+      { detector: 'record-alone', context: { seriesId: 1 } },
+      { detector: 'group-by-prefix', context: { seriesId: 2, seriesKey: 'grp.b' } },
+      { detector: 'record-alone', context: { seriesId: 2 } },
+      { detector: 'group-by-prefix', context: { seriesId: 3 } },
+      { detector: 'record-alone', context: { seriesId: 3 } },
+    ]);
+    expect(anomalies.map((a) => [a.seriesId, a.detector, a.evidence?.reason])).toEqual([
+      [2, 'group-by-prefix', 'grp.b after 1 points'],
+      [2, 'record-alone', 'no key after 1 points'],
+    ]);
+  });
+
+  it('learns the keys restore entries carry, and snapshots without them', () => {
+    const partition = new Partition([uses], 0.5, registry);
+    const state = (detector: string): { detector: string; version: number; data: { points: number } } => ({ detector, version: 1, data: { points: 5 } });
+    expect(partition.restore([{ seriesId: 4, key: 'grp.d', states: [state('group-by-prefix'), state('record-alone')] }])).toEqual([]);
+    expect(recorded.created.map((c) => c.context)).toEqual([{ seriesId: 4, seriesKey: 'grp.d' }, { seriesId: 4 }]);
+    expect(partition.process(Uint32Array.of(4), Float64Array.of(1000), Float64Array.of(100)).map((a) => a.evidence?.reason)).toEqual(['grp.d after 6 points', 'no key after 6 points']);
+    expect(partition.snapshot()).toEqual([{ seriesId: 4, profile: 0, states: [state('group-by-prefix'), state('record-alone')].map((s) => ({ ...s, data: { points: 6 } })) }]);
+  });
+
+  it('re-creates a grouping detector whose state it refuses with the key', () => {
+    const partition = new Partition([uses], 0.5, registry);
+    const problems = partition.restore([{ seriesId: 4, key: 'grp.d', states: [{ detector: 'group-by-prefix', version: 1, data: {} }] }]);
+    expect(problems).toEqual(['series 4: cannot restore detector group-by-prefix: data.points must be a number']);
+    expect(recorded.created.map((c) => c.context)).toEqual([{ seriesId: 4, seriesKey: 'grp.d' }, { seriesId: 4 }, { seriesId: 4, seriesKey: 'grp.d' }]);
   });
 });

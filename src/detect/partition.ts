@@ -1,5 +1,5 @@
 import type { DetectorUse } from '../config/index.js';
-import type { Detector } from './detector.js';
+import type { Detector, DetectorContext } from './detector.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
 import type { ResolvedDetectorUse } from './registry.js';
 import type { DetectedAnomaly, SeriesStates } from './worker-protocol.js';
@@ -22,6 +22,8 @@ export class Partition {
   /** Resolved detector uses per profile (0 = default set). */
   private readonly profiles: readonly (readonly ResolvedDetectorUse[])[];
   private readonly series = new Map<number, SeriesDetectors>();
+  /** Keys of the series whose profile has a grouping detector, learnt before their detectors are created; empty otherwise. */
+  private readonly keys = new Map<number, string>();
   /** Reused index order for batches that are not in time order. */
   private order = new Uint32Array(0);
 
@@ -36,6 +38,11 @@ export class Partition {
 
   get seriesTracked(): number {
     return this.series.size;
+  }
+
+  /** Records series keys (parallel lists), so that grouping detectors created later get their series' key. */
+  learnKeys(seriesIds: readonly number[], keys: readonly string[]): void {
+    for (let i = 0; i < seriesIds.length; i++) this.keys.set(seriesIds[i]!, keys[i]!);
   }
 
   /**
@@ -90,6 +97,7 @@ export class Partition {
   /**
    * Replaces the state of the given series. Each detector of the series' profile takes the state with
    * its id; a detector without one, or whose state it refuses, starts fresh and the problem is returned.
+   * An entry's key, when given, is learnt as by `learnKeys`.
    */
   restore(entries: readonly SeriesStates[]): string[] {
     const problems: string[] = [];
@@ -99,6 +107,7 @@ export class Partition {
       else unreported++;
     };
     for (const entry of entries) {
+      if (entry.key !== undefined) this.keys.set(entry.seriesId, entry.key);
       const restored = this.createDetectors(this.profileIndex(entry.profile), entry.seriesId);
       const uses = this.profiles[restored.profile]!;
       for (let d = 0; d < restored.detectors.length; d++) {
@@ -108,7 +117,7 @@ export class Partition {
         try {
           restored.detectors[d]!.restore(state);
         } catch (error) {
-          restored.detectors[d] = uses[d]!.definition.create(uses[d]!.params, { seriesId: entry.seriesId });
+          restored.detectors[d] = uses[d]!.definition.create(uses[d]!.params, this.contextOf(uses[d]!, entry.seriesId));
           report(`series ${entry.seriesId}: ${(error as Error).message}`);
         }
       }
@@ -124,7 +133,13 @@ export class Partition {
   }
 
   private createDetectors(profile: number, seriesId: number): SeriesDetectors {
-    return { profile, detectors: this.profiles[profile]!.map((use) => use.definition.create(use.params, { seriesId })) };
+    return { profile, detectors: this.profiles[profile]!.map((use) => use.definition.create(use.params, this.contextOf(use, seriesId))) };
+  }
+
+  /** The series' key goes only to grouping detectors (the contract of DetectorContext.seriesKey), and only when known. */
+  private contextOf(use: ResolvedDetectorUse, seriesId: number): DetectorContext {
+    const seriesKey = use.definition.groupOf === undefined ? undefined : this.keys.get(seriesId);
+    return seriesKey === undefined ? { seriesId } : { seriesId, seriesKey };
   }
 
   /** null when the batch is already in time order (the common case), else a stable time order. */

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbStorage } from '../store/index.js';
-import { replayStored, type ReplayConfig } from './replay.js';
+import { clearRecorded, GROUP_BY_PREFIX, recorded, SPIKE_VALUE } from './recording-detector.testsuite.js';
+import { replayStored, type ReplayConfig, type ReplayExtension } from './replay.js';
 
 const NOW_MS = Date.UTC(2026, 0, 10);
 const START_MS = NOW_MS - 2 * 86_400_000;
@@ -64,5 +65,72 @@ describe('replayStored', () => {
     const stored = await storage!.queryAnomalies({ fromMs: START_MS, toMs: NOW_MS, limit: 10_000 });
     expect(stored.every((a) => a.detector === 'seasonal-baseline')).toBe(true);
     await expect(replayStored(storage!, CONFIG, { seriesGlob: 'replay.**', fromMs: START_MS, toMs: NOW_MS, detectorId: 'nope' })).rejects.toThrow(/unknown detector "nope"/);
+  });
+
+  describe('with a grouping detector', () => {
+    beforeEach(clearRecorded);
+    const GROUPED: ReplayConfig = {
+      detectors: [{ id: 'mad-zscore', params: {} }],
+      rules: [{ match: 'grp.*', detectors: [{ id: 'group-by-prefix', params: {} }] }],
+      scoreThreshold: 0.99,
+    };
+    const MINUTE = 60_000;
+
+    /**
+     * grp.a has points at even minutes, grp.b at odd minutes (a spike at minute 5), grp.c none in range; other.x is
+     * ungrouped. Returns the batches the extension was handed.
+     */
+    async function storeGroup(): Promise<{ extension: ReplayExtension; batches: number[][] }> {
+      storage = new DuckDbStorage({ path: ':memory:', flushIntervalMs: 5, flushMaxPoints: 1_000_000, maxFutureMs: 86_400_000, clock: { nowMs: () => NOW_MS } });
+      await storage.start();
+      const [a, b, , other] = storage.resolveSeries(['grp.a', 'grp.b', 'grp.c', 'other.x']);
+      const points: [number, number, number][] = [];
+      for (let m = 0; m < 8; m++) points.push([m % 2 === 0 ? a! : b!, START_MS + m * MINUTE, m === 5 ? SPIKE_VALUE : 1]);
+      points.push([a!, START_MS + 6 * MINUTE + 1, SPIKE_VALUE]);
+      for (let m = 0; m < 4; m++) points.push([other!, START_MS + m * MINUTE, 1]);
+      const result = await storage.append({
+        length: points.length,
+        seriesIds: Uint32Array.from(points.map((p) => p[0])),
+        timestampsMs: Float64Array.from(points.map((p) => p[1])),
+        values: Float64Array.from(points.map((p) => p[2])),
+      });
+      expect(result.accepted).toBe(points.length);
+      const batches: number[][] = [];
+      const extension: ReplayExtension = { detectors: [GROUP_BY_PREFIX], beforeBatch: (ids) => void batches.push([...ids]), drainAnomalies: () => [] };
+      return { extension, batches };
+    }
+
+    it('replays a group’s series together in time order and stores each anomaly under its own series', async () => {
+      const { extension, batches } = await storeGroup();
+      const result = await replayStored(storage!, GROUPED, { seriesGlob: '*.*', fromMs: START_MS, toMs: NOW_MS }, extension);
+      expect(result).toEqual({ series: 4, points: 13, anomalies: 2 });
+      // One batch for the group (both members, member by member), one for the ungrouped series.
+      expect(batches.map((ids) => ids.length)).toEqual([9, 4]);
+      expect(recorded.created.map((c) => c.context.seriesKey)).toEqual(['grp.a', 'grp.b']);
+      expect(recorded.seen.map((p) => [p.seriesKey, p.timestampMs - START_MS])).toEqual([
+        ['grp.a', 0],
+        ['grp.b', MINUTE],
+        ['grp.a', 2 * MINUTE],
+        ['grp.b', 3 * MINUTE],
+        ['grp.a', 4 * MINUTE],
+        ['grp.b', 5 * MINUTE],
+        ['grp.a', 6 * MINUTE],
+        ['grp.a', 6 * MINUTE + 1],
+        ['grp.b', 7 * MINUTE],
+      ]);
+      const stored = await storage!.queryAnomalies({ fromMs: START_MS, toMs: NOW_MS, limit: 100 });
+      expect(stored.map((a) => [a.series, a.detector, a.timestampMs - START_MS]).sort()).toEqual([
+        ['grp.a', 'group-by-prefix', 6 * MINUTE + 1],
+        ['grp.b', 'group-by-prefix', 5 * MINUTE],
+      ]);
+    });
+
+    it('groups by the one detector asked for, with keys, even for series whose rule lacks it', async () => {
+      const { extension } = await storeGroup();
+      const result = await replayStored(storage!, { ...GROUPED, rules: [] }, { seriesGlob: 'grp.*', fromMs: START_MS, toMs: NOW_MS, detectorId: 'group-by-prefix' }, extension);
+      expect(result).toEqual({ series: 3, points: 9, anomalies: 2 });
+      expect(recorded.created.map((c) => c.context.seriesKey)).toEqual(['grp.a', 'grp.b']);
+      expect(recorded.seen.map((p) => p.seriesKey)).toEqual(['grp.a', 'grp.b', 'grp.a', 'grp.b', 'grp.a', 'grp.b', 'grp.a', 'grp.a', 'grp.b']);
+    });
   });
 });

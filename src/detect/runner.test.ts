@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DetectorUse } from '../config/index.js';
 import { hashSeriesKey, MINUTE_MS } from '../model/index.js';
 import type { Anomaly, PointBatch } from '../model/index.js';
+import { GROUP_BY_PREFIX, SPIKE_VALUE } from './recording-detector.testsuite.js';
 import { DetectionRunner } from './runner.js';
 import type { DetectionRunnerHooks, DetectionRunnerOptions } from './runner.js';
 import { seededGaussian } from './synthetic-series.testsuite.js';
@@ -257,6 +258,123 @@ describe('DetectionRunner', () => {
     expect(() => new DetectionRunner({ ...base, detectors: [DETECTORS[0]!, DETECTORS[0]!] }, hooks)).toThrow(/detectors\[1\]: detector "mad-zscore" is listed twice/);
     expect(() => new DetectionRunner({ ...base, partitions: 0 }, hooks)).toThrow('partitions must be an integer in [1, 64], got 0');
     expect(() => new DetectionRunner({ ...base, scoreThreshold: 2 }, hooks)).toThrow(/scoreThreshold must be a number in \[0, 1\], got 2/);
+  });
+
+  it('sends a grouped series its key once per worker, again after a restart, and restores it with its key', async () => {
+    const groupKeys = new Map<number, string>([
+      [0, 'alpha.one'],
+      [1, 'alpha.two'],
+      [2, 'gamma.one'],
+      [3, 'gamma.two'],
+      [4, 'plain.one'],
+      [5, 'alpha.three'],
+      [4242, 'alpha.crash'],
+    ]);
+    const alpha = hashSeriesKey('alpha') % 2;
+    const gamma = hashSeriesKey('gamma') % 2;
+    expect(alpha).not.toBe(gamma);
+    // The ungrouped series shares the alpha worker: its restore entry must come without a key.
+    expect(hashSeriesKey('plain.one') % 2).toBe(alpha);
+    const stateFile = path.join(dir, 'detectors.jsonl');
+    const { runner, anomalies, errors } = harness(
+      {
+        stateFile,
+        detectors: [{ id: 'mad-zscore', params: {} }],
+        rules: [
+          { match: 'alpha.*', detectors: [{ id: 'group-by-prefix', params: {} }] },
+          { match: 'gamma.*', detectors: [{ id: 'mad-zscore', params: {} }, { id: 'group-by-prefix', params: {} }] },
+        ],
+        extensionDetectors: [GROUP_BY_PREFIX],
+        workerScript: new URL('./grouping-worker.fixture.mjs', import.meta.url),
+      },
+      { seriesKey: (id) => groupKeys.get(id)! },
+    );
+    interface Report {
+      pointKeys: [number, string][];
+      restoreKeys: [number, string | null][];
+      created: [number, string | null][];
+    }
+    /** What the workers of the alpha and gamma groups report (both are up, so reports come in partition order). */
+    const reports = async (): Promise<{ atAlpha: Report; atGamma: Report }> => {
+      const all = (await runner.extensionReports()) as Report[];
+      return { atAlpha: all[alpha]!, atGamma: all[gamma]! };
+    };
+    /** One point a minute for each series, from minute `from`, with a spike for `spikeSeries` at the first point. */
+    const minutes = (seriesIds: number[], from: number, count: number, spikeSeries = -1): PointBatch => {
+      const ids: number[] = [];
+      const times: number[] = [];
+      const values: number[] = [];
+      for (let m = from; m < from + count; m++) {
+        for (const id of seriesIds) {
+          ids.push(id);
+          times.push(START_MS + m * MINUTE_MS);
+          values.push(id === spikeSeries && m === from ? SPIKE_VALUE : 10);
+        }
+      }
+      return { length: ids.length, seriesIds: Uint32Array.from(ids), timestampsMs: Float64Array.from(times), values: Float64Array.from(values) };
+    };
+    await runner.start();
+    for (let batch = 0; batch < 3; batch++) await runner.submit(minutes([0, 1, 2, 3, 4], batch * 10, 10, batch === 2 ? 1 : -1));
+    await runner.flush();
+
+    // Three batches, yet each key of a grouped series went once, with its group's partition; the ungrouped one's never.
+    let { atAlpha, atGamma } = await reports();
+    expect(atAlpha.pointKeys).toEqual([
+      [0, 'alpha.one'],
+      [1, 'alpha.two'],
+    ]);
+    expect(atGamma.pointKeys).toEqual([
+      [2, 'gamma.one'],
+      [3, 'gamma.two'],
+    ]);
+    // The worker created each grouping detector with its series' key.
+    expect(atAlpha.created).toEqual([
+      [0, 'alpha.one'],
+      [1, 'alpha.two'],
+    ]);
+    expect(atGamma.created).toEqual([
+      [2, 'gamma.one'],
+      [3, 'gamma.two'],
+    ]);
+    const grouped = (): Anomaly[] => anomalies.filter((a) => a.detector === 'group-by-prefix');
+    expect(grouped().map((a) => [a.series, a.timestampMs, a.evidence?.reason])).toEqual([['alpha.two', START_MS + 20 * MINUTE_MS, 'alpha.two after 21 points']]);
+
+    await runner.checkpoint();
+    // A series the checkpoint does not hold: its key reaches the worker that is about to fail.
+    await runner.submit(minutes([5], 30, 1));
+    await runner.flush();
+    expect((await reports()).atAlpha.pointKeys.at(-1)).toEqual([5, 'alpha.three']);
+    await runner.submit({ length: 1, seriesIds: Uint32Array.of(4242), timestampsMs: Float64Array.of(START_MS + 31 * MINUTE_MS), values: Float64Array.of(1) });
+    await runner.flush();
+    expect(runner.stats()).toMatchObject({ workerRestarts: 1, pointsDropped: 1 });
+    await runner.submit(minutes([0, 1, 2, 3, 4, 5], 32, 5, 0));
+    await runner.flush();
+
+    ({ atAlpha, atGamma } = await reports());
+    // The new alpha worker got the checkpointed grouped series' keys in restore entries, and the other one's with points.
+    expect(atAlpha.restoreKeys).toEqual([
+      [0, 'alpha.one'],
+      [1, 'alpha.two'],
+      [4, null],
+    ]);
+    expect(atAlpha.pointKeys).toEqual([[5, 'alpha.three']]);
+    expect(atAlpha.created).toEqual([
+      [0, 'alpha.one'],
+      [1, 'alpha.two'],
+      [5, 'alpha.three'],
+    ]);
+    // The gamma worker went on untouched: no key was sent to it again.
+    expect(atGamma.pointKeys).toEqual([
+      [2, 'gamma.one'],
+      [3, 'gamma.two'],
+    ]);
+    expect(atGamma.restoreKeys).toEqual([]);
+    // Restored with its state (30 points before the checkpoint) and its key.
+    expect(grouped().map((a) => [a.series, a.timestampMs, a.evidence?.reason])).toEqual([
+      ['alpha.two', START_MS + 20 * MINUTE_MS, 'alpha.two after 21 points'],
+      ['alpha.one', START_MS + 32 * MINUTE_MS, 'alpha.one after 31 points'],
+    ]);
+    expect(errors.map((e) => e.message).filter((m) => !m.includes('injected fault') && !m.includes('worker exited'))).toEqual([]);
   });
 
   it('has an idempotent lifecycle and refuses points when not running', async () => {

@@ -10,7 +10,7 @@ import type { PointChunk } from './partition-router.js';
 import { BUILTIN_DETECTORS, DetectorRegistry } from './registry.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { partitionWorkerUrl } from './worker-script.js';
-import type { DetectedAnomaly, FromPartitionWorker, PartitionWorkerData, SeriesStates, ToPartitionWorker } from './worker-protocol.js';
+import type { DetectedAnomaly, FromPartitionWorker, PartitionWorkerData, SeriesKeys, SeriesStates, ToPartitionWorker } from './worker-protocol.js';
 
 /** Series per restore message, so a large state file is handed over in pieces. */
 const RESTORE_CHUNK_SERIES = 512;
@@ -18,7 +18,7 @@ const RESTORE_CHUNK_SERIES = 512;
 const RESTART_BACKOFF: BackoffOptions = { initialDelayMs: 100, maxDelayMs: 10_000, multiplier: 2, jitter: 0.2 };
 
 export interface DetectionRunnerOptions {
-  /** Worker threads; a series belongs to `hashSeriesKey(key) % partitions`. */
+  /** Worker threads; a series belongs to `hashSeriesKey(key) % partitions`, or its group's key's (see DetectorProfiles.routingKeyOf). */
   readonly partitions: number;
   /** Default detector set. */
   readonly detectors: readonly DetectorUse[];
@@ -82,6 +82,8 @@ interface PartitionSlot {
   failures: number;
   restartTimer: NodeJS.Timeout | null;
   readonly changed: ChangeSignal;
+  /** Series whose key the current worker has been sent (only those of keyed profiles); emptied when a worker starts. */
+  readonly keysSent: Set<number>;
 }
 
 type RunnerState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -146,7 +148,12 @@ export class DetectionRunner implements Lifecycle {
       throw new Error(`cannot create detection runner: ${(error as Error).message}`, { cause: error });
     }
     const profiles = this.profiles;
-    this.router = new PartitionRouter(options.partitions, (id) => hooks.seriesKey(id), (key) => profiles.profileOf(key));
+    this.router = new PartitionRouter(
+      options.partitions,
+      (id) => hooks.seriesKey(id),
+      (key) => profiles.profileOf(key),
+      (key) => profiles.routingKeyOf(key),
+    );
     this.workerUrl = partitionWorkerUrl(options.workerScript);
   }
 
@@ -252,6 +259,7 @@ export class DetectionRunner implements Lifecycle {
         failures: 0,
         restartTimer: null,
         changed: new ChangeSignal(),
+        keysSent: new Set(),
       });
     }
     try {
@@ -306,6 +314,8 @@ export class DetectionRunner implements Lifecycle {
       ...(this.extension === undefined ? {} : { extension: this.extension }),
     };
     const worker = new Worker(this.workerUrl, { workerData, execArgv: [], name: `vigil-detect-${slot.index}` });
+    // A new worker knows no keys: they are sent again, in restore entries or with the series' next points.
+    slot.keysSent.clear();
     worker.on('message', (message: FromPartitionWorker) => {
       if (slot.worker === worker) this.onMessage(slot, message);
     });
@@ -415,12 +425,32 @@ export class DetectionRunner implements Lifecycle {
         else if (slot.queuedPoints > 0 && slot.queuedPoints + size > max) await slot.changed.wait();
         else break;
       }
+      const keys = this.keysToSend(slot, chunk);
       const batchId = ++this.nextBatchId;
       slot.batches.set(batchId, size);
       slot.queuedPoints += size;
-      const message: ToPartitionWorker = { type: 'points', batchId, ...chunk };
+      const message: ToPartitionWorker = { type: 'points', batchId, ...chunk, ...(keys === null ? {} : { keys }) };
       slot.worker!.postMessage(message, [chunk.seriesIds.buffer, chunk.profiles.buffer, chunk.timestampsMs.buffer, chunk.values.buffer]);
     }
+  }
+
+  /**
+   * Keys of the chunk's series of keyed profiles that the slot's current worker has not been sent, marked as sent;
+   * null when there are none (always when no profile is keyed, without looking at the points).
+   */
+  private keysToSend(slot: PartitionSlot, chunk: PointChunk): SeriesKeys | null {
+    if (!this.profiles.anyKeyed) return null;
+    const fresh = new Set<number>();
+    for (let i = 0; i < chunk.seriesIds.length; i++) {
+      const seriesId = chunk.seriesIds[i]!;
+      if (this.profiles.keyed(chunk.profiles[i]!) && !slot.keysSent.has(seriesId)) fresh.add(seriesId);
+    }
+    if (fresh.size === 0) return null;
+    const seriesIds = [...fresh];
+    // Looked up before any is marked sent, so a failing lookup leaves them all to be sent with a later chunk.
+    const keys = seriesIds.map((id) => this.hooks.seriesKey(id));
+    for (const id of seriesIds) slot.keysSent.add(id);
+    return { seriesIds, keys };
   }
 
   private async snapshotOf(slot: PartitionSlot): Promise<readonly SeriesStates[]> {
@@ -464,21 +494,29 @@ export class DetectionRunner implements Lifecycle {
       const entries = pending.get(p)!;
       if (entries.length === 0) return;
       pending.set(p, []);
-      replies.push(this.request(this.slots[p]!, (requestId) => ({ type: 'restore', requestId, entries })));
+      const slot = this.slots[p]!;
+      replies.push(this.request(slot, (requestId) => ({ type: 'restore', requestId, entries })));
+      // The worker learns these keys from the entries; the series' next points need not carry them again.
+      for (const entry of entries) if (entry.key !== undefined) slot.keysSent.add(entry.seriesId);
     };
     try {
       await readStateFile(file, (entry) => {
         let p: number;
+        let profile: number;
+        let key: string | undefined;
         try {
           p = this.router.partitionOf(entry.seriesId);
+          // The profile follows today's rules, so a series whose rule changed restarts the detectors it lost.
+          profile = this.router.profileOf(entry.seriesId);
+          // Grouping detectors are re-created knowing their series' key.
+          key = this.profiles.keyed(profile) ? this.hooks.seriesKey(entry.seriesId) : undefined;
         } catch {
           unroutable++;
           return;
         }
         if (!wanted.has(p)) return;
         const entries = pending.get(p)!;
-        // The profile follows today's rules, so a series whose rule changed restarts the detectors it lost.
-        entries.push({ ...entry, profile: this.router.profileOf(entry.seriesId) });
+        entries.push(key === undefined ? { ...entry, profile } : { ...entry, profile, key });
         if (entries.length >= RESTORE_CHUNK_SERIES) send(p);
       });
       for (const p of wanted) send(p);

@@ -17,7 +17,15 @@ export interface SeriesStates {
   readonly seriesId: number;
   /** The series' profile when the runner restores it; files written before profiles existed omit it. */
   readonly profile?: number;
+  /** The series' key, when the runner restores a series whose profile has a grouping detector (state files omit it). */
+  readonly key?: string;
   readonly states: readonly DetectorState[];
+}
+
+/** Keys of series, in two parallel lists: what a partition needs to create grouping detectors (DetectorContext.seriesKey). */
+export interface SeriesKeys {
+  readonly seriesIds: readonly number[];
+  readonly keys: readonly string[];
 }
 
 /** An anomaly as a worker reports it; the main thread adds the series key. */
@@ -32,6 +40,11 @@ export type ToPartitionWorker =
       readonly profiles: Uint8Array<ArrayBuffer>;
       readonly timestampsMs: Float64Array<ArrayBuffer>;
       readonly values: Float64Array<ArrayBuffer>;
+      /**
+       * Keys of the chunk's series whose profile has a grouping detector and that this worker has not been sent yet
+       * (each worker instance gets each key once); absent when there are none, as for all ungrouped traffic.
+       */
+      readonly keys?: SeriesKeys;
     }
   | { readonly type: 'restore'; readonly requestId: number; readonly entries: readonly SeriesStates[] }
   | { readonly type: 'snapshot'; readonly requestId: number }
