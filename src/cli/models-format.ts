@@ -35,6 +35,7 @@ export function formatModelVersion(v: ModelVersionDetail): string {
     ['kind', v.kind],
     ['created', `${formatTime(v.createdAtMs)} by ${v.creator}`],
     ['training data', `${v.trainingData.source}, ${formatTime(v.trainingData.fromMs)} to ${formatTime(v.trainingData.toMs)}`],
+    ...(v.trainingData.columns === undefined ? [] : [['columns', v.trainingData.columns.join(', ')] as [string, string]]),
     ['metrics', metricsCell(v.metrics, Number.POSITIVE_INFINITY)],
     ['parameters', formatParameters(v.parameters)],
     ['artifact', `${v.artifact.files.length} file${v.artifact.files.length === 1 ? '' : 's'}, ${formatBytes(v.artifact.sizeBytes)}`],
@@ -151,6 +152,9 @@ export function formatComparison(report: ComparisonReport): string {
   row('staging', report.candidate);
   const a = report.agreement;
   if (a !== null) lines.push(`  agreement on ${a.points} points: alerts ${rate(a.alertAgreement)} (both ${a.bothAlerted}, production only ${a.productionOnly}, staging only ${a.candidateOnly}), score correlation ${figure(a.scoreCorrelation)}`);
+  const g = report.groups;
+  if (g.rowsJudged + g.rowsSkipped + g.latePoints > 0) lines.push(`  group rows: ${g.rowsJudged} judged (${g.rowsCarried} with a silent series carried), ${g.rowsSkipped} skipped, ${g.latePoints} late points`);
+  for (const note of report.notes) lines.push(`  note: ${note}`);
   lines.push(`  verdict: ${report.verdict}`);
   for (const reason of report.reasons) lines.push(`    - ${reason}`);
   return `${lines.join('\n')}\n`;

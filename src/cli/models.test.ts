@@ -17,7 +17,7 @@ beforeEach(async () => {
   const registry = new ModelRegistry({ root, clock: { nowMs: () => Date.UTC(2024, 5, 1, 12) } });
   const artifact = await writeFakeArtifact(join(dir, 'artifact'));
   await registry.register(fakeRegisterRequest('checkout-latency', artifact, { metrics: { finalLoss: 0.012345, heldOutMae: 4.5, samplesPerS: 1200, epochs: 3 } }));
-  await registry.register(fakeRegisterRequest('checkout-latency', artifact, { creator: 'bob' }));
+  await registry.register(fakeRegisterRequest('checkout-latency', artifact, { creator: 'bob', trainingData: { source: 'series:shop.*.latency_p99_ms', fromMs: Date.UTC(2024, 0, 1), toMs: Date.UTC(2024, 0, 8), columns: ['shop.a.latency_p99_ms', 'shop.b.latency_p99_ms'] } }));
   await registry.register(fakeRegisterRequest('hdfs-deeplog', await writeFakeArtifact(join(dir, 'deeplog'), { kind: 'deeplog' }), { kind: 'deeplog', metrics: {} }));
 });
 
@@ -69,7 +69,8 @@ describe('vigil models --registry (no server)', () => {
 
     const version = await vigilStdout(['models', 'show', 'checkout-latency', 'staging', '--registry', root]);
     expect(version).toContain('checkout-latency version 2 (staging)\n');
-    expect(version).toMatch(/training data: +shop\.checkout\.latency_p99_ms, 2024-01-01 00:00:00Z to 2024-01-08 00:00:00Z/);
+    expect(version).toMatch(/training data: +series:shop\.\*\.latency_p99_ms, 2024-01-01 00:00:00Z to 2024-01-08 00:00:00Z\ncolumns: +shop\.a\.latency_p99_ms, shop\.b\.latency_p99_ms\n/);
+    expect(await vigilStdout(['models', 'show', 'checkout-latency', '1', '--registry', root])).not.toContain('columns:');
     expect(version).toMatch(/ {2}weights\.bin {2}64 B {2}sha256 [0-9a-f]{64}\n/);
     const json = JSON.parse(await vigilStdout(['models', 'show', 'checkout-latency', '1', '--registry', root, '--json'])) as ModelVersionDetail;
     expect(json).toMatchObject({ version: 1, creator: 'alice', aliases: [] });

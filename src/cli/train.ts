@@ -176,7 +176,7 @@ export async function trainCommand(flags: TrainFlags): Promise<number> {
       artifactDir,
       kind,
       parameters: { model: asJson(config), job: asJson(job) },
-      trainingData: { source: loaded.source, fromMs: loaded.fromMs, toMs: loaded.toMs },
+      trainingData: { source: loaded.source, fromMs: loaded.fromMs, toMs: loaded.toMs, ...('columns' in loaded.data ? { columns: loaded.data.columns } : {}) },
       metrics,
       creator: flags.creator ?? defaultCreator(),
     });

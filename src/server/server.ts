@@ -8,7 +8,7 @@ import { DetectionRunner, replayStored, type ReplayRequest, type ReplayResult } 
 import { GraphitePickleListener, GraphiteTcpListener, GraphiteUdpListener, HecListener, OtlpHttpListener, StatsdUdpListener, SyslogTcpListener, SyslogUdpListener, type LogSink, type PointSink } from '../ingest/index.js';
 import { LogPipeline } from '../logs/index.js';
 import { defaultRegistryDir, ModelRegistry } from '../ml/registry/index.js';
-import { ModelServing, ModelServingController, SHADOW_DETECTOR_ID, servedModelNames, servingWorkerScript } from '../ml/serve/index.js';
+import { ModelServing, ModelServingController, SHADOW_DETECTOR_ID, servedModels, servingWorkerScript } from '../ml/serve/index.js';
 import { ShiftConfirmer, suspectedEvent } from '../regress/index.js';
 import { SHIFT_KINDS, type Anomaly, type KeyedPoints, type PointBatch, type Rejection } from '../model/index.js';
 import { createDuckDbEventStore, createDuckDbLogStore, createDuckDbStorage, EventRetentionSweeper, LogRetentionSweeper, RetentionSweeper, type EventStore, type LogStore, type Storage } from '../store/index.js';
@@ -108,8 +108,8 @@ export class VigilServer implements Lifecycle {
     this.shifts = new ShiftConfirmer(this.storage, (anomalies) => this.onAnomalies(anomalies), this.clock);
     this.models = new ModelRegistry({ root: defaultRegistryDir(dataDir), clock: this.clock });
     // Partitions load models only when a detection rule serves one: the others never start the tensor engine.
-    const servedModels = config.detection.enabled ? servedModelNames(config.detection.detectors, config.detection.rules) : [];
-    const serving = servedModels.length > 0 ? { workerScript: servingWorkerScript(), extensionDetectors: new ModelServing(config.detection.scoreThreshold).detectors } : {};
+    const served = config.detection.enabled ? servedModels(config.detection.detectors, config.detection.rules) : [];
+    const serving = served.length > 0 ? { workerScript: servingWorkerScript(), extensionDetectors: new ModelServing(config.detection.scoreThreshold).detectors } : {};
     this.runner = config.detection.enabled
       ? new DetectionRunner(
           {
@@ -212,8 +212,8 @@ export class VigilServer implements Lifecycle {
     this.syslogUdp = syslog.enabled ? new SyslogUdpListener({ host: syslog.host, udpPort: syslog.udpPort, maxMessageBytes: syslog.maxMessageBytes, maxPendingRecords: syslog.maxPendingRecords, nowMs }, logSink) : null;
 
     this.serving =
-      this.runner !== null && servedModels.length > 0
-        ? new ModelServingController({ registry: this.models, target: this.runner, models: servedModels, pollIntervalMs: config.detection.modelPollIntervalMs, logger: this.logger.child({ component: 'serving' }) })
+      this.runner !== null && served.length > 0
+        ? new ModelServingController({ registry: this.models, target: this.runner, models: served, pollIntervalMs: config.detection.modelPollIntervalMs, logger: this.logger.child({ component: 'serving' }) })
         : null;
 
     const uiDir = options.uiDir === undefined ? defaultUiDir() : options.uiDir;

@@ -13,7 +13,7 @@ const jsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.numb
 const versionNumber = z.number().int().min(1);
 const timeMs = z.number().int();
 
-const trainingData = z.strictObject({ source: z.string(), fromMs: timeMs, toMs: timeMs }).refine((t) => t.fromMs <= t.toMs, 'trainingData.fromMs must not be after toMs');
+const trainingData = z.strictObject({ source: z.string(), fromMs: timeMs, toMs: timeMs, columns: z.array(z.string()).optional() }).refine((t) => t.fromMs <= t.toMs, 'trainingData.fromMs must not be after toMs');
 const metrics = z.record(z.string().min(1), z.number());
 const parameters = z.record(z.string(), jsonValue);
 

@@ -20,6 +20,11 @@ export interface TrainingData {
   readonly source: string;
   readonly fromMs: number;
   readonly toMs: number;
+  /**
+   * Names of the data's columns, in the order the model takes them as features (series keys when read from the
+   * store, a file's header otherwise): how serving finds which series feeds which feature of a multi-series model.
+   */
+  readonly columns?: readonly string[];
 }
 
 /** One file of a stored artifact, relative to the artifact directory (always with `/`). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelVersion } from '../registry/index.js';
 import { comparisonReport } from './comparison.js';
-import { emptyPair, mergeCounters, type ModelCounters } from './counters.js';
+import { emptyGroups, emptyPair, mergeCounters, type ModelCounters } from './counters.js';
 
 function counters(overrides: Partial<ModelCounters> = {}): ModelCounters {
   return {
@@ -14,6 +14,8 @@ function counters(overrides: Partial<ModelCounters> = {}): ModelCounters {
     production: { series: 3, points: 2000, alerts: 20, absErrorSum: 1000 },
     candidate: { series: 3, points: 2000, alerts: 10, absErrorSum: 900 },
     paired: { points: 2000, bothAlerted: 8, productionOnly: 12, candidateOnly: 2, sumP: 40, sumC: 30, sumPP: 30, sumCC: 25, sumPC: 26 },
+    groups: emptyGroups(),
+    notes: [],
     ...overrides,
   };
 }

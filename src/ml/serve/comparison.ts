@@ -1,5 +1,5 @@
 import type { ModelVersion, RolloutMode } from '../registry/index.js';
-import type { ArmCounters, ModelCounters, PairCounters } from './counters.js';
+import type { ArmCounters, GroupCounters, ModelCounters, PairCounters } from './counters.js';
 
 /** Points each version must have scored before the report recommends anything. */
 export const MIN_COMPARISON_POINTS = 1_000;
@@ -49,6 +49,10 @@ export interface ComparisonReport {
   readonly partitionsBehind: number;
   readonly verdict: Verdict;
   readonly reasons: readonly string[];
+  /** Rows of a model served to groups of series (all zero for one-series models). */
+  readonly groups: GroupCounters;
+  /** What kept series or rows from being judged, one sentence each. */
+  readonly notes: readonly string[];
 }
 
 function arm(counters: ArmCounters, version: number | null, registered: ModelVersion | null): ArmReport | null {
@@ -134,5 +138,7 @@ export function comparisonReport(
     partitionsBehind,
     verdict,
     reasons,
+    groups: counters.groups,
+    notes: counters.notes,
   };
 }

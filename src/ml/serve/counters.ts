@@ -37,6 +37,60 @@ export interface ModelCounters {
   readonly production: ArmCounters;
   readonly candidate: ArmCounters;
   readonly paired: PairCounters;
+  /** Rows of multi-series models (groups of series judged together). */
+  readonly groups: GroupCounters;
+  /** What kept series or rows from being judged (one sentence each, at most MAX_NOTES). */
+  readonly notes: string[];
+}
+
+/** What became of a multi-series model's rows. */
+export interface GroupCounters {
+  rowsJudged: number;
+  /** Judged rows where a silent series carried its last value. */
+  rowsCarried: number;
+  /** Rows not judged: a feature never seen, too many silent, or too few rows before them for the model's window. */
+  rowsSkipped: number;
+  /** Points for a step whose row had already been judged. */
+  latePoints: number;
+}
+
+/** Notes kept per model and partition: enough to name every kind of problem, bounded whatever the data. */
+export const MAX_NOTES = 10;
+
+export function emptyGroups(): GroupCounters {
+  return { rowsJudged: 0, rowsCarried: 0, rowsSkipped: 0, latePoints: 0 };
+}
+
+/** Where scores are counted: the counters of one slot and its anomaly threshold. */
+export interface CountingSlot {
+  readonly counters: ModelCounters;
+  readonly scoreThreshold: number;
+}
+
+/** Counts a scored point on `arm`; returns whether it reached the anomaly threshold. */
+export function countScore(slot: CountingSlot, arm: ArmCounters, score: number, absError: number, timestampMs: number): boolean {
+  const alerted = score > 0 && score >= slot.scoreThreshold;
+  arm.points++;
+  if (alerted) arm.alerts++;
+  arm.absErrorSum += absError;
+  if (slot.counters.sinceMs === null) slot.counters.sinceMs = timestampMs;
+  return alerted;
+}
+
+/** Counts a point both versions scored (shadow mode). */
+export function countPair(slot: CountingSlot, productionScore: number, score: number): void {
+  const pair = slot.counters.paired;
+  const alerted = score > 0 && score >= slot.scoreThreshold;
+  const productionAlerted = productionScore > 0 && productionScore >= slot.scoreThreshold;
+  pair.points++;
+  if (alerted && productionAlerted) pair.bothAlerted++;
+  else if (productionAlerted) pair.productionOnly++;
+  else if (alerted) pair.candidateOnly++;
+  pair.sumP += productionScore;
+  pair.sumC += score;
+  pair.sumPP += productionScore * productionScore;
+  pair.sumCC += score * score;
+  pair.sumPC += productionScore * score;
 }
 
 export function emptyArm(): ArmCounters {
@@ -64,11 +118,13 @@ export function mergeCounters(reports: readonly (readonly ModelCounters[])[], na
   for (const c of found) byKey.set(keyOf(c), [...(byKey.get(keyOf(c)) ?? []), c]);
   const group = [...byKey.values()].sort((a, b) => b.length - a.length)[0]!;
   const first = group[0]!;
-  const merged: ModelCounters = { ...first, sinceMs: null, production: emptyArm(), candidate: emptyArm(), paired: emptyPair() };
+  const merged: ModelCounters = { ...first, sinceMs: null, production: emptyArm(), candidate: emptyArm(), paired: emptyPair(), groups: emptyGroups(), notes: [] };
   for (const c of group) {
     addInto(merged.production, c.production);
     addInto(merged.candidate, c.candidate);
     addInto(merged.paired, c.paired);
+    addInto(merged.groups, c.groups);
+    for (const note of c.notes) if (!merged.notes.includes(note) && merged.notes.length < MAX_NOTES) merged.notes.push(note);
     if (c.sinceMs !== null && (merged.sinceMs === null || c.sinceMs < merged.sinceMs)) merged.sinceMs = c.sinceMs;
   }
   return { counters: merged, partitionsBehind: found.length - group.length };

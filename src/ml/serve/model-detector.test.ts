@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_DETECTORS, DetectorRegistry, Partition, type DetectedAnomaly } from '../../detect/index.js';
 import { initEngine, type Engine } from '../engine/index.js';
 import { ModelServing } from './model-serving.js';
+import type { ModelDetectorParams } from './model-params.js';
 import type { ServingPlan } from './plan.js';
 import { FORECASTER, sineSeries, trainServingModels } from './test-support.js';
 
@@ -101,7 +102,7 @@ describe('model detector', () => {
         { name: 'gone', production: { version: 3, artifactDir: join(dir, 'missing') }, candidate: null },
       ],
     });
-    expect(problems[0]).toBe('model wide version 1: cannot serve model wide version 1 (lstm-forecaster): it was trained on 2 series together; the model detector serves one-series models (features 1)');
+    expect(problems[0]).toBe("cannot serve model wide version 1 (lstm-forecaster): it was trained on 2 series together; serve it to a group of series (the model detector's groupByTags or groupByNodes)");
     expect(problems[1]).toBe('model logs version 2: cannot serve model logs version 2 (deeplog): it predicts log template sequences, not metric values');
     expect(problems[2]).toMatch(/^model gone version 3: .*missing/);
     expect(serving.slot('wide').production).toBeNull();
@@ -112,7 +113,14 @@ describe('model detector', () => {
     expect(() => definition.parseParams({})).toThrow('cannot parse params of detector model: model must name a registered model');
     expect(() => definition.parseParams({ model: 'm', zlow: 3 })).toThrow('unknown field "zlow"');
     expect(() => definition.parseParams({ model: 'm', zLow: 5, zHigh: 4 })).toThrow('zHigh must be > zLow (5), got 4');
-    expect(definition.parseParams({ model: 'm' })).toEqual({ model: 'm', zLow: 3, zHigh: 6, residualPoints: 256 });
+    expect(definition.parseParams({ model: 'm' })).toEqual({ model: 'm', zLow: 3, zHigh: 6, residualPoints: 256, group: null });
+    expect(() => definition.parseParams({ model: 'm', stepMs: 60_000 })).toThrow('stepMs applies only to a multi-series model: set groupByTags or groupByNodes too');
+    expect(() => definition.parseParams({ model: 'm', groupByTags: ['host'] })).toThrow('stepMs must be an integer >= 1 (the interval the group');
+    expect(() => definition.parseParams({ model: 'm', groupByTags: ['host'], groupByNodes: [1], stepMs: 1 })).toThrow('set groupByTags or groupByNodes, not both');
+    expect(() => definition.parseParams({ model: 'm', groupByTags: ['host', 'host'], stepMs: 1 })).toThrow('groupByTags must not name an item twice, got ["host","host"]');
+    expect(() => definition.parseParams({ model: 'm', groupByNodes: [-1], stepMs: 1 })).toThrow('groupByNodes must be a non-empty array of distinct node indices');
+    expect(() => definition.parseParams({ model: 'm', groupByNodes: [1], stepMs: 1, features: [] })).toThrow('features must be a non-empty array of non-empty strings, got []');
+    expect((definition.parseParams({ model: 'm', groupByNodes: [1], stepMs: 10_000, features: ['a', 'b'] }) as ModelDetectorParams).group).toEqual({ rule: { nodes: [1] }, stepMs: 10_000, features: ['a', 'b'] });
   });
 
   it('in shadow, the candidate scores every series: its anomalies come out separately and never change the production scores', async () => {

@@ -1,67 +1,16 @@
 import type { Detector, DetectorContext, DetectorDefinition, DetectorState } from '../../detect/index.js';
-import { hashUniform, InputOrder, paramsError, readInputOrder, readNumberArray, scoreFromZ, stateData, stateError } from '../../detect/index.js';
-import type { AnomalyKind } from '../../model/index.js';
-import { isModelName } from '../registry/index.js';
+import { hashUniform, InputOrder, readInputOrder, readNumberArray, scoreFromZ, stateData, stateError } from '../../detect/index.js';
+import { hashSeriesKey, type AnomalyKind } from '../../model/index.js';
+import { GroupMember } from './group-member.js';
+import { groupPlaceOf } from './group-rule.js';
+import { MODEL_DETECTOR_ID, parseModelParams, SHADOW_DETECTOR_ID, type ModelDetectorParams } from './model-params.js';
+import { formatValue, ResidualScale } from './residual-scale.js';
 import { PrecomputedOutputs } from './batch-predictions.js';
-import type { ArmCounters } from './counters.js';
+import { countPair, countScore } from './counters.js';
 import type { ModelSlot } from './model-slot.js';
 import type { Judgement, ServedVersion } from './served-version.js';
 
-export const MODEL_DETECTOR_ID = 'model';
-/** The detector id of anomalies a shadow version finds: stored for comparison, never alerted. */
-export const SHADOW_DETECTOR_ID = 'model-shadow';
 const STATE_VERSION = 1;
-/** Mean absolute deviation × 1.2533 estimates the standard deviation of normal residuals. */
-const MEAN_AD_TO_SIGMA = 1.2533;
-/** Residuals a sequence autoencoder's scale learns from before its z counts. */
-const MIN_RESIDUAL_POINTS = 16;
-
-export interface ModelDetectorParams {
-  /** The registered model whose `production` alias (and rolled-out `staging`) scores the series. */
-  readonly model: string;
-  /** z (from the model's interval, or the residual's scale) where the score starts rising above 0. */
-  readonly zLow: number;
-  /** z where the score reaches 0.999. */
-  readonly zHigh: number;
-  /** Span, in points, of the running residual scale a sequence autoencoder's z is measured in. */
-  readonly residualPoints: number;
-}
-
-const DEFAULTS = { zLow: 3, zHigh: 6, residualPoints: 256 } as const;
-
-function parseParams(raw: unknown): ModelDetectorParams {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw paramsError(MODEL_DETECTOR_ID, 'params must be an object naming the model, e.g. { model: "checkout-latency" }');
-  const input = raw as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!['model', 'zLow', 'zHigh', 'residualPoints'].includes(key)) throw paramsError(MODEL_DETECTOR_ID, `unknown field ${JSON.stringify(key)}; valid fields: model, zLow, zHigh, residualPoints`);
-  const model = input.model;
-  if (typeof model !== 'string' || !isModelName(model)) throw paramsError(MODEL_DETECTOR_ID, `model must name a registered model (a-z, 0-9, ".", "_", "-"), got ${JSON.stringify(model)}`);
-  const number = (field: 'zLow' | 'zHigh' | 'residualPoints', min: number, integer: boolean): number => {
-    const value = input[field] ?? DEFAULTS[field];
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) throw paramsError(MODEL_DETECTOR_ID, `${field} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(value)}`);
-    return value;
-  };
-  const params = { model, zLow: number('zLow', 0, false), zHigh: number('zHigh', 0, false), residualPoints: number('residualPoints', 2, true) };
-  if (params.zHigh <= params.zLow) throw paramsError(MODEL_DETECTOR_ID, `zHigh must be > zLow (${params.zLow}), got ${params.zHigh}`);
-  return params;
-}
-
-/** A running mean absolute residual: how far a sequence autoencoder's reconstructions usually miss on this series. */
-class ResidualScale {
-  meanAbs = 0;
-  points = 0;
-
-  constructor(private readonly span: number) {}
-
-  /** z of `residual` in the current scale (0 while learning), then learns from it, clipped so one outlier cannot blow the scale up. */
-  zThenLearn(residual: number, zHigh: number, level: number): number {
-    const sigma = Math.max(1e-9 + 1e-3 * Math.abs(level), this.meanAbs * MEAN_AD_TO_SIGMA);
-    const z = this.points < MIN_RESIDUAL_POINTS ? 0 : residual / sigma;
-    const learned = this.points < MIN_RESIDUAL_POINTS ? residual : Math.min(residual, zHigh * sigma);
-    this.points++;
-    this.meanAbs += (learned - this.meanAbs) / Math.min(this.points, this.span);
-    return z;
-  }
-}
 
 /** The last judgement, for the anomaly's evidence. */
 interface LastJudgement {
@@ -72,10 +21,6 @@ interface LastJudgement {
   lower: number;
   upper: number;
   z: number;
-}
-
-function format(value: number): string {
-  return Number(value.toPrecision(4)).toString();
 }
 
 /**
@@ -109,7 +54,7 @@ class ModelDetector implements Detector {
     private readonly slot: ModelSlot,
     private readonly seriesId: number,
   ) {
-    this.draw = hashUniform(nameSeed(params.model), seriesId, 0);
+    this.draw = hashUniform(hashSeriesKey(params.model), seriesId, 0);
     this.servingScale = new ResidualScale(params.residualPoints);
     this.shadowScale = new ResidualScale(params.residualPoints);
     slot.detectors.set(seriesId, this);
@@ -159,7 +104,7 @@ class ModelDetector implements Detector {
         this.countedGeneration = slot.generation;
         arm.series++;
       }
-      this.count(arm, score, value, timestampMs);
+      countScore(slot, arm, score, Math.abs(value - this.judgement.expected), timestampMs);
       this.lastExpected = this.judgement.expected;
       this.lastKind = score > 0 ? 'spike' : null;
       const last = this.last;
@@ -180,8 +125,8 @@ class ModelDetector implements Detector {
   describeLast(): string | null {
     const last = this.last;
     const who = `model ${this.params.model} v${last.version}${last.canary ? ' (canary)' : ''}`;
-    if (last.kind === 'forecast') return `${who} forecast ${format(last.expected)} (interval ${format(last.lower)} to ${format(last.upper)}); the value lies ${format(last.z)} σ away`;
-    return `${who} reconstructed ${format(last.expected)}; the miss is ${format(last.z)} times its usual size on this series`;
+    if (last.kind === 'forecast') return `${who} forecast ${formatValue(last.expected)} (interval ${formatValue(last.lower)} to ${formatValue(last.upper)}); the value lies ${formatValue(last.z)} σ away`;
+    return `${who} reconstructed ${formatValue(last.expected)}; the miss is ${formatValue(last.z)} times its usual size on this series`;
   }
 
   snapshot(): DetectorState {
@@ -191,8 +136,8 @@ class ModelDetector implements Detector {
       data: {
         ...this.order.snapshot(),
         history: Array.from(this.history(this._filled)),
-        servingScale: [this.servingScale.meanAbs, this.servingScale.points],
-        shadowScale: [this.shadowScale.meanAbs, this.shadowScale.points],
+        servingScale: this.servingScale.snapshot(),
+        shadowScale: this.shadowScale.snapshot(),
       },
     };
   }
@@ -210,8 +155,8 @@ class ModelDetector implements Detector {
     this.head = 0;
     this._accepted = history.length;
     for (const ahead of this.ahead) ahead.clear();
-    [this.servingScale.meanAbs, this.servingScale.points] = serving as [number, number];
-    [this.shadowScale.meanAbs, this.shadowScale.points] = shadow as [number, number];
+    this.servingScale.restore(serving);
+    this.shadowScale.restore(shadow);
   }
 
   /** Judges the point with `version` (from outputs computed ahead when there are some for it); returns its score. */
@@ -238,23 +183,11 @@ class ModelDetector implements Detector {
       this.countedShadowGeneration = slot.generation;
       arm.series++;
     }
-    const alerted = this.count(arm, score, value, timestampMs);
-    if (productionScore !== null) {
-      const pair = slot.counters.paired;
-      const productionAlerted = productionScore > 0 && productionScore >= slot.scoreThreshold;
-      pair.points++;
-      if (alerted && productionAlerted) pair.bothAlerted++;
-      else if (productionAlerted) pair.productionOnly++;
-      else if (alerted) pair.candidateOnly++;
-      pair.sumP += productionScore;
-      pair.sumC += score;
-      pair.sumPP += productionScore * productionScore;
-      pair.sumCC += score * score;
-      pair.sumPC += productionScore * score;
-    }
+    const alerted = countScore(slot, arm, score, Math.abs(value - this.judgement.expected), timestampMs);
+    if (productionScore !== null) countPair(slot, productionScore, score);
     if (alerted) {
       const j = this.judgement;
-      slot.addShadowAnomaly({
+      slot.addAnomaly({
         seriesId: this.seriesId,
         timestampMs,
         value,
@@ -262,20 +195,9 @@ class ModelDetector implements Detector {
         kind: 'spike',
         expected: Number.isFinite(j.expected) ? j.expected : null,
         detector: SHADOW_DETECTOR_ID,
-        evidence: { reason: `shadow model ${this.params.model} v${shadow.version} expected ${format(j.expected)} (z ${format(j.z)}); stored for comparison, not alerted` },
+        evidence: { reason: `shadow model ${this.params.model} v${shadow.version} expected ${formatValue(j.expected)} (z ${formatValue(j.z)}); stored for comparison, not alerted` },
       });
     }
-  }
-
-  /** Counts a scored point; returns whether it reached the anomaly threshold. */
-  private count(arm: ArmCounters, score: number, value: number, timestampMs: number): boolean {
-    const alerted = score > 0 && score >= this.slot.scoreThreshold;
-    arm.points++;
-    if (alerted) arm.alerts++;
-    arm.absErrorSum += Math.abs(value - this.judgement.expected);
-    const counters = this.slot.counters;
-    if (counters.sinceMs === null) counters.sinceMs = timestampMs;
-    return alerted;
   }
 
   /** The last `length` values, oldest first, in the slot's scratch array. */
@@ -305,19 +227,18 @@ class ModelDetector implements Detector {
   }
 }
 
-/** A 32-bit seed from the model name, so that canaries of different models take different series. */
-function nameSeed(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** The `model` detector over a partition's model slots (`slotOf` gives the slot of a model name, created empty on first use). */
 export function modelDetector(slotOf: (name: string) => ModelSlot): DetectorDefinition<ModelDetectorParams> {
   return {
     id: MODEL_DETECTOR_ID,
     description: "scores each series with a registered model's production version (and its staging version in shadow or as a canary)",
-    parseParams,
-    create: (params: ModelDetectorParams, context?: DetectorContext) => new ModelDetector(params, slotOf(params.model), context?.seriesId ?? 0),
+    parseParams: parseModelParams,
+    create: (params: ModelDetectorParams, context?: DetectorContext) => {
+      const seriesId = context?.seriesId ?? 0;
+      if (params.group === null) return new ModelDetector(params, slotOf(params.model), seriesId);
+      const key = context?.seriesKey;
+      return new GroupMember(params, slotOf(params.model), seriesId, key, key === undefined ? null : groupPlaceOf(params.group.rule, key));
+    },
+    groupOf: (params: ModelDetectorParams, seriesKey: string) => (params.group === null ? null : (groupPlaceOf(params.group.rule, seriesKey)?.group ?? null)),
   };
 }

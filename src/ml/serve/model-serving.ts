@@ -3,7 +3,7 @@ import { initEngine, type Engine, type EngineOptions } from '../engine/index.js'
 import type { ModelCounters } from './counters.js';
 import { modelDetector } from './model-detector.js';
 import { ModelSlot } from './model-slot.js';
-import type { ServedArtifact, ServingPlan } from './plan.js';
+import type { ModelPlan, ServedArtifact, ServingPlan } from './plan.js';
 import { ServedVersion } from './served-version.js';
 
 /** The model kinds' tensor engine, started once per thread on the first plan that serves a model. */
@@ -65,29 +65,39 @@ export class ModelServing implements PartitionExtension {
 
   drainAnomalies(): DetectedAnomaly[] {
     const drained: DetectedAnomaly[] = [];
-    for (const slot of this.slots.values()) drained.push(...slot.drainShadowAnomalies());
+    for (const slot of this.slots.values()) drained.push(...slot.drainAnomalies());
     return drained;
   }
 
   private async apply(plan: ServingPlan): Promise<string[]> {
     const problems: string[] = [];
-    const load = async (name: string, artifact: ServedArtifact | null): Promise<ServedVersion | null> => {
+    const load = async (model: ModelPlan, artifact: ServedArtifact | null): Promise<ServedVersion | null> => {
       if (artifact === null) return null;
+      const { name } = model;
       const key = `${name}@${artifact.version}@${artifact.artifactDir}`;
-      const cached = this.loaded.get(key);
-      if (cached !== undefined) return cached;
+      let served = this.loaded.get(key);
       try {
-        const engine = await engineFor(this.engineOptions);
-        const served = new ServedVersion(name, artifact.version, await engine.loadModel(artifact.artifactDir));
-        this.loaded.set(key, served);
-        return served;
+        if (served === undefined) {
+          const engine = await engineFor(this.engineOptions);
+          served = new ServedVersion(name, artifact.version, await engine.loadModel(artifact.artifactDir), artifact.columns ?? null);
+          this.loaded.set(key, served);
+        }
       } catch (error) {
         problems.push(`model ${name} version ${artifact.version}: ${(error as Error).message}`);
         return null;
       }
+      // A version that does not fit how a rule serves it (one series, or a group) serves nowhere, so no rule is half-served.
+      for (const shape of model.shapes ?? ['series']) {
+        const refusal = served.refusal(shape);
+        if (refusal !== null) {
+          problems.push(refusal);
+          return null;
+        }
+      }
+      return served;
     };
     const next = new Map<string, [ServedVersion | null, ServedVersion | null]>();
-    for (const model of plan.models) next.set(model.name, [await load(model.name, model.production), await load(model.name, model.candidate?.artifact ?? null)]);
+    for (const model of plan.models) next.set(model.name, [await load(model, model.production), await load(model, model.candidate?.artifact ?? null)]);
     // Every slot changes between two batches: no point sees half a plan.
     for (const model of plan.models) {
       const [production, candidate] = next.get(model.name)!;

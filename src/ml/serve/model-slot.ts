@@ -1,11 +1,13 @@
 import type { DetectedAnomaly } from '../../detect/index.js';
 import type { RolloutMode } from '../registry/index.js';
 import { AheadScratch, predictAhead, type AheadSeries } from './batch-predictions.js';
-import { emptyArm, emptyPair, type ModelCounters } from './counters.js';
+import { emptyArm, emptyGroups, emptyPair, MAX_NOTES, type ModelCounters } from './counters.js';
+import type { ModelDetectorParams } from './model-params.js';
+import { SeriesGroup } from './series-group.js';
 import type { ServedVersion } from './served-version.js';
 
-/** Shadow anomalies held between batches beyond this are dropped (and counted): a worker's memory stays bounded. */
-const MAX_PENDING_SHADOW_ANOMALIES = 10_000;
+/** Anomalies held between batches beyond this are dropped (and counted): a worker's memory stays bounded. */
+const MAX_PENDING_ANOMALIES = 10_000;
 
 /**
  * One model name inside a detection partition: the versions its series are scored with now, shared by every
@@ -23,11 +25,16 @@ export class ModelSlot {
   counters: ModelCounters;
   /** Most history values any served version needs. */
   historyNeeded = 0;
-  shadowAnomaliesDropped = 0;
+  /** Most closed rows before the one judged any served version needs for a group (its window less one). */
+  groupHistoryNeeded = 0;
+  anomaliesDropped = 0;
   /** Every series' detector of this model in the partition, by series id (the newest, after a restore). */
   readonly detectors = new Map<number, AheadSeries>();
   private readonly ahead = new AheadScratch();
-  private shadowAnomalies: DetectedAnomaly[] = [];
+  /** Groups of series a multi-series model judges together, by detector rule and group key. */
+  readonly groups = new Map<string, SeriesGroup>();
+  /** Found beside the detectors' own scores: a shadow version's, and every row a group model judges. */
+  private anomalies: DetectedAnomaly[] = [];
   private readonly scratch = new Map<number, Float32Array>();
 
   constructor(
@@ -44,6 +51,7 @@ export class ModelSlot {
     this.mode = effectiveMode;
     this.share = effectiveMode === 'canary' ? share : effectiveMode === 'shadow' ? 1 : 0;
     this.historyNeeded = Math.max(production?.historyNeeded ?? 0, this.candidate?.historyNeeded ?? 0);
+    this.groupHistoryNeeded = Math.max(production?.window ?? 1, this.candidate?.window ?? 1) - 1;
     this.generation++;
     this.counters = this.freshCounters();
   }
@@ -67,15 +75,33 @@ export class ModelSlot {
     predictAhead([this.production, this.candidate], (id) => this.detectors.get(id), this.ahead, seriesIds, timestampsMs, values);
   }
 
-  addShadowAnomaly(anomaly: DetectedAnomaly): void {
-    if (this.shadowAnomalies.length >= MAX_PENDING_SHADOW_ANOMALIES) this.shadowAnomaliesDropped++;
-    else this.shadowAnomalies.push(anomaly);
+  addAnomaly(anomaly: DetectedAnomaly): void {
+    if (this.anomalies.length >= MAX_PENDING_ANOMALIES) this.anomaliesDropped++;
+    else this.anomalies.push(anomaly);
   }
 
-  drainShadowAnomalies(): DetectedAnomaly[] {
-    const drained = this.shadowAnomalies;
-    this.shadowAnomalies = [];
+  drainAnomalies(): DetectedAnomaly[] {
+    const drained = this.anomalies;
+    this.anomalies = [];
     return drained;
+  }
+
+  /** Records why something could not be judged, once per sentence, for the comparison report. */
+  note(sentence: string): void {
+    const notes = this.counters.notes;
+    if (notes.length < MAX_NOTES && !notes.includes(sentence)) notes.push(sentence);
+  }
+
+  /** The group `key` of a detector rule's params, created on its first series. */
+  group(params: ModelDetectorParams, key: string): SeriesGroup {
+    const group = params.group!;
+    const id = `${JSON.stringify([group.rule, group.stepMs, group.features, params.zLow, params.zHigh])}|${key}`;
+    let found = this.groups.get(id);
+    if (found === undefined) {
+      found = new SeriesGroup(key, params, this);
+      this.groups.set(id, found);
+    }
+    return found;
   }
 
   private freshCounters(): ModelCounters {
@@ -89,6 +115,8 @@ export class ModelSlot {
       production: emptyArm(),
       candidate: emptyArm(),
       paired: emptyPair(),
+      groups: emptyGroups(),
+      notes: [],
     };
   }
 }

@@ -1,8 +1,12 @@
+import type { ServingShape } from './served-version.js';
+
 /** One registered version's artifact as serving loads it. */
 export interface ServedArtifact {
   readonly version: number;
   /** Directory holding model.json and its weights. */
   readonly artifactDir: string;
+  /** The training data's column names in feature order, when the registry recorded them (multi-series models need them). */
+  readonly columns?: readonly string[];
 }
 
 /** How the staging version runs beside production: scored on every series without alerting, or alerting on a share of them. */
@@ -13,9 +17,17 @@ export interface CandidatePlan {
   readonly share: number;
 }
 
+/** A model the detection configuration serves, and how: to series on their own, to groups of series, or both. */
+export interface ServedModel {
+  readonly name: string;
+  readonly shapes: readonly ServingShape[];
+}
+
 /** What the detection partitions serve for one model name. */
 export interface ModelPlan {
   readonly name: string;
+  /** How the detection rules serve it (series on their own, groups of series); absent: series on their own. */
+  readonly shapes?: readonly ServingShape[];
   /** The `production` alias; null while unset (its series are not scored). */
   readonly production: ServedArtifact | null;
   /** The `staging` version while it is rolled out and differs from production. */

@@ -16,15 +16,22 @@ export interface Judgement {
 const RELATIVE_MIN_WIDTH = 1e-3;
 const ABSOLUTE_MIN_WIDTH = 1e-9;
 
+/** How a detection rule serves a model: each series on its own, or a group of series together (groupByTags/Nodes). */
+export type ServingShape = 'series' | 'group';
+
 /**
- * One registered version served to single metric series: a forecaster judges a point by its first step's quantile
- * interval (a point at the upper quantile lies Φ⁻¹(q) σ above the median); a sequence autoencoder reconstructs the
- * window ending at the point and leaves the residual's scale to the series' own history. Only one-feature models
- * fit a single series; the others are refused with the reason.
+ * One registered version as the model detector serves it. To single metric series: a forecaster judges a point by
+ * its first step's quantile interval (a point at the upper quantile lies Φ⁻¹(q) σ above the median); a sequence
+ * autoencoder reconstructs the window ending at the point and leaves the residual's scale to the series' own
+ * history. To a group of series (one feature each): an autoencoder reconstructs the group's row of values at an
+ * instant (dense) or its window of rows ending there (sequence). What a version cannot serve is refused with the
+ * reason when the plan is applied.
  */
 export class ServedVersion {
-  /** Values before the point that a judgement needs (the forecaster), or including it (the autoencoder). */
+  /** Values before the point that a judgement needs (the forecaster), or including it (the autoencoder); rows for a group. */
   readonly window: number;
+  /** Series (features) the model takes together. */
+  readonly features: number;
   /** Output indices of the interval's ends and median, and how many σ each end lies from the median. */
   readonly interval: { readonly lower: number; readonly median: number; readonly upper: number; readonly zLower: number; readonly zUpper: number } | null;
   private readonly inputs: Float32Array;
@@ -33,24 +40,41 @@ export class ServedVersion {
     readonly name: string,
     readonly version: number,
     readonly model: TrainableModel,
+    /** The training columns in feature order, when the registry recorded them. */
+    readonly columns: readonly string[] | null = null,
   ) {
     const config = model.config;
-    const what = `cannot serve model ${name} version ${version} (${config.kind})`;
-    if (config.kind === 'deeplog') throw new Error(`${what}: it predicts log template sequences, not metric values`);
-    if (config.kind === 'dense-autoencoder') throw new Error(`${what}: it scores ${config.features} metrics at one instant together, not one series over time`);
-    if (config.features !== 1) throw new Error(`${what}: it was trained on ${config.features} series together; the model detector serves one-series models (features 1)`);
-    this.window = config.window;
-    this.inputs = new Float32Array(config.window);
+    if (config.kind === 'deeplog') throw new Error(`${this.what}: it predicts log template sequences, not metric values`);
+    this.features = config.features;
+    this.window = config.kind === 'dense-autoencoder' ? 1 : config.window;
+    this.inputs = new Float32Array(this.window * this.features);
     if (config.kind === 'lstm-forecaster') {
       const q = config.quantiles;
       let median = 0;
       for (let i = 1; i < q.length; i++) if (Math.abs(q[i]! - 0.5) < Math.abs(q[median]! - 0.5)) median = i;
       const upper = q.length - 1;
-      if (median === 0 || median === upper) throw new Error(`${what}: its quantiles [${q.join(', ')}] need one on each side of the median to give an interval`);
+      if (median === 0 || median === upper) throw new Error(`${this.what}: its quantiles [${q.join(', ')}] need one on each side of the median to give an interval`);
       this.interval = { lower: 0, median, upper, zLower: normalQuantile(q[median]!) - normalQuantile(q[0]!), zUpper: normalQuantile(q[upper]!) - normalQuantile(q[median]!) };
     } else {
       this.interval = null;
     }
+  }
+
+  private get what(): string {
+    return `cannot serve model ${this.name} version ${this.version} (${this.model.config.kind})`;
+  }
+
+  /** Why this version cannot be served in `shape`; null when it can. */
+  refusal(shape: ServingShape): string | null {
+    const kind = this.model.config.kind;
+    const toGroup = 'serve it to a group of series (the model detector\'s groupByTags or groupByNodes)';
+    if (shape === 'series') {
+      if (kind === 'dense-autoencoder') return `${this.what}: it scores ${this.features} metrics at one instant together; ${toGroup}`;
+      if (this.features !== 1) return `${this.what}: it was trained on ${this.features} series together; ${toGroup}`;
+      return null;
+    }
+    if (kind === 'lstm-forecaster') return `${this.what}: a forecaster predicts its first series only; serve it to each series on its own (without groupByTags or groupByNodes)`;
+    return null;
   }
 
   /**
@@ -93,6 +117,15 @@ export class ServedVersion {
   /** Values of history a judgement needs before the point. */
   get historyNeeded(): number {
     return this.interval !== null ? this.window : this.window - 1;
+  }
+
+  /**
+   * Reconstructs a group's latest row: `rows` holds `window` rows of `features` values, oldest first, ending at the
+   * row judged; returns the model's reconstruction of that last row (a view valid until the next call).
+   */
+  reconstructRow(rows: Float32Array): Float32Array {
+    const outputs = this.model.predict(rows, 1);
+    return outputs.subarray((this.window - 1) * this.features, this.window * this.features);
   }
 
   dispose(): void {

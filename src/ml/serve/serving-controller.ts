@@ -3,9 +3,10 @@ import type { Lifecycle } from '../../util/index.js';
 import type { ModelRegistry } from '../registry/index.js';
 import { comparisonReport, type ComparisonReport } from './comparison.js';
 import type { ModelCounters } from './counters.js';
-import { emptyArm, emptyPair, mergeCounters } from './counters.js';
-import { MODEL_DETECTOR_ID } from './model-detector.js';
-import { describePlan, samePlan, type ServingPlan } from './plan.js';
+import { emptyArm, emptyGroups, emptyPair, mergeCounters } from './counters.js';
+import { MODEL_DETECTOR_ID, parseModelParams } from './model-params.js';
+import type { ServingShape } from './served-version.js';
+import { describePlan, samePlan, type ServedModel, type ServingPlan } from './plan.js';
 import { planFromRegistry } from './plan-from-registry.js';
 
 /** Where plans go and counters come from: the detection runner's partition-extension channel. */
@@ -22,8 +23,8 @@ export interface ServingLogger {
 export interface ModelServingControllerOptions {
   readonly registry: ModelRegistry;
   readonly target: ServingTarget;
-  /** Model names the detection configuration serves. */
-  readonly models: readonly string[];
+  /** The models the detection configuration serves. */
+  readonly models: readonly ServedModel[];
   /** How often the registry is checked for promotions, rollbacks and rollouts (also those made by other processes). */
   readonly pollIntervalMs: number;
   readonly logger: ServingLogger;
@@ -34,15 +35,22 @@ export class ModelNotServedError extends Error {
   override readonly name = 'ModelNotServedError';
 }
 
-/** The model names the `model` detectors of a detection configuration serve, in first-seen order. */
-export function servedModelNames(detectors: readonly DetectorUse[], rules: readonly DetectionRule[]): string[] {
-  const names = new Set<string>();
+/** The models the `model` detectors of a detection configuration serve, in first-seen order (bad params are left to the config check). */
+export function servedModels(detectors: readonly DetectorUse[], rules: readonly DetectionRule[]): ServedModel[] {
+  const shapes = new Map<string, Set<ServingShape>>();
   for (const use of [...detectors, ...rules.flatMap((rule) => rule.detectors)]) {
     if (use.id !== MODEL_DETECTOR_ID) continue;
-    const model = (use.params as { model?: unknown } | undefined)?.model;
-    if (typeof model === 'string') names.add(model);
+    let params;
+    try {
+      params = parseModelParams(use.params);
+    } catch {
+      continue;
+    }
+    const set = shapes.get(params.model) ?? new Set<ServingShape>();
+    set.add(params.group === null ? 'series' : 'group');
+    shapes.set(params.model, set);
   }
-  return [...names];
+  return [...shapes].map(([name, set]) => ({ name, shapes: [...set] }));
 }
 
 /**
@@ -92,8 +100,8 @@ export class ModelServingController implements Lifecycle {
 
   /** The shadow or canary comparison of `name` from every partition's counters. */
   async comparison(name: string): Promise<ComparisonReport> {
-    if (!this.options.models.includes(name)) {
-      throw new ModelNotServedError(`model ${name} is not served: no detection rule uses the model detector with it (served: ${this.options.models.join(', ') || 'none'})`);
+    if (!this.options.models.some((m) => m.name === name)) {
+      throw new ModelNotServedError(`model ${name} is not served: no detection rule uses the model detector with it (served: ${this.options.models.map((m) => m.name).join(', ') || 'none'})`);
     }
     const reports = (await this.options.target.extensionReports()) as ModelCounters[][];
     const { counters, partitionsBehind } = mergeCounters(reports, name);
@@ -108,6 +116,8 @@ export class ModelServingController implements Lifecycle {
       production: emptyArm(),
       candidate: emptyArm(),
       paired: emptyPair(),
+      groups: emptyGroups(),
+      notes: [],
     };
     const merged = counters ?? empty;
     const registryVersion = async (version: number | null) => (version === null ? null : this.options.registry.getVersion(name, version).catch(() => null));
