@@ -36,6 +36,8 @@ export class GroupMember implements Detector {
   private head = 0;
   private _filled = 0;
   private readonly group: SeriesGroup | null;
+  /** Why the series is in no group (noted on each point, so the note outlives a counters reset); null when it is in one. */
+  private readonly ungrouped: string | null;
 
   constructor(
     params: ModelDetectorParams,
@@ -47,7 +49,7 @@ export class GroupMember implements Detector {
     this.servingScale = new ResidualScale(params.residualPoints);
     this.shadowScale = new ResidualScale(params.residualPoints);
     this.feature = place?.feature ?? '';
-    if (place === null) slot.note(`series ${seriesKey ?? `#${seriesId}`} has no group under model ${params.model}'s groupBy ${describeGroupRule(params.group!.rule)}: it is not judged`);
+    this.ungrouped = place === null ? `series ${seriesKey ?? `#${seriesId}`} has no group under model ${params.model}'s groupBy ${describeGroupRule(params.group!.rule)}: it is not judged` : null;
     this.group = place === null ? null : slot.group(params, place.group);
     this.group?.join(this);
   }
@@ -61,7 +63,8 @@ export class GroupMember implements Detector {
   }
 
   update(timestampMs: number, value: number): number {
-    if (this.group !== null && this.order.accept(timestampMs, value)) this.group.add(this, timestampMs, value);
+    if (this.group === null) this.slot.note(this.ungrouped!);
+    else if (this.order.accept(timestampMs, value)) this.group.add(this, timestampMs, value);
     return 0;
   }
 

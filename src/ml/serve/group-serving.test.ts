@@ -164,6 +164,16 @@ describe('model detector serving a group of series', () => {
     expect(expected.some((a) => a.seriesId === 11 && Math.floor(a.timestampMs / MINUTE_MS) === 150)).toBe(true);
   });
 
+  it('starts a group over when its series get new detectors (a replay of the same data finds the same)', async () => {
+    const { serving, partition } = await groupPartition(plan(dense));
+    const first = run(serving, partition, hostPoints([1], 0, 160, brokenRelation));
+    const again = new Partition([GROUPED], THRESHOLD, new DetectorRegistry([...BUILTIN_DETECTORS, ...serving.detectors]));
+    again.learnKeys([10, 11, 12], [10, 11, 12].map(keyOf));
+    const second = run(serving, again, hostPoints([1], 0, 160, brokenRelation));
+    expect(second).toEqual(first);
+    expect(first.some((a) => a.seriesId === 11)).toBe(true);
+  });
+
   it('runs a sequence autoencoder once the group has a window of rows', async () => {
     const { serving, partition } = await groupPartition(plan(sequence));
     run(serving, partition, hostPoints([1], 0, 30));

@@ -37,8 +37,17 @@ export class SeriesGroup {
     this.draw = hashUniform(hashSeriesKey(params.model), hashSeriesKey(key), 1);
   }
 
-  /** Adds (or, after a restore, replaces) the detector of one series. */
+  /**
+   * Adds the detector of one series. A new detector for a series the group already has means the series' detectors
+   * were created afresh (a replay, a state that could not be restored): the group starts over from the members that
+   * join from now on (the others join again with their next point).
+   */
   join(member: GroupMember): void {
+    const existing = this.members.get(member.seriesId);
+    if (existing !== undefined && existing !== member) {
+      this.members.clear();
+      this.lastRow = -Infinity;
+    }
     this.members.set(member.seriesId, member);
     if (member.lastRow > this.lastRow) this.lastRow = member.lastRow;
     this.mappedGeneration = -1;
@@ -46,6 +55,7 @@ export class SeriesGroup {
 
   /** Takes one accepted point of `member`; judges every row it completes. */
   add(member: GroupMember, timestampMs: number, value: number): void {
+    if (this.members.get(member.seriesId) !== member) this.join(member);
     const step = Math.floor(timestampMs / this.params.group!.stepMs);
     if (step <= this.lastRow) {
       this.slot.counters.groups.latePoints++;
