@@ -231,7 +231,7 @@ class ModelDetector implements Detector {
 export function modelDetector(slotOf: (name: string) => ModelSlot): DetectorDefinition<ModelDetectorParams> {
   return {
     id: MODEL_DETECTOR_ID,
-    description: "scores each series with a registered model's production version (and its staging version in shadow or as a canary)",
+    description: "scores each series, or with groupByTags or groupByNodes each group of series together, with a registered model's production version (and its staging version in shadow or as a canary)",
     parseParams: parseModelParams,
     create: (params: ModelDetectorParams, context?: DetectorContext) => {
       const seriesId = context?.seriesId ?? 0;
