@@ -440,12 +440,13 @@ export class DetectionRunner implements Lifecycle {
    */
   private keysToSend(slot: PartitionSlot, chunk: PointChunk): SeriesKeys | null {
     if (!this.profiles.anyKeyed) return null;
-    const fresh = new Set<number>();
+    // Made only when a chunk has a new keyed series: once keys are sent, chunks allocate nothing here.
+    let fresh: Set<number> | null = null;
     for (let i = 0; i < chunk.seriesIds.length; i++) {
       const seriesId = chunk.seriesIds[i]!;
-      if (this.profiles.keyed(chunk.profiles[i]!) && !slot.keysSent.has(seriesId)) fresh.add(seriesId);
+      if (this.profiles.keyed(chunk.profiles[i]!) && !slot.keysSent.has(seriesId)) (fresh ??= new Set()).add(seriesId);
     }
-    if (fresh.size === 0) return null;
+    if (fresh === null) return null;
     const seriesIds = [...fresh];
     // Looked up before any is marked sent, so a failing lookup leaves them all to be sent with a later chunk.
     const keys = seriesIds.map((id) => this.hooks.seriesKey(id));

@@ -22,8 +22,13 @@ export class GroupMember implements Detector {
   readonly lastExpected = NaN;
   readonly servingScale: ResidualScale;
   readonly shadowScale: ResidualScale;
+  /** The series' feature name: its key without the group's part. */
+  readonly feature: string;
   countedGeneration = -1;
   countedShadowGeneration = -1;
+  /** The serving version's score of the series in row `servingScoreRow`, for a shadow version's comparison. */
+  private servingScore = NaN;
+  private servingScoreRow = NaN;
   /** Step of the last row closed that this series took part in. */
   lastRow = -Infinity;
   private readonly order = new InputOrder();
@@ -53,9 +58,6 @@ export class GroupMember implements Detector {
     this.group = place === null ? null : slot.group(params, place.group);
     this.group?.join(this);
   }
-
-  /** The series' feature name: its key without the group's part. */
-  readonly feature: string;
 
   /** Closed rows' values held (up to what the served versions' windows need). */
   get filled(): number {
@@ -107,6 +109,16 @@ export class GroupMember implements Detector {
   columnValue(back: number): number {
     const capacity = this.column.length;
     return this.column[(this.head - back + capacity * 2) % capacity]!;
+  }
+
+  servedScore(step: number, score: number): void {
+    this.servingScore = score;
+    this.servingScoreRow = step;
+  }
+
+  /** The serving version's score of the series in the row; NaN when it did not score it. */
+  servingScoreOf(step: number): number {
+    return this.servingScoreRow === step ? this.servingScore : NaN;
   }
 
   /** Records the series' value for the closed row and lets its step go. */

@@ -6,9 +6,6 @@ import type { ModelDetectorParams } from './model-params.js';
 import { SeriesGroup } from './series-group.js';
 import type { ServedVersion } from './served-version.js';
 
-/** Anomalies held between batches beyond this are dropped (and counted): a worker's memory stays bounded. */
-const MAX_PENDING_ANOMALIES = 10_000;
-
 /**
  * One model name inside a detection partition: the versions its series are scored with now, shared by every
  * series' detector, so that a promotion swaps them for all series at once while each keeps its history. Counters
@@ -27,13 +24,15 @@ export class ModelSlot {
   historyNeeded = 0;
   /** Most closed rows before the one judged any served version needs for a group (its window less one). */
   groupHistoryNeeded = 0;
-  anomaliesDropped = 0;
   /** Every series' detector of this model in the partition, by series id (the newest, after a restore). */
   readonly detectors = new Map<number, AheadSeries>();
   private readonly ahead = new AheadScratch();
   /** Groups of series a multi-series model judges together, by detector rule and group key. */
-  readonly groups = new Map<string, SeriesGroup>();
-  /** Found beside the detectors' own scores: a shadow version's, and every row a group model judges. */
+  private readonly groups = new Map<string, SeriesGroup>();
+  /**
+   * Found beside the detectors' own scores: a shadow version's, and every row a group model judges. Held for one
+   * batch only (the partition drains them after each), like the partition's own findings, so none is dropped.
+   */
   private anomalies: DetectedAnomaly[] = [];
   private readonly scratch = new Map<number, Float32Array>();
 
@@ -76,8 +75,7 @@ export class ModelSlot {
   }
 
   addAnomaly(anomaly: DetectedAnomaly): void {
-    if (this.anomalies.length >= MAX_PENDING_ANOMALIES) this.anomaliesDropped++;
-    else this.anomalies.push(anomaly);
+    this.anomalies.push(anomaly);
   }
 
   drainAnomalies(): DetectedAnomaly[] {

@@ -24,8 +24,8 @@ export class SeriesGroup {
   lastRow = -Infinity;
   /** The group's fixed draw for the canary: a group is in it or not as a whole. */
   private readonly draw: number;
-  /** Members by feature index, per served version, for the slot generation and membership they were computed for. */
-  private readonly mapped = new Map<ServedVersion, (GroupMember | undefined)[]>();
+  /** Members by feature index (null: its features are unknown), per served version, for the slot generation and membership they were computed for. */
+  private readonly mapped = new Map<ServedVersion, (GroupMember | undefined)[] | null>();
   private mappedGeneration = -1;
   private readonly inputs = new Map<ServedVersion, Float32Array>();
 
@@ -96,16 +96,21 @@ export class SeriesGroup {
     }
     let byFeature = this.mapped.get(version);
     if (byFeature === undefined) {
-      const names = this.featureNames(version);
-      if (names === null) return null;
-      const index = new Map(names.map((name, f) => [name, f]));
-      byFeature = new Array<GroupMember | undefined>(version.features).fill(undefined);
-      for (const member of this.members.values()) {
-        const f = index.get(member.feature);
-        if (f === undefined) this.slot.note(`series feature ${member.feature} of group ${this.key} is not one of model ${this.params.model} v${version.version}'s features (${names.join(', ')}): it is not judged`);
-        else byFeature[f] = member;
-      }
+      byFeature = this.mapFeatures(version);
       this.mapped.set(version, byFeature);
+    }
+    return byFeature;
+  }
+
+  private mapFeatures(version: ServedVersion): (GroupMember | undefined)[] | null {
+    const names = this.featureNames(version);
+    if (names === null) return null;
+    const index = new Map(names.map((name, f) => [name, f]));
+    const byFeature = new Array<GroupMember | undefined>(version.features).fill(undefined);
+    for (const member of this.members.values()) {
+      const f = index.get(member.feature);
+      if (f === undefined) this.slot.note(`series feature ${member.feature} of group ${this.key} is not one of model ${this.params.model} v${version.version}'s features (${names.join(', ')}): it is not judged`);
+      else byFeature[f] = member;
     }
     return byFeature;
   }
@@ -124,21 +129,21 @@ export class SeriesGroup {
   /** Judges row `row` with the versions served now, then every member records its value and lets the step go. */
   private close(row: number): void {
     const { serving, canary, shadow } = this.versionsNow();
-    let servingScores: Float64Array | null = null;
-    if (serving !== null) servingScores = this.judge(row, serving, canary, false, null);
-    if (shadow !== null) this.judge(row, shadow, false, true, servingScores);
+    if (serving !== null) this.judge(row, serving, canary, false);
+    if (shadow !== null) this.judge(row, shadow, false, true);
     for (const member of this.members.values()) member.closeRow(row);
     this.lastRow = row;
   }
 
   /**
-   * Scores the row's members with `version`; returns the score per feature (NaN where not scored), or null when the
-   * row could not be judged (a feature missing, too many carried, not enough rows before it).
+   * Scores the row's members with `version`, unless the row cannot be judged (a feature missing, too many carried,
+   * not enough rows before it). The serving version's score stays on each member for the shadow's comparison (the
+   * two versions may order their features differently).
    */
-  private judge(row: number, version: ServedVersion, canary: boolean, shadow: boolean, servingScores: Float64Array | null): Float64Array | null {
+  private judge(row: number, version: ServedVersion, canary: boolean, shadow: boolean): void {
     const byFeature = this.byFeature(version);
     const counters = this.slot.counters.groups;
-    if (byFeature === null) return null;
+    if (byFeature === null) return;
     const features = version.features;
     const window = version.window;
     let carried = 0;
@@ -146,12 +151,12 @@ export class SeriesGroup {
       if (member === undefined || !member.hasOpen(row)) carried++;
       if (member === undefined || !Number.isFinite(member.valueFor(row)) || member.filled < window - 1) {
         if (!shadow) counters.rowsSkipped++;
-        return null;
+        return;
       }
     }
     if (carried * 2 > features) {
       if (!shadow) counters.rowsSkipped++;
-      return null;
+      return;
     }
     let inputs = this.inputs.get(version);
     if (inputs === undefined) {
@@ -168,7 +173,6 @@ export class SeriesGroup {
       counters.rowsJudged++;
       if (carried > 0) counters.rowsCarried++;
     }
-    const scores = new Float64Array(features).fill(NaN);
     const arm = shadow || canary ? this.slot.counters.candidate : this.slot.counters.production;
     for (let f = 0; f < features; f++) {
       const member = byFeature[f]!;
@@ -179,7 +183,7 @@ export class SeriesGroup {
       const scale: ResidualScale = shadow ? member.shadowScale : member.servingScale;
       const z = scale.zThenLearn(Math.abs(value - expected), this.params.zHigh, expected);
       const score = scoreFromZ(z, this.params.zLow, this.params.zHigh);
-      scores[f] = score;
+      if (!shadow) member.servedScore(row, score);
       const generation = this.slot.generation;
       if (shadow ? member.countedShadowGeneration !== generation : member.countedGeneration !== generation) {
         if (shadow) member.countedShadowGeneration = generation;
@@ -187,7 +191,8 @@ export class SeriesGroup {
         arm.series++;
       }
       const alerted = countScore(this.slot, arm, score, Math.abs(value - expected), member.timeFor(row));
-      if (shadow && servingScores !== null && Number.isFinite(servingScores[f]!)) countPair(this.slot, servingScores[f]!, score);
+      const servingScore = shadow ? member.servingScoreOf(row) : NaN;
+      if (!Number.isNaN(servingScore)) countPair(this.slot, servingScore, score);
       if (!alerted) continue;
       const who = `model ${this.params.model} v${version.version}${canary ? ' (canary)' : ''}`;
       const reason = shadow
@@ -204,6 +209,5 @@ export class SeriesGroup {
         evidence: { reason },
       });
     }
-    return scores;
   }
 }
